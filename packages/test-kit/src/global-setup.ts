@@ -1,0 +1,17 @@
+import type { TestProject } from 'vitest/node';
+import './names.js';
+import { resolveStack } from './stack.js';
+
+/**
+ * vitest global setup: resolves the real broker and registry once per run, says which one on the run's output,
+ * and hands it to the tests (`inject('stack')`, or `testStack()`). A run without a stack fails here, loudly.
+ */
+export default async function setup(project: TestProject) {
+  const stack = await resolveStack();
+  console.log(`[passerelle tests] using ${stack.description}`);
+  const { release, ...provided } = stack;
+  project.provide('stack', provided);
+  return async () => {
+    await release();
+  };
+}

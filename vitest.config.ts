@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm test`: every workspace package's tests in one vitest run (each package is a project with its own
+// vitest.config.ts extending vitest.shared.ts).
+export default defineConfig({
+  test: {
+    projects: ['{schemas,packages/*,connectors/*,services/*}/vitest.config.ts'],
+  },
+});
