@@ -16,6 +16,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Integration tests share one broker on a 2-core machine: files run one at a time, tests inside them too.
     fileParallelism: false,
-    reporters: ['default'],
+    reporters: ['default', fileURLToPath(new URL('./packages/test-kit/src/summary-reporter.ts', import.meta.url))],
   },
 });
