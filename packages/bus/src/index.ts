@@ -1,1 +1,23 @@
-export {};
+export { backoffDelay } from './backoff.js';
+export { Bus, type BusOptions } from './bus.js';
+export { type BusConfig, busConfigSchema } from './config.js';
+export {
+  type ConsumedEvent,
+  type ConsumerSpec,
+  type ConsumerState,
+  type ConsumerStatus,
+  type HandlerContext,
+  ManagedConsumer,
+  type RestartPolicy,
+} from './consumer.js';
+export {
+  type Contracts,
+  deadLetterTopicFor,
+  type RecordContract,
+  subjectFor,
+  type TopicContract,
+} from './contracts.js';
+export type { PartitionStates, StateEvent, StateSpec } from './partition-state.js';
+export { type OutgoingEvent, RECORD_HEADER } from './publisher.js';
+export type { SchemaRegistryGateway } from './registry.js';
+export { ensureTopics, type TopicSpec } from './topics.js';

@@ -1,0 +1,141 @@
+import type { Logger, Metrics } from '@passerelle/service-kit';
+import type { Admin, Kafka } from 'kafkajs';
+import { type BusMetrics, createBusMetrics } from './bus-metrics.js';
+import type { BusConfig } from './config.js';
+import { type ConsumerSpec, type ConsumerStatus, ManagedConsumer } from './consumer.js';
+import { type Contracts, deadLetterTopicFor } from './contracts.js';
+import { createKafka } from './kafka.js';
+import { type OutgoingEvent, Publisher } from './publisher.js';
+import { SchemaRegistryGateway } from './registry.js';
+import { Serde } from './serde.js';
+import { ensureTopics } from './topics.js';
+
+export interface BusOptions {
+  config: Pick<BusConfig, 'KAFKA_BROKERS' | 'SCHEMA_REGISTRY_URL' | 'KAFKA_CLIENT_ID'>;
+  contracts: Contracts;
+  log: Logger;
+  metrics: Metrics;
+  /** Dead-letter topics' retention (default 30 days). */
+  deadLetterRetentionMs?: number;
+}
+
+/**
+ * A runnable's connection to Kafka and the schema registry: publish, declare consumers, create topics and
+ * register schemas. The only door to kafkajs and the registry client in Passerelle.
+ */
+export class Bus {
+  readonly kafka: Kafka;
+  readonly registry: SchemaRegistryGateway;
+  readonly serde: Serde;
+  readonly publisher: Publisher;
+  readonly #contracts: Contracts;
+  readonly #log: Logger;
+  readonly #metrics: BusMetrics;
+  readonly #consumers: ManagedConsumer<unknown>[] = [];
+  readonly #deadLetterRetentionMs: number;
+  #admin: Promise<Admin> | undefined;
+
+  constructor({ config, contracts, log, metrics, deadLetterRetentionMs = 30 * 24 * 3600_000 }: BusOptions) {
+    this.#contracts = contracts;
+    this.#log = log.child({ component: 'bus' });
+    this.#metrics = createBusMetrics(metrics);
+    this.#deadLetterRetentionMs = deadLetterRetentionMs;
+    this.kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
+    this.registry = new SchemaRegistryGateway(config.SCHEMA_REGISTRY_URL, contracts);
+    this.serde = new Serde(this.registry, contracts);
+    this.publisher = new Publisher(this.kafka, this.serde, this.#metrics, {
+      transactionalId: `${config.KAFKA_CLIENT_ID}.publisher`,
+    });
+  }
+
+  admin(): Promise<Admin> {
+    if (!this.#admin) {
+      const admin = this.kafka.admin();
+      this.#admin = admin.connect().then(() => admin);
+      this.#admin.catch(() => {
+        this.#admin = undefined;
+      });
+    }
+    return this.#admin;
+  }
+
+  /** Creates the catalogue's topics (and the dead-letter topics of declared consumers) that do not exist yet. */
+  async ensureTopics(): Promise<{ created: string[]; mismatched: string[] }> {
+    const deadLetters = this.#consumers.map((consumer) => ({
+      name: consumer.deadLetterTopic,
+      partitions: 3,
+      cleanupPolicy: 'delete' as const,
+      retentionMs: this.#deadLetterRetentionMs,
+    }));
+    return ensureTopics(await this.admin(), [...this.#contracts.topics, ...deadLetters], { log: this.#log });
+  }
+
+  /** Registers every subject of the catalogue (deploy time; idempotent). */
+  registerSchemas(): Promise<Map<string, number>> {
+    return this.registry.registerAll();
+  }
+
+  publish(events: readonly OutgoingEvent[]): Promise<void> {
+    return this.publisher.publish(events);
+  }
+
+  publishAtomically(events: readonly OutgoingEvent[]): Promise<void> {
+    return this.publisher.publishAtomically(events);
+  }
+
+  /** Declares a consumer; it runs from `start()`. */
+  consumer<S = never>(spec: ConsumerSpec<S>): ManagedConsumer<S> {
+    if (this.#consumers.some((existing) => existing.name === spec.name)) {
+      throw new Error(`A consumer named ${spec.name} is already declared`);
+    }
+    const consumer = new ManagedConsumer<S>(spec, {
+      kafka: this.kafka,
+      admin: () => this.admin(),
+      serde: this.serde,
+      metrics: this.#metrics,
+      log: this.#log,
+    });
+    this.#consumers.push(consumer as unknown as ManagedConsumer<unknown>);
+    return consumer;
+  }
+
+  consumers(): readonly ManagedConsumer<unknown>[] {
+    return this.#consumers;
+  }
+
+  async start(): Promise<void> {
+    await this.ensureTopics();
+    await Promise.all(this.#consumers.map((consumer) => consumer.start()));
+  }
+
+  /** Graceful: consumers finish their batch and leave their groups, then producers and the admin disconnect. */
+  async stop(): Promise<void> {
+    await Promise.all(this.#consumers.map((consumer) => consumer.stop()));
+    await this.publisher.disconnect();
+    const admin = this.#admin;
+    this.#admin = undefined;
+    await (await admin?.catch(() => undefined))?.disconnect();
+  }
+
+  statuses(): ConsumerStatus[] {
+    return this.#consumers.map((consumer) => consumer.status());
+  }
+
+  /** Readiness: every consumer running (or deliberately paused) and the broker reachable. */
+  async readiness(): Promise<{ ok: boolean; detail: unknown }> {
+    const statuses = this.statuses();
+    const consumersOk = statuses.every((status) => ['RUNNING', 'PAUSED', 'UNASSIGNED'].includes(status.state));
+    let brokerOk = true;
+    try {
+      await (await this.admin()).describeCluster();
+    } catch {
+      brokerOk = false;
+    }
+    return {
+      ok: consumersOk && brokerOk,
+      detail: { broker: brokerOk ? 'reachable' : 'unreachable', consumers: statuses },
+    };
+  }
+}
+
+export { deadLetterTopicFor };

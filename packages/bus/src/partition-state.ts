@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { type Logger, RetriableError } from '@passerelle/service-kit';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { RECORD_HEADER } from './publisher.js';
+import type { Serde } from './serde.js';
+
+/** An event as the state sees it: keyed, typed by record name; a null value is a tombstone. */
+export interface StateEvent {
+  key: string;
+  record: string | null;
+  value: unknown;
+}
+
+/**
+ * A consumer's state, rebuilt from a Kafka topic (its own event topic or a compacted changelog) — never from a
+ * private file. The topic must be co-partitioned with the consumer's input (same key, same partition count), so
+ * the owner of input partition p rebuilds exactly partition p of the state topic.
+ */
+export interface StateSpec<S> {
+  topic: string;
+  /** Folds one event into the state of its key; returning undefined forgets the key. */
+  apply(current: S | undefined, event: StateEvent): S | undefined;
+}
+
+export class PartitionStates<S> {
+  readonly #spec: StateSpec<S>;
+  readonly #values = new Map<string, S>();
+  readonly #keysByPartition = new Map<number, Set<string>>();
+  readonly #ready = new Set<number>();
+
+  constructor(spec: StateSpec<S>) {
+    this.#spec = spec;
+  }
+
+  get topic() {
+    return this.#spec.topic;
+  }
+
+  isReady(partition: number) {
+    return this.#ready.has(partition);
+  }
+
+  get(key: string): S | undefined {
+    return this.#values.get(key);
+  }
+
+  /** All keys and states of a partition (read models, dashboards). */
+  *entries(partition?: number): IterableIterator<[string, S]> {
+    const partitions = partition === undefined ? [...this.#keysByPartition.keys()] : [partition];
+    for (const p of partitions) {
+      for (const key of this.#keysByPartition.get(p) ?? []) {
+        const value = this.#values.get(key);
+        if (value !== undefined) yield [key, value];
+      }
+    }
+  }
+
+  apply(partition: number, event: StateEvent) {
+    const next = this.#spec.apply(this.#values.get(event.key), event);
+    const keys = this.#keysByPartition.get(partition) ?? new Set<string>();
+    this.#keysByPartition.set(partition, keys);
+    if (next === undefined) {
+      this.#values.delete(event.key);
+      keys.delete(event.key);
+    } else {
+      this.#values.set(event.key, next);
+      keys.add(event.key);
+    }
+  }
+
+  /** Forgets a partition: revoked, or its last transaction aborted (what was applied in memory never happened). */
+  invalidate(partition: number) {
+    for (const key of this.#keysByPartition.get(partition) ?? []) this.#values.delete(key);
+    this.#keysByPartition.delete(partition);
+    this.#ready.delete(partition);
+  }
+
+  markReady(partition: number) {
+    this.#ready.add(partition);
+  }
+}
+
+/**
+ * Reads partitions of a topic from the beginning to their current end, read-committed (aborted transactions are
+ * skipped), through a throwaway consumer group (kafkajs has no manual assignment). Returns the number of events.
+ */
+export async function readPartitionsToEnd(
+  { kafka, admin, serde, log }: { kafka: Kafka; admin: Admin; serde: Serde; log: Logger },
+  topic: string,
+  partitions: readonly number[],
+  onEvent: (partition: number, event: StateEvent) => void,
+  { timeoutMs = 300_000 }: { timeoutMs?: number } = {},
+): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const ends = new Map<number, bigint>();
+  for (const partition of partitions) {
+    const found = offsets.find((offset) => offset.partition === partition);
+    if (found && BigInt(found.high) > BigInt(found.low)) ends.set(partition, BigInt(found.high));
+  }
+  if (ends.size === 0) return 0;
+
+  const groupId = `passerelle.state-rebuild.${topic}.${randomBytes(6).toString('hex')}`;
+  const consumer = kafka.consumer({
+    groupId,
+    readUncommitted: false,
+    maxWaitTimeInMs: 50,
+    allowAutoTopicCreation: false,
+  });
+  let count = 0;
+  let finish: () => void = () => {};
+  let fail: (error: unknown) => void = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const timer = setTimeout(
+    () =>
+      fail(new RetriableError('BUS_STATE_REBUILD_TIMEOUT', `rebuilding state from ${topic} took over ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const end = ends.get(batch.partition);
+        if (end === undefined) return;
+        for (const message of batch.messages) {
+          if (BigInt(message.offset) >= end) break;
+          const event = await toStateEvent(serde, message, log);
+          if (event) {
+            onEvent(batch.partition, event);
+            count += 1;
+          }
+        }
+        // lastOffset() counts transaction markers too, so a partition ending with a commit marker is seen as read.
+        if (BigInt(batch.lastOffset()) >= end - 1n) {
+          ends.delete(batch.partition);
+          if (ends.size === 0) finish();
+        }
+      },
+    });
+    await done;
+    return count;
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+  }
+}
+
+async function toStateEvent(serde: Serde, message: KafkaMessage, log: Logger): Promise<StateEvent | undefined> {
+  const key = message.key?.toString();
+  if (key === undefined) return undefined;
+  if (message.value === null) return { key, record: message.headers?.[RECORD_HEADER]?.toString() ?? null, value: null };
+  try {
+    const { record, value } = await serde.decode(message.value);
+    return { key, record, value };
+  } catch (error) {
+    // Our own topics only carry what our publishers validated; an undecodable event here is reported, not fatal.
+    log.error({ err: error, offset: message.offset }, 'state event could not be decoded; skipped');
+    return undefined;
+  }
+}

@@ -1,0 +1,111 @@
+import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
+import type { BusMetrics } from './bus-metrics.js';
+import type { Serde } from './serde.js';
+
+/** An event to publish: the record type names the schema; a null value is a tombstone (compacted topics). */
+export interface OutgoingEvent {
+  topic: string;
+  /** Partitioning key — never personal data (session key, journey id, channel|session key). */
+  key: string;
+  record: string;
+  value: object | null;
+  headers?: Record<string, string>;
+}
+
+export const RECORD_HEADER = 'passerelle.record';
+
+/** Encodes events and groups them per topic, in order. */
+export async function toTopicMessages(serde: Serde, events: readonly OutgoingEvent[]) {
+  const byTopic = new Map<string, Message[]>();
+  for (const event of events) {
+    const value = event.value === null ? null : await serde.encode(event.topic, event.record, event.value);
+    const messages = byTopic.get(event.topic) ?? [];
+    messages.push({ key: event.key, value, headers: { ...event.headers, [RECORD_HEADER]: event.record } });
+    byTopic.set(event.topic, messages);
+  }
+  return byTopic;
+}
+
+/** Messages per send request inside one transaction: keeps each produce request well under the broker's limits. */
+const CHUNK = 500;
+
+export async function sendInTransaction(transaction: Transaction | Producer, byTopic: Map<string, Message[]>) {
+  for (const [topic, messages] of byTopic) {
+    for (let start = 0; start < messages.length; start += CHUNK) {
+      await transaction.send({ topic, acks: -1, messages: messages.slice(start, start + CHUNK) });
+    }
+  }
+}
+
+/**
+ * Publishing outside a consumer: an idempotent producer (acks=all) for single acts, and a transactional one for
+ * all-or-nothing batches (an LHEO import publishes every change of a file or none). The transactional id is stable
+ * per runnable, so a restarted process fences its crashed predecessor and aborts its open transaction at once.
+ */
+export class Publisher {
+  readonly #kafka: Kafka;
+  readonly #serde: Serde;
+  readonly #metrics: BusMetrics;
+  readonly #transactionalId: string;
+  #producer: Producer | undefined;
+  #transactional: Producer | undefined;
+
+  constructor(kafka: Kafka, serde: Serde, metrics: BusMetrics, { transactionalId }: { transactionalId: string }) {
+    this.#kafka = kafka;
+    this.#serde = serde;
+    this.#transactionalId = transactionalId;
+    this.#metrics = metrics;
+  }
+
+  async publish(events: readonly OutgoingEvent[]): Promise<void> {
+    if (!this.#producer) {
+      const producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      this.#producer = producer;
+    }
+    await sendInTransaction(this.#producer, await toTopicMessages(this.#serde, events));
+    this.#count(events);
+  }
+
+  /** All events become visible to read-committed consumers together, or none do. */
+  async publishAtomically(events: readonly OutgoingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    if (!this.#transactional) {
+      const producer = this.#kafka.producer({
+        transactionalId: this.#transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: 600_000,
+        retry: TRANSACTION_RETRY,
+      });
+      await producer.connect();
+      this.#transactional = producer;
+    }
+    const messages = await toTopicMessages(this.#serde, events);
+    const transaction = await this.#transactional.transaction();
+    try {
+      await sendInTransaction(transaction, messages);
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+    this.#count(events);
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.all([this.#producer?.disconnect(), this.#transactional?.disconnect()]);
+    this.#producer = undefined;
+    this.#transactional = undefined;
+  }
+
+  #count(events: readonly OutgoingEvent[]) {
+    for (const event of events) this.#metrics.produced.inc({ topic: event.topic });
+  }
+}
+
+/**
+ * The broker answers CONCURRENT_TRANSACTIONS while the previous transaction of a producer completes; kafkajs'
+ * default 300 ms first retry would cap a consumer at about 3 transactions/s. Short, many retries fix that.
+ */
+export const TRANSACTION_RETRY = { initialRetryTime: 5, maxRetryTime: 500, retries: 30 };
