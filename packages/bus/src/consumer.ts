@@ -1,12 +1,11 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { classifyError, type ErrorClass, errorCodeOf, errorMessageOf, type Logger } from '@passerelle/service-kit';
-import {
+import kafkajs, {
   type Admin,
   type Consumer,
   type EachBatchPayload,
   type Kafka,
-  KafkaJSNonRetriableError,
   type KafkaMessage,
   type Message,
   type Producer,
@@ -80,6 +79,11 @@ export interface ConsumerSpec<S = never> {
   restartPolicy?: Partial<RestartPolicy>;
   /** How long a fetch waits for data; small values trade broker load for latency. */
   maxWaitTimeInMs?: number;
+  /**
+   * How long the group waits for a silent member before moving its partitions (a killed process): shorter means
+   * faster take-over, longer means fewer rebalances on a slow network. The broker's minimum is 6 s.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export interface ConsumerStatus {
@@ -180,6 +184,8 @@ export class ManagedConsumer<S = never> {
       readUncommitted: false,
       partitionAssigners: [CoPartitionedAssigner],
       maxWaitTimeInMs: this.#spec.maxWaitTimeInMs ?? 100,
+      sessionTimeout: this.#spec.sessionTimeoutMs ?? 15_000,
+      heartbeatInterval: Math.max(500, Math.floor((this.#spec.sessionTimeoutMs ?? 15_000) / 10)),
       allowAutoTopicCreation: false,
       // The restart policy is ours (kafkajs#1721): kafkajs reports the crash and stops.
       retry: { retries: 3, initialRetryTime: 100, restartOnFailure: async () => false },
@@ -551,6 +557,9 @@ export class ManagedConsumer<S = never> {
     this.#assignment = {};
   }
 }
+
+// kafkajs is CommonJS and spreads its error classes into its exports: Node's ESM loader cannot see them by name.
+const { KafkaJSNonRetriableError } = kafkajs;
 
 const asError = (value: unknown) => (value instanceof Error ? value : new Error(String(value)));
 
