@@ -23,6 +23,11 @@ export function createKafka({ brokers, clientId, log }: { brokers: string[]; cli
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {
         const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry;
+        if (message.startsWith('Limiting retries for the idempotent producer')) {
+          // Our idempotent producers either run inside a transaction (a failed send aborts it) or report the
+          // failure to the caller: bounded retries cannot duplicate anything here.
+          return;
+        }
         const method = level === logLevel.ERROR && isRetriedByClient(extra) ? 'warn' : (levels[level] ?? 'info');
         kafkaLog[method]({ namespace, ...extra }, message);
       },

@@ -14,16 +14,19 @@ export interface OutgoingEvent {
 
 export const RECORD_HEADER = 'passerelle.record';
 
-/** Encodes events and groups them per topic, in order. */
-export async function toTopicMessages(serde: Serde, events: readonly OutgoingEvent[]) {
-  const byTopic = new Map<string, Message[]>();
+/** Encodes events and groups them per topic, in order (appending to `into` when given). */
+export async function toTopicMessages(
+  serde: Serde,
+  events: readonly OutgoingEvent[],
+  into: Map<string, Message[]> = new Map(),
+): Promise<Map<string, Message[]>> {
   for (const event of events) {
     const value = event.value === null ? null : await serde.encode(event.topic, event.record, event.value);
-    const messages = byTopic.get(event.topic) ?? [];
+    const messages = into.get(event.topic) ?? [];
     messages.push({ key: event.key, value, headers: { ...event.headers, [RECORD_HEADER]: event.record } });
-    byTopic.set(event.topic, messages);
+    into.set(event.topic, messages);
   }
-  return byTopic;
+  return into;
 }
 
 /** Messages per send request inside one transaction: keeps each produce request well under the broker's limits. */

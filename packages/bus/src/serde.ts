@@ -5,6 +5,12 @@ import type { SchemaRegistryGateway } from './registry.js';
 
 const MAGIC_BYTE = 0;
 
+interface Reading {
+  reader: Type;
+  resolver: Resolver | undefined;
+  record: string;
+}
+
 /** A decoded value and the record type it was written as. */
 export interface Decoded {
   schemaId: number;
@@ -20,7 +26,9 @@ export interface Decoded {
 export class Serde {
   readonly #registry: SchemaRegistryGateway;
   readonly #contracts: Contracts;
-  readonly #resolvers = new Map<number, Promise<{ reader: Type; resolver: Resolver; record: string }>>();
+  readonly #resolvers = new Map<number, Promise<Reading>>();
+  /** Resolved readings, looked up synchronously on the hot path. */
+  readonly #readings = new Map<number, Reading>();
 
   constructor(registry: SchemaRegistryGateway, contracts: Contracts) {
     this.#registry = registry;
@@ -30,12 +38,16 @@ export class Serde {
   async encode(topic: string, record: string, value: unknown): Promise<Buffer> {
     const contract = this.#contracts.records.get(record);
     if (!contract) throw new Error(`${record} is not in the contracts`);
-    const problems: string[] = [];
-    if (!contract.type.isValid(value, { errorHook: (path) => problems.push(path.join('.') || '(root)') })) {
+    const id = await this.#registry.idFor(topic, record);
+    let body: Buffer;
+    try {
+      body = contract.type.toBuffer(value);
+    } catch {
+      // Only on failure: name every invalid path (validation on every event would double the encoding cost).
+      const problems: string[] = [];
+      contract.type.isValid(value, { errorHook: (path) => problems.push(path.join('.') || '(root)') });
       throw new Error(`Invalid ${record}: bad value at ${problems.join(', ')}`);
     }
-    const id = await this.#registry.idFor(topic, record);
-    const body = contract.type.toBuffer(value);
     const frame = Buffer.allocUnsafe(5 + body.length);
     frame.writeUInt8(MAGIC_BYTE, 0);
     frame.writeInt32BE(id, 1);
@@ -48,7 +60,7 @@ export class Serde {
       throw new NonRetriableError('BUS_NOT_WIRE_FORMAT', 'not in the Confluent wire format (magic byte 0 + schema id)');
     }
     const schemaId = bytes.readInt32BE(1);
-    const { reader, resolver, record } = await this.#resolverFor(schemaId);
+    const { reader, resolver, record } = this.#readings.get(schemaId) ?? (await this.#resolverFor(schemaId));
     try {
       return { schemaId, record, value: reader.fromBuffer(bytes.subarray(5), resolver) };
     } catch (error) {
@@ -71,7 +83,14 @@ export class Serde {
           );
         }
         try {
-          return { reader, resolver: reader.createResolver(writer), record };
+          // Same schema on both sides (the common case): read directly, a resolver would only slow decoding down.
+          const reading: Reading = {
+            reader,
+            resolver: writer.equals(reader) ? undefined : reader.createResolver(writer),
+            record,
+          };
+          this.#readings.set(schemaId, reading);
+          return reading;
         } catch (error) {
           throw new NonRetriableError('BUS_INCOMPATIBLE_SCHEMA', `${record} id ${schemaId} cannot be read`, {
             cause: error,
