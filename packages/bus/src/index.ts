@@ -20,4 +20,12 @@ export {
 export type { PartitionStates, StateEvent, StateSpec } from './partition-state.js';
 export { type OutgoingEvent, RECORD_HEADER } from './publisher.js';
 export type { SchemaRegistryGateway } from './registry.js';
+export {
+  type RunningService,
+  runService,
+  type ServiceContext,
+  type ServiceDefinition,
+  serviceConfigSchema,
+  startService,
+} from './service.js';
 export { ensureTopics, type TopicSpec } from './topics.js';

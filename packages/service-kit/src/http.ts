@@ -2,6 +2,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
+/** The HTTP server type runnables add routes to (fastify stays behind service-kit). */
+export type HttpServer = FastifyInstance;
+
 export type HealthCheck = () => Promise<{ ok: boolean; detail?: unknown }> | { ok: boolean; detail?: unknown };
 
 export interface HttpServerOptions {

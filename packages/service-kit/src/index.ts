@@ -8,7 +8,14 @@ export {
   NonRetriableError,
   RetriableError,
 } from './errors.js';
-export { createHttpServer, type HealthCheck, type HttpServerOptions, type Problem, ProblemError } from './http.js';
+export {
+  createHttpServer,
+  type HealthCheck,
+  type HttpServer,
+  type HttpServerOptions,
+  type Problem,
+  ProblemError,
+} from './http.js';
 export { stopOnSignals } from './lifecycle.js';
 export { createLogger, type Logger, type LoggerOptions, REDACTED_KEYS } from './logger.js';
 export { type CounterMetric, type GaugeMetric, type HistogramMetric, Metrics } from './metrics.js';

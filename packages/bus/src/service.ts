@@ -1,0 +1,101 @@
+import {
+  ConfigError,
+  createHttpServer,
+  createLogger,
+  type HttpServer,
+  type Logger,
+  loadConfig,
+  Metrics,
+  stopOnSignals,
+  z,
+} from '@passerelle/service-kit';
+import { Bus } from './bus.js';
+import { busConfigSchema } from './config.js';
+import type { Contracts } from './contracts.js';
+
+/** What every runnable reads from its environment, besides its own keys. */
+export const serviceConfigSchema = busConfigSchema.extend({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+});
+
+export interface ServiceContext<Config> {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  bus: Bus;
+  http: HttpServer;
+}
+
+export interface ServiceDefinition<Schema extends z.ZodObject> {
+  /** Runnable name: logs' `service`, Kafka client id prefix. */
+  name: string;
+  /** The runnable's own keys; the common ones (Kafka, registry, log level, HTTP) are added. */
+  configSchema: Schema;
+  contracts: Contracts;
+  /** Declares consumers and HTTP routes; runs before anything connects. */
+  setup(context: ServiceContext<z.infer<Schema> & z.infer<typeof serviceConfigSchema>>): Promise<void> | void;
+}
+
+export interface RunningService {
+  url: string;
+  bus: Bus;
+  http: HttpServer;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root every runnable shares: configuration validated first (all problems at once), one logger,
+ * one metrics registry, the bus, and an HTTP server with /healthz, /readyz (broker reachable, consumers running),
+ * /metrics and /status/consumers. Then the consumers start and the server listens.
+ */
+export async function startService<Schema extends z.ZodObject>(
+  definition: ServiceDefinition<Schema>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningService> {
+  const config = loadConfig(serviceConfigSchema.extend(definition.configSchema.shape), env) as z.infer<Schema> &
+    z.infer<typeof serviceConfigSchema>;
+  const log = createLogger({ service: definition.name, level: config.LOG_LEVEL });
+  const metrics = new Metrics();
+  const bus = new Bus({
+    config: { ...config, KAFKA_CLIENT_ID: env.KAFKA_CLIENT_ID ?? definition.name },
+    contracts: definition.contracts,
+    log,
+    metrics,
+  });
+  const http = createHttpServer({ log, metrics, readiness: { bus: () => bus.readiness() } });
+  http.get('/status/consumers', async () => bus.statuses());
+  await definition.setup({ config, log, metrics, bus, http });
+  await bus.start();
+  const url = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+  log.info({ url, consumers: bus.statuses().map((status) => status.name) }, 'service started');
+  return {
+    url,
+    bus,
+    http,
+    log,
+    stop: async () => {
+      await http.close();
+      await bus.stop();
+    },
+  };
+}
+
+/** `main.ts` of a runnable: start, stop gracefully on SIGTERM/SIGINT, exit 1 with every problem on bad config. */
+export async function runService<Schema extends z.ZodObject>(
+  definition: ServiceDefinition<Schema>,
+): Promise<RunningService> {
+  try {
+    const service = await startService(definition);
+    stopOnSignals(service.log, service.stop);
+    return service;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${definition.name}: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
