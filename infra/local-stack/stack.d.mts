@@ -35,6 +35,12 @@ export interface StackStatus {
 type Log = (line: string) => void;
 
 export const APICURIO_VERSION: string;
+export const DEFAULT_PORTS: Readonly<{
+  kafka: number;
+  kafkaController: number;
+  registry: number;
+  registryManagement: number;
+}>;
 export const dockerComposeFile: string;
 export class StackError extends Error {}
 export function stackConfig(): StackConfig;

@@ -38,6 +38,14 @@ export const dockerComposeFile = join(here, '..', 'docker-compose.yml');
 const KAFKA_VERSION = /<kafka\.version>([^<]+)</.exec(readFileSync(join(here, 'kafka-dist.pom.xml'), 'utf8'))[1];
 export const APICURIO_VERSION = '3.0.9';
 
+/** The ports when no PASSERELLE_*_PORT overrides them; the Docker stack publishes the same ones. */
+export const DEFAULT_PORTS = Object.freeze({
+  kafka: 9092,
+  kafkaController: 9093,
+  registry: 8081,
+  registryManagement: 9081,
+});
+
 const port = (name, fallback) => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -50,10 +58,10 @@ const port = (name, fallback) => {
 export function stackConfig() {
   const stateDir = resolve(process.env.PASSERELLE_STACK_DIR ?? join(repoRoot, '.stack'));
   const cacheDir = resolve(process.env.PASSERELLE_CACHE_DIR ?? join(homedir(), '.cache', 'passerelle'));
-  const kafkaPort = port('PASSERELLE_KAFKA_PORT', 9092);
-  const controllerPort = port('PASSERELLE_KAFKA_CONTROLLER_PORT', 9093);
-  const registryPort = port('PASSERELLE_REGISTRY_PORT', 8081);
-  const registryManagementPort = port('PASSERELLE_REGISTRY_MANAGEMENT_PORT', 9081);
+  const kafkaPort = port('PASSERELLE_KAFKA_PORT', DEFAULT_PORTS.kafka);
+  const controllerPort = port('PASSERELLE_KAFKA_CONTROLLER_PORT', DEFAULT_PORTS.kafkaController);
+  const registryPort = port('PASSERELLE_REGISTRY_PORT', DEFAULT_PORTS.registry);
+  const registryManagementPort = port('PASSERELLE_REGISTRY_MANAGEMENT_PORT', DEFAULT_PORTS.registryManagement);
   return {
     host: '127.0.0.1',
     stateDir,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { APICURIO_VERSION, dockerComposeFile, stackConfig } from '@passerelle/infra/local-stack';
+import { APICURIO_VERSION, DEFAULT_PORTS, dockerComposeFile, stackConfig } from '@passerelle/infra/local-stack';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
