@@ -34,11 +34,11 @@ describe('infra/docker-compose.yml', () => {
   });
 
   it('when compared with the local stack, then both publish on the same loopback ports', () => {
-    expect(service('kafka').ports).toEqual([`127.0.0.1:${local.kafka.port}:9092`]);
+    expect(service('kafka').ports).toEqual([`127.0.0.1:${DEFAULT_PORTS.kafka}:9092`]);
     expect(service('kafka').environment.KAFKA_ADVERTISED_LISTENERS).toContain(
-      `PLAINTEXT://127.0.0.1:${local.kafka.port}`,
+      `PLAINTEXT://127.0.0.1:${DEFAULT_PORTS.kafka}`,
     );
-    expect(service('registry').ports).toEqual([`127.0.0.1:${local.registry.port}:8080`]);
+    expect(service('registry').ports).toEqual([`127.0.0.1:${DEFAULT_PORTS.registry}:8080`]);
   });
 
   it('when compared with the local stack, then transactions work on one broker and BACKWARD compatibility is enforced', () => {
