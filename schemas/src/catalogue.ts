@@ -1,0 +1,130 @@
+/**
+ * The topic catalogue, as code: what each topic carries, how it is keyed and kept, who writes and who reads it.
+ * Topics are created from it at start-up and subjects registered as `<topic>-<record full name>`
+ * (TopicRecordNameStrategy: several record types share a topic, so per-key order holds across them).
+ *
+ * Topics keyed by session key share one partition count, so they are co-partitioned: the Kairos connector owns
+ * a session's partition on all of them at once (single writer per session). Dead-letter topics,
+ * `dlq.<consumer-group>.v1`, are created by the bus runtime for each consumer group.
+ */
+
+export interface TopicDefinition {
+  name: string;
+  description: string;
+  /** What the Kafka key is. Never personal data. */
+  key: string;
+  records: readonly string[];
+  partitions: number;
+  cleanupPolicy: 'compact' | 'delete';
+  /** -1: kept for ever (compacted snapshots). */
+  retentionMs: number;
+  producers: readonly string[];
+  consumers: readonly string[];
+}
+
+const DAY = 24 * 3600_000;
+/** Recruitment and enrolment events are kept 13 months (domain.md §h: retention aligned with the business need). */
+const THIRTEEN_MONTHS = 395 * DAY;
+const SESSION_KEY =
+  'Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222)';
+/** Partitions of every topic keyed by session key (co-partitioned). */
+export const SESSION_PARTITIONS = 6;
+
+const offer = (name: string) => `fr.passerelle.offer.${name}`;
+const kairos = (name: string) => `fr.passerelle.kairos.${name}`;
+
+export const topics: readonly TopicDefinition[] = [
+  {
+    name: 'offer.sessions.v1',
+    description:
+      'Training sessions of the SOFI offer: published, updated (with what changed) or withdrawn, each with its full snapshot.',
+    key: SESSION_KEY,
+    records: [offer('SessionPublished'), offer('SessionUpdated'), offer('SessionWithdrawn')],
+    partitions: SESSION_PARTITIONS,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    producers: ['connector-sofi'],
+    consumers: ['connector-kairos', 'connector-catalogue', 'connector-ouiform', 'service-journey'],
+  },
+  {
+    name: 'positioning.requests.v1',
+    description:
+      'Positioning of a DE on an ICO, an RDVI or a candidature window, by a prescriber (Ouiform, AUDEF) or by the DE from a channel; and their withdrawal.',
+    key: SESSION_KEY,
+    records: ['fr.passerelle.positioning.PositioningRequested', 'fr.passerelle.positioning.PositioningWithdrawn'],
+    partitions: SESSION_PARTITIONS,
+    cleanupPolicy: 'delete',
+    retentionMs: THIRTEEN_MONTHS,
+    producers: ['connector-ouiform', 'connector-catalogue'],
+    consumers: ['connector-kairos', 'service-journey'],
+  },
+  {
+    name: 'kairos.session-events.v1',
+    description:
+      'Everything the OF decides and records in Kairos for a session: recruitment modalities, registrations and results, candidatures, enrolment from entry to exit.',
+    key: SESSION_KEY,
+    records: [
+      kairos('RecruitmentModalityScheduled'),
+      kairos('RecruitmentModalityRescheduled'),
+      kairos('RecruitmentModalityAdjusted'),
+      kairos('RecruitmentModalityDuplicated'),
+      kairos('RecruitmentModalityCancelled'),
+      kairos('RegistrationRecorded'),
+      kairos('RegistrationRefused'),
+      kairos('RegistrationCancelled'),
+      kairos('RegistrationTransferred'),
+      kairos('PresenceRecorded'),
+      kairos('RecruitmentResultRecorded'),
+      kairos('WaitlistDecisionRecorded'),
+      kairos('CandidatureReceived'),
+      kairos('CandidateContactRecorded'),
+      kairos('InterviewScheduled'),
+      kairos('InterviewPresenceRecorded'),
+      kairos('CandidatureResultRecorded'),
+      kairos('EnrolmentOpened'),
+      kairos('EntryRecorded'),
+      kairos('EntryCorrected'),
+      kairos('AbsenceAtEntryRecorded'),
+      kairos('InterruptionStarted'),
+      kairos('InterruptionEnded'),
+      kairos('AttendancePeriodRecorded'),
+      kairos('AbandonRecorded'),
+      kairos('ExitRecorded'),
+      kairos('EndOfTrainingReportRecorded'),
+      kairos('EnrolmentCancelled'),
+    ],
+    partitions: SESSION_PARTITIONS,
+    cleanupPolicy: 'delete',
+    retentionMs: THIRTEEN_MONTHS,
+    producers: ['connector-kairos'],
+    consumers: ['connector-catalogue', 'connector-ouiform', 'service-journey'],
+  },
+  {
+    name: 'catalogue.listings.v1',
+    description:
+      'One listing per channel (AUDEF, OUIFORM, TMF, MA_FORMATION) and session, with its open modalities and places left; a tombstone when the session leaves the channel.',
+    key: 'Channel and session key: <channel>|<session key>',
+    records: ['fr.passerelle.catalogue.ListingPublished'],
+    partitions: SESSION_PARTITIONS,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    producers: ['connector-catalogue'],
+    consumers: ['connector-ouiform'],
+  },
+  {
+    name: 'journey.status.v1',
+    description: "Current status of each trainee's journey on a session; a tombstone when the DE is erased.",
+    key: 'Journey id: HMAC of the DE identifier and the session key',
+    records: ['fr.passerelle.journey.JourneyStatusChanged'],
+    partitions: SESSION_PARTITIONS,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    producers: ['service-journey'],
+    consumers: ['connector-ouiform', 'service-admin'],
+  },
+];
+
+/** TopicRecordNameStrategy. */
+export const subjectFor = (topic: string, recordFullName: string) => `${topic}-${recordFullName}`;
+
+export const deadLetterTopicFor = (groupId: string) => `dlq.${groupId}.v1`;

@@ -1,0 +1,52 @@
+import avro from 'avsc';
+import { deadLetterTopicFor, SESSION_PARTITIONS, subjectFor, type TopicDefinition, topics } from './catalogue.js';
+import { eventSchemas } from './generated/schemas.js';
+import type { EventRecordName, RecordTypes } from './generated/types.js';
+import { logicalTypes, TimestampMillis } from './logical-types.js';
+
+export * from './generated/types.js';
+export {
+  deadLetterTopicFor,
+  logicalTypes,
+  SESSION_PARTITIONS,
+  subjectFor,
+  TimestampMillis,
+  type TopicDefinition,
+  topics,
+};
+
+export interface EventRecordContract {
+  fullName: EventRecordName;
+  /** Self-contained Avro schema: what is registered. */
+  schema: object;
+  /** Reader type with logical types (timestamp-millis ⇄ Date). */
+  type: avro.Type;
+}
+
+/** Every event record of the catalogue, parsed once. */
+export const records: ReadonlyMap<EventRecordName, EventRecordContract> = new Map(
+  (Object.entries(eventSchemas) as Array<[EventRecordName, object]>).map(([fullName, schema]) => [
+    fullName,
+    { fullName, schema, type: avro.Type.forSchema(schema as avro.Schema, { logicalTypes }) },
+  ]),
+);
+
+/** The contracts in the shape the bus runtime takes (`new Bus({ contracts })`). */
+export const contracts = { topics, records, logicalTypes };
+
+/** The topic definition of a name, or an error naming the catalogue's topics. */
+export function topic(name: string): TopicDefinition {
+  const found = topics.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`Unknown topic ${name}; the catalogue has ${topics.map((t) => t.name).join(', ')}`);
+  return found;
+}
+
+/** A typed outgoing event: the value is checked against the record's generated type at compile time. */
+export function eventOf<Name extends EventRecordName>(
+  topicName: string,
+  key: string,
+  record: Name,
+  value: RecordTypes[Name],
+): { topic: string; key: string; record: Name; value: RecordTypes[Name] } {
+  return { topic: topicName, key, record, value };
+}
