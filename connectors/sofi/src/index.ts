@@ -1,0 +1,25 @@
+export type { Issue } from './issue.js';
+export type { LheoEncoding } from './lheo/encoding.js';
+export { childNamed, childrenNamed, descendant, type LheoNode, pathOf } from './lheo/lheo-node.js';
+export { DEFAULT_LHEO_LIMITS, type LheoLimits } from './lheo/limits.js';
+export {
+  type ByteSource,
+  LHEO_NAMESPACES,
+  type LheoParseHandlers,
+  type LheoParseOptions,
+  type LheoParseResult,
+  type LheoVersion,
+  parseLheo,
+} from './lheo/parse-lheo.js';
+export { canonicalJson, contentHashOf } from './mapping/content-hash.js';
+export { exportedAtOf } from './mapping/exported-at.js';
+export { type PartialDate, parseLheoDate, parseLheoTime } from './mapping/lheo-date.js';
+export {
+  type FormationMapping,
+  type MappedSession,
+  type MappingContext,
+  mapFormation,
+} from './mapping/map-formation.js';
+export type * from './mapping/offer-session.js';
+export { cleanText, stripHtml } from './mapping/text.js';
+export { type LheoReport, type ReadOfferSessionsOptions, readOfferSessions } from './read-offer-sessions.js';

@@ -1,0 +1,87 @@
+import { TextDecoder } from 'node:util';
+
+/**
+ * The XML declaration decides the encoding (XML 1.0 §4.3.3). Real LHEO exports come in UTF-8 and ISO-8859-1; a
+ * few Windows-made ones say windows-1252 or ISO-8859-15. Anything else (UTF-16, EBCDIC…) is refused rather than
+ * guessed.
+ */
+export type LheoEncoding = 'UTF-8' | 'ISO-8859-1' | 'ISO-8859-15' | 'windows-1252';
+
+const LABELS: Record<string, LheoEncoding> = {
+  'utf-8': 'UTF-8',
+  utf8: 'UTF-8',
+  'us-ascii': 'UTF-8',
+  ascii: 'UTF-8',
+  'iso-8859-1': 'ISO-8859-1',
+  iso_8859_1: 'ISO-8859-1',
+  'iso_8859-1': 'ISO-8859-1',
+  latin1: 'ISO-8859-1',
+  'latin-1': 'ISO-8859-1',
+  l1: 'ISO-8859-1',
+  'iso-8859-15': 'ISO-8859-15',
+  latin9: 'ISO-8859-15',
+  'latin-9': 'ISO-8859-15',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+};
+
+/** How many leading bytes are enough to see the BOM and the whole XML declaration. */
+export const SNIFF_BYTES = 1024;
+
+export type SniffResult = { ok: true; encoding: LheoEncoding } | { ok: false; message: string };
+
+/** Reads the byte-order mark and the XML declaration's `encoding` pseudo-attribute from the first bytes. */
+export function sniffEncoding(head: Uint8Array): SniffResult {
+  if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe)) {
+    return {
+      ok: false,
+      message: 'unsupported encoding: UTF-16 (byte-order mark); LHEO exports are UTF-8 or ISO-8859-1',
+    };
+  }
+  if (head[0] === 0x00 || head[1] === 0x00) {
+    return { ok: false, message: 'unsupported encoding: the file starts with NUL bytes (UTF-16/UTF-32?)' };
+  }
+  const hasUtf8Bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  // Latin-1 maps every byte to one char, so the ASCII declaration reads the same whatever the real encoding.
+  const prefix = Buffer.from(head.subarray(hasUtf8Bom ? 3 : 0)).toString('latin1');
+  const declaration = /^<\?xml\s[^?>]*\?>/.exec(prefix)?.[0];
+  const label = declaration && /\sencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(declaration);
+  if (!label) return { ok: true, encoding: 'UTF-8' }; // XML's default when there is no declaration
+  const name = (label[1] ?? label[2] ?? '').trim();
+  const encoding = LABELS[name.toLowerCase()];
+  if (encoding === undefined) {
+    return { ok: false, message: `unsupported encoding "${name}" declared; LHEO exports are UTF-8 or ISO-8859-1` };
+  }
+  if (hasUtf8Bom && encoding !== 'UTF-8') {
+    return {
+      ok: false,
+      message: `wrong encoding: the file starts with a UTF-8 byte-order mark but declares "${name}"`,
+    };
+  }
+  return { ok: true, encoding };
+}
+
+export function createDecoder(encoding: LheoEncoding): TextDecoder {
+  // `fatal` turns invalid UTF-8 into an error instead of silent U+FFFD replacements. For the single-byte encodings
+  // every byte decodes; WHATWG maps the `iso-8859-1` label to windows-1252, which is what Windows-made "Latin-1"
+  // files really contain (œ, €, ’ in 0x80–0x9F), so this is the safer reading.
+  return new TextDecoder(encoding === 'windows-1252' ? 'windows-1252' : encoding.toLowerCase(), {
+    fatal: encoding === 'UTF-8',
+  });
+}
+
+/**
+ * In a file declared single-byte, finds the first byte pair that is UTF-8 for a French accented letter or `œ`
+ * (lead byte 0xC2, 0xC3 or 0xC5 followed by a continuation byte), i.e. text that would come out as "Ã©" mojibake.
+ * Real Latin-1 French text practically never has `Â`/`Ã`/`Å` followed by a byte in 0x80–0xBF. Returns -1 if none.
+ * `previous` is the last byte of the preceding chunk, so pairs split across chunks are seen.
+ */
+export function findUtf8InSingleByte(bytes: Uint8Array, previous: number): number {
+  let lead = previous;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    if (byte >= 0x80 && byte <= 0xbf && (lead === 0xc2 || lead === 0xc3 || lead === 0xc5)) return i;
+    lead = byte;
+  }
+  return -1;
+}

@@ -1,0 +1,322 @@
+import { createReadStream } from 'node:fs';
+import { TextDecoder } from 'node:util';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import type { Issue } from '../issue.js';
+import { createDecoder, findUtf8InSingleByte, type LheoEncoding, SNIFF_BYTES, sniffEncoding } from './encoding.js';
+import { type LheoNode, pathSegment } from './lheo-node.js';
+import { FREE_FORM_ELEMENTS, LHEO_CHILDREN } from './lheo-structure.js';
+import { DEFAULT_LHEO_LIMITS, type LheoLimits } from './limits.js';
+
+export type LheoVersion = '2.2' | '2.3';
+
+/** The namespaces a LHEO document may use, and the version each one means. */
+export const LHEO_NAMESPACES: Readonly<Record<string, LheoVersion>> = {
+  'http://www.lheo.org/2.2': '2.2',
+  'http://lheo.gouv.fr/2.3': '2.3',
+};
+
+/** Bytes to parse: a file path, or chunks (a stream, or an array of buffers in tests). */
+export type ByteSource = string | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+export interface LheoParseHandlers {
+  /** Receives each formation (with its actions and sessions) once its end tag is read; awaited before reading on. */
+  onFormation?: (formation: LheoNode) => void | Promise<void>;
+  /** Findings that do not prevent using the file, e.g. unknown elements. */
+  onWarning?: (issue: Issue) => void;
+  /** Called after each chunk with the total bytes read so far. */
+  onProgress?: (bytesRead: number) => void;
+}
+
+export interface LheoParseOptions {
+  limits?: Partial<LheoLimits>;
+}
+
+export interface LheoParseResult {
+  /** Namespace version of the root element; null when the file is not LHEO. */
+  version: LheoVersion | null;
+  encoding: LheoEncoding | null;
+  /**
+   * The `lheo` root with everything but the formations (they went to `onFormation`): `offres` without its formations
+   * and the document-level `extras`, e.g. Intercarif's `flux-intercarif` export date, which comes after the offers.
+   */
+  root: LheoNode | null;
+  formations: number;
+  bytesRead: number;
+  /** Why the file cannot be used at all (not XML, not LHEO, hostile, wrong encoding, limit exceeded); else null. */
+  fatal: Issue | null;
+}
+
+// saxes is synchronous: the text is fed in slices so that limits are checked, and formations handed over, at a
+// bounded distance from where they happen.
+const SLICE_CHARS = 64 * 1024;
+const READ_CHUNK_BYTES = 256 * 1024;
+
+/** Thrown inside saxes callbacks to stop parsing once the file is known to be unusable. */
+class Rejected extends Error {}
+
+interface Frame {
+  /** null: the element is skipped (unknown, or inside an unknown element) and nothing below it is kept. */
+  node: LheoNode | null;
+  path: string;
+  freeForm: boolean;
+  /** Same-name sibling counters for the children of this element (XPath indexes). */
+  counts: Map<string, number> | undefined;
+}
+
+/**
+ * Streams a LHEO document: memory stays bounded by one formation whatever the file size. DTDs are refused outright
+ * (saxes never expands DTD entities, and a DOCTYPE is rejected as soon as it is read), so entity-expansion and
+ * external-entity attacks cannot happen.
+ */
+export async function parseLheo(
+  source: ByteSource,
+  handlers: LheoParseHandlers = {},
+  options: LheoParseOptions = {},
+): Promise<LheoParseResult> {
+  const limits: LheoLimits = { ...DEFAULT_LHEO_LIMITS, ...options.limits };
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const stack: Frame[] = [];
+  const pending: LheoNode[] = [];
+  let version: LheoVersion | null = null;
+  let rootUri = '';
+  let root: LheoNode | null = null;
+  let encoding: LheoEncoding | null = null;
+  let formations = 0;
+  let bytesRead = 0;
+  let bufferedElements = 0;
+  let tagStartLine = 1;
+  let lastEventPosition = 0;
+  let fatal: Issue | null = null;
+
+  const currentPath = () => stack.at(-1)?.path ?? '/';
+  const reject = (line: number, message: string, path = currentPath()): never => {
+    fatal ??= { line, path, message };
+    throw new Rejected(message);
+  };
+  const seen = () => {
+    lastEventPosition = parser.position;
+  };
+
+  parser.on('error', (error) => {
+    // saxes prefixes "line:column: "; we report our own location.
+    const reason = error.message.replace(/^[^:]*:?\d+:\d+: /, '');
+    reject(parser.line, `malformed XML at line ${parser.line}, column ${parser.column + 1}: ${reason}`);
+  });
+  parser.on('doctype', () =>
+    reject(
+      parser.line,
+      'DOCTYPE declaration refused: LHEO exports have none, and a DTD can define entities ' +
+        '(entity expansion, external files) that an importer must never process',
+      '/',
+    ),
+  );
+  parser.on('xmldecl', seen);
+  parser.on('comment', seen);
+  parser.on('processinginstruction', seen);
+  parser.on('opentagstart', () => {
+    tagStartLine = parser.line;
+    seen();
+  });
+  parser.on('opentag', (tag) => {
+    seen();
+    openElement(tag as SaxesTagNS);
+  });
+  parser.on('closetag', () => {
+    seen();
+    closeElement();
+  });
+  parser.on('text', (text) => {
+    seen();
+    appendText(text);
+  });
+  parser.on('cdata', (text) => {
+    seen();
+    appendText(text);
+  });
+
+  function openElement(tag: SaxesTagNS): void {
+    const line = tagStartLine;
+    if (stack.length >= limits.maxDepth) reject(line, `elements nested deeper than ${limits.maxDepth} levels`);
+    const parent = stack.at(-1);
+    if (parent === undefined) {
+      openRoot(tag, line);
+      return;
+    }
+    if (parent.node === null) {
+      stack.push({ node: null, path: `${parent.path}/${tag.local}`, freeForm: false, counts: undefined });
+      return;
+    }
+    const known = parent.freeForm || (tag.uri === rootUri && LHEO_CHILDREN.get(parent.node.name)?.has(tag.local));
+    const index = nextIndex(parent, tag.local);
+    const path = `${parent.path}/${pathSegment(tag.local, index)}`;
+    if (!known) {
+      const why =
+        tag.uri === rootUri
+          ? `unknown element <${tag.local}> in <${parent.node.name}>`
+          : `element <${tag.name}> from namespace "${tag.uri}" in a LHEO ${version} document`;
+      handlers.onWarning?.({ line, path, message: `${why}; ignored with its content` });
+      stack.push({ node: null, path, freeForm: false, counts: undefined });
+      return;
+    }
+    bufferedElements += 1;
+    if (bufferedElements > limits.maxElementsPerFormation) {
+      reject(line, `more than ${limits.maxElementsPerFormation} elements in one formation`, path);
+    }
+    const node: LheoNode = {
+      name: tag.local,
+      line,
+      parent: parent.node,
+      index,
+      attributes: plainAttributes(tag),
+      children: [],
+      text: '',
+    };
+    // Formations are handed over when they close and never attached to `offres`: that is what bounds memory.
+    if (!(tag.local === 'formation' && parent.node.name === 'offres' && stack.length === 2)) {
+      parent.node.children.push(node);
+    }
+    stack.push({ node, path, freeForm: parent.freeForm || FREE_FORM_ELEMENTS.has(tag.local), counts: undefined });
+  }
+
+  function openRoot(tag: SaxesTagNS, line: number): void {
+    if (tag.local !== 'lheo') {
+      reject(line, `not a LHEO document: the root element is <${tag.name}>, expected <lheo>`, `/${tag.local}`);
+    }
+    const rootVersion = LHEO_NAMESPACES[tag.uri];
+    if (rootVersion === undefined) {
+      const expected = Object.keys(LHEO_NAMESPACES).join('" or "');
+      reject(line, `not a LHEO document: namespace "${tag.uri}", expected "${expected}"`, '/lheo');
+    }
+    version = rootVersion ?? null;
+    rootUri = tag.uri;
+    root = { name: 'lheo', line, parent: null, index: 1, attributes: plainAttributes(tag), children: [], text: '' };
+    stack.push({ node: root, path: '/lheo', freeForm: false, counts: undefined });
+  }
+
+  function closeElement(): void {
+    const frame = stack.pop();
+    const node = frame?.node;
+    if (!node) return;
+    if (node.children.length > 0) node.text = ''; // LHEO has no mixed content: text between children is layout
+    if (node.name === 'formation' && stack.length === 2 && node.parent?.name === 'offres') {
+      formations += 1;
+      bufferedElements = 0;
+      pending.push(node);
+    }
+  }
+
+  function appendText(text: string): void {
+    const node = stack.at(-1)?.node;
+    if (!node) return; // outside the root (saxes checks it is whitespace) or inside a skipped element
+    if (node.text.length + text.length > limits.maxTextLength) {
+      reject(parser.line, `text of <${node.name}> longer than ${limits.maxTextLength} characters`);
+    }
+    node.text += text;
+  }
+
+  async function feed(text: string): Promise<void> {
+    for (let offset = 0; offset < text.length; offset += SLICE_CHARS) {
+      parser.write(text.slice(offset, offset + SLICE_CHARS));
+      if (parser.position - lastEventPosition > limits.maxTokenLength) {
+        reject(parser.line, `a single text, comment or tag longer than ${limits.maxTokenLength} characters`);
+      }
+      await flush();
+    }
+  }
+
+  async function flush(): Promise<void> {
+    while (pending.length > 0) {
+      const formation = pending.shift() as LheoNode;
+      await handlers.onFormation?.(formation);
+    }
+  }
+
+  let decoder: TextDecoder | undefined;
+  let head: Uint8Array[] = [];
+  let headLength = 0;
+  let lastByte = -1;
+
+  /** Decodes and parses one chunk of bytes; the first bytes are held back until the encoding is known. */
+  async function consume(bytes: Uint8Array, final: boolean): Promise<void> {
+    if (decoder === undefined) {
+      head.push(bytes);
+      headLength += bytes.length;
+      if (headLength < SNIFF_BYTES && !final) return;
+      bytes = Buffer.concat(head);
+      head = [];
+      const sniffed = sniffEncoding(bytes.subarray(0, SNIFF_BYTES));
+      if (!sniffed.ok) reject(1, sniffed.message, '/');
+      else encoding = sniffed.encoding;
+      decoder = createDecoder(encoding as LheoEncoding);
+    }
+    if (encoding !== 'UTF-8') {
+      const at = findUtf8InSingleByte(bytes, lastByte);
+      if (at >= 0) {
+        const line = parser.line + countNewlines(bytes, at);
+        reject(
+          line,
+          `wrong encoding: declared ${encoding} but the bytes at line ${line} are UTF-8 (text would read "Ã©")`,
+        );
+      }
+      lastByte = bytes.length > 0 ? (bytes[bytes.length - 1] as number) : lastByte;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: !final });
+    } catch {
+      // Locate the first bad byte: decode again leniently and find the first replacement character.
+      const lenient = new TextDecoder('utf-8').decode(bytes);
+      const at = Math.max(0, lenient.indexOf('\uFFFD'));
+      const line = parser.line + countNewlines(lenient, at);
+      reject(line, `wrong encoding: declared UTF-8 but line ${line} has bytes that are not UTF-8 (ISO-8859-1?)`);
+      return;
+    }
+    await feed(text);
+  }
+
+  try {
+    for await (const chunk of toChunks(source)) {
+      bytesRead += chunk.length;
+      await consume(chunk, false);
+      handlers.onProgress?.(bytesRead);
+    }
+    await consume(new Uint8Array(0), true);
+    parser.close();
+    await flush();
+  } catch (error) {
+    if (!(error instanceof Rejected)) throw error;
+  }
+  if (fatal === null && root === null) fatal = { line: 1, path: '/', message: 'empty file: no root element' };
+  return { version, encoding, root, formations, bytesRead, fatal };
+}
+
+function nextIndex(frame: Frame, name: string): number {
+  frame.counts ??= new Map();
+  const index = (frame.counts.get(name) ?? 0) + 1;
+  frame.counts.set(name, index);
+  return index;
+}
+
+function plainAttributes(tag: SaxesTagNS): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const attribute of Object.values(tag.attributes)) {
+    if (attribute.prefix === '') attributes[attribute.local] = attribute.value;
+  }
+  return attributes;
+}
+
+function countNewlines(text: Uint8Array | string, end: number): number {
+  let count = 0;
+  for (let i = 0; i < end; i++) {
+    if ((typeof text === 'string' ? text.charCodeAt(i) : text[i]) === 10) count += 1;
+  }
+  return count;
+}
+
+async function* toChunks(source: ByteSource): AsyncIterable<Uint8Array> {
+  if (typeof source === 'string') {
+    yield* createReadStream(source, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;
+  } else {
+    yield* source;
+  }
+}

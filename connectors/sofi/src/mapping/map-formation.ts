@@ -1,0 +1,382 @@
+import type { Issue } from '../issue.js';
+import { childNamed, childrenNamed, descendant, type LheoNode, pathOf } from '../lheo/lheo-node.js';
+import { contentHashOf } from './content-hash.js';
+import { type PartialDate, parseLheoDate, parseLheoTime } from './lheo-date.js';
+import type {
+  DeliveringOrganisation,
+  EntryExitMode,
+  Funder,
+  OfferAction,
+  OfferFormation,
+  OfferSession,
+  OfferSessionDetails,
+  Recruitment,
+  RecruitmentModality,
+  RecruitmentState,
+  ResponsibleOrganisation,
+  SessionContact,
+  TrainingPlace,
+} from './offer-session.js';
+import { cleanText, stripHtml } from './text.js';
+
+export interface MappingContext {
+  /** Export timestamp of the whole file (see `exportedAtOf`); copied into every snapshot. */
+  exportedAt: string | null;
+}
+
+export interface MappedSession {
+  snapshot: OfferSession;
+  /** Where the session element is, for findings about the snapshot as a whole (e.g. a duplicate key). */
+  line: number;
+  path: string;
+}
+
+export interface FormationMapping {
+  /** The sessions that mapped without error (a formation or action error drops all of its sessions). */
+  sessions: MappedSession[];
+  /** Elements seen, whether they mapped or not. */
+  actions: number;
+  sessionElements: number;
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+/** Collects findings; `failed` tells whether an error was recorded since a given mark. */
+class Findings {
+  readonly errors: Issue[] = [];
+  readonly warnings: Issue[] = [];
+  error(node: LheoNode, message: string): void {
+    this.errors.push({ line: node.line, path: pathOf(node), message });
+  }
+  warn(node: LheoNode, message: string): void {
+    this.warnings.push({ line: node.line, path: pathOf(node), message });
+  }
+}
+
+/**
+ * Maps one LHEO formation (with its actions and sessions) to session snapshots. Pure: the same formation and context
+ * always give the same result. Every problem is reported with the line and path of the element concerned; a
+ * missing identifier or an invalid date is an error that keeps the session (or all sessions of the action or
+ * formation, when it is theirs) out of the result, while other sessions still map.
+ */
+export function mapFormation(formation: LheoNode, context: MappingContext): FormationMapping {
+  const findings = new Findings();
+  const mappedFormation = mapFormationFields(formation, findings);
+  const formationFailed = findings.errors.length > 0;
+  const sessions: MappedSession[] = [];
+  const actions = childrenNamed(formation, 'action');
+  let sessionElements = 0;
+  for (const actionNode of actions) {
+    const actionErrorsBefore = findings.errors.length;
+    const action = mapAction(actionNode, findings);
+    const actionFailed = findings.errors.length > actionErrorsBefore;
+    for (const sessionNode of childrenNamed(actionNode, 'session')) {
+      sessionElements += 1;
+      const sessionErrorsBefore = findings.errors.length;
+      const session = mapSession(sessionNode, findings);
+      if (formationFailed || actionFailed || findings.errors.length > sessionErrorsBefore) continue;
+      const snapshot = {
+        sessionKey: `${mappedFormation.numero}|${action.numero}|${session.numero}`,
+        formation: mappedFormation,
+        action,
+        session,
+        exportedAt: context.exportedAt,
+      };
+      sessions.push({
+        snapshot: { ...snapshot, contentHash: contentHashOf(snapshot) },
+        line: sessionNode.line,
+        path: pathOf(sessionNode),
+      });
+    }
+  }
+  if (actions.length === 0) findings.error(formation, 'formation without any <action>');
+  return { sessions, actions: actions.length, sessionElements, errors: findings.errors, warnings: findings.warnings };
+}
+
+function mapFormationFields(formation: LheoNode, findings: Findings): OfferFormation {
+  const numero = requiredNumero(formation, findings);
+  const titleNode = childNamed(formation, 'intitule-formation');
+  const title = titleNode ? stripHtml(titleNode.text) : '';
+  if (title === '') findings.error(titleNode ?? formation, 'formation without a title (<intitule-formation>)');
+  const domain = childNamed(formation, 'domaine-formation');
+  const certifications = childrenNamed(formation, 'certification');
+  const codes = (name: string) =>
+    certifications.flatMap((certification) => textsOf(childrenNamed(certification, name)));
+  return {
+    numero,
+    title,
+    objectiveCode: integerOf(childNamed(formation, 'objectif-general-formation'), findings),
+    formacodes: textsOf(childrenNamed(domain, 'code-FORMACODE')),
+    romeCodes: textsOf(childrenNamed(domain, 'code-ROME')),
+    nsfCodes: textsOf(childrenNamed(domain, 'code-NSF')),
+    certification: { rncp: codes('code-RNCP'), certifinfo: codes('code-CERTIFINFO'), rs: codes('code-RS') },
+    content: cleanText(childNamed(formation, 'contenu-formation')?.text),
+    responsibleOrganisation: mapResponsibleOrganisation(formation, findings),
+  };
+}
+
+function mapResponsibleOrganisation(formation: LheoNode, findings: Findings): ResponsibleOrganisation {
+  const organisation = childNamed(formation, 'organisme-formation-responsable');
+  if (organisation === undefined) {
+    findings.error(formation, 'formation without <organisme-formation-responsable> (its SIRET is required)');
+    return { numero: null, siret: '', nda: null, name: null };
+  }
+  const siretNode = descendant(organisation, 'SIRET-organisme-formation', 'SIRET');
+  const siret = siretOf(siretNode);
+  if (siret === null) {
+    findings.error(
+      siretNode ?? organisation,
+      siretNode
+        ? `SIRET of the responsible organisation must be 14 digits, found "${siretNode.text.trim()}"`
+        : 'responsible organisation without SIRET (<SIRET-organisme-formation>/<SIRET>)',
+    );
+  }
+  return {
+    numero: cleanText(organisation.attributes.numero),
+    siret: siret ?? '',
+    nda: cleanText(childNamed(organisation, 'numero-activite')?.text),
+    name:
+      cleanText(childNamed(organisation, 'nom-organisme')?.text) ??
+      cleanText(childNamed(organisation, 'raison-sociale')?.text),
+  };
+}
+
+const ENTRY_EXIT_MODES: Record<string, EntryExitMode> = { '0': 'FIXED_DATES', '1': 'PERMANENT' };
+
+function mapAction(action: LheoNode, findings: Findings): OfferAction {
+  const entryExitNode = childNamed(action, 'modalites-entrees-sorties');
+  const entryExitCode = entryExitNode?.text.trim() ?? '';
+  const entryExitMode = ENTRY_EXIT_MODES[entryExitCode] ?? 'UNKNOWN';
+  if (entryExitNode && entryExitMode === 'UNKNOWN') {
+    findings.warn(entryExitNode, `unknown modalites-entrees-sorties "${entryExitCode}" (dict-modalites-es: 0 or 1)`);
+  }
+  return {
+    numero: requiredNumero(action, findings),
+    entryExitMode,
+    teachingMode: integerOf(childNamed(action, 'modalites-enseignement'), findings),
+    trainingPlaces: childrenNamed(action, 'lieu-de-formation').map((place) => mapTrainingPlace(place, findings)),
+    deliveringOrganisations: childrenNamed(action, 'organisme-formateur').flatMap((organisation) =>
+      mapDeliveringOrganisation(organisation, findings),
+    ),
+    funders: childrenNamed(action, 'organisme-financeur').flatMap((funder) => mapFunder(funder, findings)),
+    hours: {
+      centre: integerOf(childNamed(action, 'nombre-heures-centre'), findings),
+      enterprise: integerOf(childNamed(action, 'nombre-heures-entreprise'), findings),
+      total: integerOf(childNamed(action, 'nombre-heures-total'), findings),
+    },
+    informationDates: childrenNamed(action, 'date-information').flatMap((information) =>
+      informationDate(information, findings),
+    ),
+    recruitmentDescription: cleanText(childNamed(action, 'modalites-recrutement')?.text),
+    conditions: cleanText(childNamed(action, 'conditions-specifiques')?.text),
+  };
+}
+
+function mapTrainingPlace(place: LheoNode, findings: Findings): TrainingPlace {
+  const coordinates = childNamed(place, 'coordonnees');
+  const address = childNamed(coordinates, 'adresse');
+  const geo = childNamed(address, 'geolocalisation');
+  return {
+    name: cleanText(childNamed(coordinates, 'nom')?.text) ?? cleanText(childNamed(address, 'denomination')?.text),
+    street: joinLines(childrenNamed(address, 'ligne')),
+    postalCode: cleanText(childNamed(address, 'codepostal')?.text),
+    city: cleanText(childNamed(address, 'ville')?.text),
+    department: cleanText(childNamed(address, 'departement')?.text),
+    latitude: decimalOf(childNamed(geo, 'latitude'), findings),
+    longitude: decimalOf(childNamed(geo, 'longitude'), findings),
+  };
+}
+
+function mapDeliveringOrganisation(organisation: LheoNode, findings: Findings): DeliveringOrganisation[] {
+  const siretNode = descendant(organisation, 'SIRET-formateur', 'SIRET');
+  const raw = siretNode?.text.replace(/\s/g, '') ?? '';
+  if (raw === '') {
+    findings.warn(organisation, 'organisme-formateur without SIRET; left out');
+    return [];
+  }
+  // Not a key of the snapshot: kept as given, but said, since Anotéa reconciles on it.
+  if (siretOf(siretNode) === null) findings.warn(siretNode ?? organisation, `SIRET "${raw}" is not 14 digits`);
+  return [{ siret: raw, name: cleanText(childNamed(organisation, 'raison-sociale-formateur')?.text) }];
+}
+
+function mapFunder(funder: LheoNode, findings: Findings): Funder[] {
+  const codeNode = childNamed(funder, 'code-financeur');
+  const code = integerOf(codeNode, findings);
+  if (code === null) {
+    if (!codeNode) findings.warn(funder, 'organisme-financeur without code-financeur; left out');
+    return [];
+  }
+  return [{ code, fundedPlaces: integerOf(childNamed(funder, 'nb-places-financees'), findings) }];
+}
+
+function informationDate(information: LheoNode, findings: Findings): string[] {
+  const dateNode = childNamed(information, 'date');
+  if (!dateNode) return [];
+  const date = dateOf(dateNode, findings);
+  if (date === null) return [];
+  if (date.length !== 10) {
+    findings.warn(dateNode, `date-information "${dateNode.text.trim()}" is not a full date; left out`);
+    return [];
+  }
+  return [date];
+}
+
+const RECRUITMENT_STATES: Record<string, RecruitmentState> = { '1': 'OPEN', '2': 'CLOSED', '3': 'SUSPENDED' };
+
+function mapSession(session: LheoNode, findings: Findings): OfferSessionDetails {
+  const numero = requiredNumero(session, findings);
+  const period = childNamed(session, 'periode');
+  if (!period) findings.warn(session, 'session without <periode>: start and end unknown');
+  const registration = descendant(session, 'periode-inscription', 'periode');
+  const stateNode = childNamed(session, 'etat-recrutement');
+  const stateCode = stateNode?.text.trim() ?? '';
+  const recruitmentState = RECRUITMENT_STATES[stateCode] ?? 'UNKNOWN';
+  if (stateNode && recruitmentState === 'UNKNOWN') {
+    findings.warn(stateNode, `unknown etat-recrutement "${stateCode}" (1 ouvert, 2 fermé, 3 suspendu)`);
+  }
+  const capacities = childrenNamed(session, 'cycle').map((cycle) =>
+    integerOf(childNamed(cycle, 'capacite-simultanee'), findings),
+  );
+  return {
+    numero,
+    start: dateOf(childNamed(period, 'debut'), findings),
+    end: dateOf(childNamed(period, 'fin'), findings),
+    registrationStart: dateOf(childNamed(registration, 'debut'), findings),
+    registrationEnd: dateOf(childNamed(registration, 'fin'), findings),
+    recruitmentState,
+    recruitments: childrenNamed(session, 'recrutement').flatMap((recruitment) => mapRecruitment(recruitment, findings)),
+    capacity: capacities.find((capacity) => capacity !== null) ?? null,
+    expired: isExpired(session),
+    contacts: childrenNamed(session, 'contact-session').map(mapContact),
+  };
+}
+
+const MODALITIES: Record<number, RecruitmentModality> = {
+  7: 'CANDIDATURE',
+  8: 'INDIVIDUAL_APPOINTMENT',
+  9: 'INFORMATION_COLLECTIVE',
+};
+
+function mapRecruitment(recruitment: LheoNode, findings: Findings): Recruitment[] {
+  const modalityNode = childNamed(recruitment, 'modalite-recrutement');
+  const modalityCode = integerOf(modalityNode, findings, 'error');
+  if (modalityCode === null) {
+    if (!modalityNode) findings.error(recruitment, 'recrutement without modalite-recrutement');
+    return [];
+  }
+  const remoteNode = childNamed(recruitment, 'a-distance');
+  const remoteCode = remoteNode?.text.trim();
+  if (remoteNode && remoteCode !== '0' && remoteCode !== '1') {
+    findings.warn(remoteNode, `a-distance "${remoteCode}" is not 0 or 1`);
+  }
+  const period = childNamed(recruitment, 'periode');
+  return [
+    {
+      modality: MODALITIES[modalityCode] ?? 'OTHER',
+      modalityCode,
+      remote: remoteCode === '1' ? true : remoteCode === '0' ? false : null,
+      address: addressLine(childNamed(recruitment, 'adresse')),
+      url: cleanText(childNamed(recruitment, 'urlweb')?.text),
+      places: integerOf(childNamed(recruitment, 'nb-places'), findings),
+      start: dateOf(childNamed(period, 'debut'), findings),
+      end: dateOf(childNamed(period, 'fin'), findings),
+      startTime: timeOf(childNamed(recruitment, 'heure-debut'), findings),
+      endTime: timeOf(childNamed(recruitment, 'heure-fin'), findings),
+      comment: cleanText(childNamed(recruitment, 'commentaire')?.text),
+    },
+  ];
+}
+
+function isExpired(session: LheoNode): boolean {
+  return childrenNamed(session, 'extras')
+    .filter((extras) => extras.attributes.info === 'session-perimee')
+    .some((extras) => childrenNamed(extras, 'extra').some((extra) => extra.text.trim() === '1'));
+}
+
+function mapContact(contact: LheoNode): SessionContact {
+  const coordinates = childNamed(contact, 'coordonnees');
+  const name = [childNamed(coordinates, 'prenom'), childNamed(coordinates, 'nom')]
+    .map((node) => cleanText(node?.text))
+    .filter((part) => part !== null)
+    .join(' ');
+  return {
+    role: cleanText(childNamed(contact, 'type-contact')?.text),
+    name: name === '' ? null : name,
+    phone:
+      cleanText(descendant(coordinates, 'telfixe', 'numtel')?.text) ??
+      cleanText(descendant(coordinates, 'portable', 'numtel')?.text),
+    email: cleanText(childNamed(coordinates, 'courriel')?.text),
+  };
+}
+
+// --- field readers --------------------------------------------------------------------------------------------
+
+function requiredNumero(node: LheoNode, findings: Findings): string {
+  const numero = cleanText(node.attributes.numero);
+  if (numero === null) findings.error(node, `<${node.name}> without its numero attribute (required identifier)`);
+  return numero ?? '';
+}
+
+function siretOf(node: LheoNode | undefined): string | null {
+  // Exporters sometimes group digits ("192 900 769 00014"); the value is the digits.
+  const digits = node?.text.replace(/\s/g, '') ?? '';
+  return /^\d{14}$/.test(digits) ? digits : null;
+}
+
+function textsOf(nodes: LheoNode[]): string[] {
+  return nodes.map((node) => cleanText(node.text)).filter((text) => text !== null);
+}
+
+function integerOf(
+  node: LheoNode | undefined,
+  findings: Findings,
+  severity: 'warning' | 'error' = 'warning',
+): number | null {
+  const text = cleanText(node?.text);
+  if (node === undefined || text === null) return null;
+  if (/^\d{1,9}$/.test(text)) return Number(text);
+  const message = `<${node.name}> "${text}" is not a whole number`;
+  if (severity === 'error') findings.error(node, message);
+  else findings.warn(node, `${message}; taken as absent`);
+  return null;
+}
+
+function decimalOf(node: LheoNode | undefined, findings: Findings): number | null {
+  const text = cleanText(node?.text);
+  if (node === undefined || text === null) return null;
+  const value = Number(text.replace(',', '.'));
+  if (Number.isFinite(value) && /^[-+]?\d/.test(text)) return value;
+  findings.warn(node, `<${node.name}> "${text}" is not a number; taken as absent`);
+  return null;
+}
+
+function dateOf(node: LheoNode | undefined, findings: Findings): PartialDate | null {
+  if (node === undefined || node.text.trim() === '') return null;
+  const parsed = parseLheoDate(node.text);
+  if (parsed.ok) return parsed.value;
+  findings.error(node, parsed.message);
+  return null;
+}
+
+function timeOf(node: LheoNode | undefined, findings: Findings): string | null {
+  if (node === undefined || node.text.trim() === '') return null;
+  const parsed = parseLheoTime(node.text);
+  if (parsed.ok) return parsed.value;
+  findings.error(node, parsed.message);
+  return null;
+}
+
+function joinLines(lines: LheoNode[]): string | null {
+  const parts = textsOf(lines);
+  return parts.length === 0 ? null : parts.join(', ');
+}
+
+function addressLine(address: LheoNode | undefined): string | null {
+  if (address === undefined) return null;
+  const city = [childNamed(address, 'codepostal'), childNamed(address, 'ville')]
+    .map((node) => cleanText(node?.text))
+    .filter((part) => part !== null)
+    .join(' ');
+  const parts = [...textsOf(childrenNamed(address, 'ligne')), ...(city === '' ? [] : [city])];
+  return parts.length === 0 ? null : parts.join(', ');
+}

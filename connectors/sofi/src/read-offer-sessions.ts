@@ -1,0 +1,128 @@
+import type { Issue } from './issue.js';
+import type { LheoEncoding } from './lheo/encoding.js';
+import { type ByteSource, type LheoParseOptions, type LheoVersion, parseLheo } from './lheo/parse-lheo.js';
+import { exportedAtOf } from './mapping/exported-at.js';
+import { mapFormation } from './mapping/map-formation.js';
+import type { OfferSession } from './mapping/offer-session.js';
+
+/**
+ * What reading a LHEO export found. `valid` answers one question for an all-or-nothing importer: may this file
+ * replace the published offer? It is true only when the file was read to the end as a LHEO document (not malformed,
+ * not hostile, correctly encoded, within limits), every formation, action and session mapped without error, session
+ * keys are unique, and there is at least one session. Warnings (unknown elements, unknown dictionary values…) never
+ * make a file invalid.
+ */
+export interface LheoReport {
+  valid: boolean;
+  lheoVersion: LheoVersion | null;
+  encoding: LheoEncoding | null;
+  /** Elements seen (formation, action, session), whether they mapped or not. */
+  formations: number;
+  actions: number;
+  sessions: number;
+  /** Sessions handed to `onSession`. */
+  mappedSessions: number;
+  exportedAt: string | null;
+  bytesRead: number;
+  /** The first `maxIssues` errors and warnings, in the order found; the counts are the totals. */
+  errors: Issue[];
+  warnings: Issue[];
+  errorCount: number;
+  warningCount: number;
+}
+
+export interface ReadOfferSessionsOptions extends LheoParseOptions {
+  /**
+   * Receives each mapped session, in document order, awaited before reading on. The file's validity is only known
+   * at the end: an all-or-nothing importer stages what it receives and commits only if the report is valid.
+   */
+  onSession?: (snapshot: OfferSession) => void | Promise<void>;
+  onProgress?: (progress: { bytesRead: number; sessions: number }) => void;
+  /**
+   * `exportedAt` for the snapshots. Intercarif writes the export date after the offers, so one streaming pass only
+   * knows it at the end (it is in the report). Give it here from a first pass, or set it on the snapshots later:
+   * `contentHash` does not cover it. Defaults to null.
+   */
+  exportedAt?: string | null;
+  /** How many errors and how many warnings the report lists (the counts stay exact). Default 1000. */
+  maxIssues?: number;
+}
+
+/** Streams a LHEO export, maps every session and reports whether the file is usable. */
+export async function readOfferSessions(
+  source: ByteSource,
+  options: ReadOfferSessionsOptions = {},
+): Promise<LheoReport> {
+  const maxIssues = options.maxIssues ?? 1000;
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  let errorCount = 0;
+  let warningCount = 0;
+  const addError = (issue: Issue) => {
+    errorCount += 1;
+    if (errors.length < maxIssues) errors.push(issue);
+  };
+  const addWarning = (issue: Issue) => {
+    warningCount += 1;
+    if (warnings.length < maxIssues) warnings.push(issue);
+  };
+  const context = { exportedAt: options.exportedAt ?? null };
+  // Lines where each key was first seen: two sessions with one key would overwrite each other downstream.
+  const keys = new Map<string, number>();
+  let actions = 0;
+  let sessions = 0;
+  let mappedSessions = 0;
+
+  const parsed = await parseLheo(
+    source,
+    {
+      onWarning: addWarning,
+      onProgress: (bytesRead) => options.onProgress?.({ bytesRead, sessions }),
+      onFormation: async (formation) => {
+        const mapping = mapFormation(formation, context);
+        actions += mapping.actions;
+        sessions += mapping.sessionElements;
+        mapping.errors.forEach(addError);
+        mapping.warnings.forEach(addWarning);
+        for (const { snapshot, line, path } of mapping.sessions) {
+          const firstLine = keys.get(snapshot.sessionKey);
+          if (firstLine !== undefined) {
+            addError({
+              line,
+              path,
+              message: `duplicate session key "${snapshot.sessionKey}" (first at line ${firstLine})`,
+            });
+            continue;
+          }
+          keys.set(snapshot.sessionKey, line);
+          mappedSessions += 1;
+          await options.onSession?.(snapshot);
+        }
+      },
+    },
+    options,
+  );
+
+  const exported = exportedAtOf(parsed.root);
+  exported.warnings.forEach(addWarning);
+  if (parsed.fatal) addError(parsed.fatal);
+  else if (sessions === 0) {
+    // An empty export must not be taken as "every session was withdrawn".
+    addError({ line: parsed.root?.line ?? 1, path: '/lheo', message: 'no session in the file' });
+  }
+  return {
+    valid: errorCount === 0,
+    lheoVersion: parsed.version,
+    encoding: parsed.encoding,
+    formations: parsed.formations,
+    actions,
+    sessions,
+    mappedSessions,
+    exportedAt: exported.exportedAt,
+    bytesRead: parsed.bytesRead,
+    errors,
+    warnings,
+    errorCount,
+    warningCount,
+  };
+}
