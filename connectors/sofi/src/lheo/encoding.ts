@@ -61,14 +61,66 @@ export function sniffEncoding(head: Uint8Array): SniffResult {
   return { ok: true, encoding };
 }
 
-export function createDecoder(encoding: LheoEncoding): TextDecoder {
-  // `fatal` turns invalid UTF-8 into an error instead of silent U+FFFD replacements. For the single-byte encodings
-  // every byte decodes; WHATWG maps the `iso-8859-1` label to windows-1252, which is what Windows-made "Latin-1"
-  // files really contain (œ, €, ’ in 0x80–0x9F), so this is the safer reading.
-  return new TextDecoder(encoding === 'windows-1252' ? 'windows-1252' : encoding.toLowerCase(), {
-    fatal: encoding === 'UTF-8',
-  });
+/** Decodes a byte stream chunk by chunk; `decode` throws on invalid UTF-8. */
+export interface ChunkDecoder {
+  decode(bytes: Uint8Array, options: { stream: boolean }): string;
 }
+
+export function createDecoder(encoding: LheoEncoding): ChunkDecoder {
+  if (encoding === 'UTF-8') {
+    // `fatal` turns invalid UTF-8 into an error instead of silent U+FFFD replacements.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    return { decode: (bytes, options) => decoder.decode(bytes, options) };
+  }
+  if (encoding === 'ISO-8859-15') {
+    const decoder = new TextDecoder('iso-8859-15');
+    return { decode: (bytes, options) => decoder.decode(bytes, options) };
+  }
+  // "ISO-8859-1" files made on Windows really contain windows-1252 (œ, €, ’ in 0x80–0x9F, where Latin-1 only has
+  // C1 control characters no text uses), which is why WHATWG maps the label to windows-1252. Node 20's TextDecoder
+  // decodes both labels as plain Latin-1, so the 0x80–0x9F range is mapped here.
+  const decoder = new TextDecoder('latin1');
+  return {
+    decode: (bytes, options) =>
+      decoder.decode(bytes, options).replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80] || c),
+  };
+}
+
+// windows-1252 for bytes 0x80–0x9F ('' where windows-1252 leaves the byte undefined).
+const WINDOWS_1252_C1 = [
+  '€',
+  '',
+  '‚',
+  'ƒ',
+  '„',
+  '…',
+  '†',
+  '‡',
+  'ˆ',
+  '‰',
+  'Š',
+  '‹',
+  'Œ',
+  '',
+  'Ž',
+  '',
+  '',
+  '‘',
+  '’',
+  '“',
+  '”',
+  '•',
+  '–',
+  '—',
+  '˜',
+  '™',
+  'š',
+  '›',
+  'œ',
+  '',
+  'ž',
+  'Ÿ',
+];
 
 /**
  * In a file declared single-byte, finds the first byte pair that is UTF-8 for a French accented letter or `œ`

@@ -2,7 +2,14 @@ import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import type { Issue } from '../issue.js';
-import { createDecoder, findUtf8InSingleByte, type LheoEncoding, SNIFF_BYTES, sniffEncoding } from './encoding.js';
+import {
+  type ChunkDecoder,
+  createDecoder,
+  findUtf8InSingleByte,
+  type LheoEncoding,
+  SNIFF_BYTES,
+  sniffEncoding,
+} from './encoding.js';
 import { type LheoNode, pathSegment } from './lheo-node.js';
 import { FREE_FORM_ELEMENTS, LHEO_CHILDREN } from './lheo-structure.js';
 import { DEFAULT_LHEO_LIMITS, type LheoLimits } from './limits.js';
@@ -231,7 +238,7 @@ export async function parseLheo(
     }
   }
 
-  let decoder: TextDecoder | undefined;
+  let decoder: ChunkDecoder | undefined;
   let head: Uint8Array[] = [];
   let headLength = 0;
   let lastByte = -1;
@@ -264,6 +271,7 @@ export async function parseLheo(
     try {
       text = decoder.decode(bytes, { stream: !final });
     } catch {
+      if (bytes.length === 0) reject(parser.line, 'file ends in the middle of a UTF-8 character (truncated?)');
       // Locate the first bad byte: decode again leniently and find the first replacement character.
       const lenient = new TextDecoder('utf-8').decode(bytes);
       const at = Math.max(0, lenient.indexOf('\uFFFD'));
