@@ -45,9 +45,14 @@ const makeEvent = (index: number) => ({
   content: 'x'.repeat(860),
 });
 
+const ROUNDS = flag('rounds', 3);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
 async function main() {
   const { brokers, registryUrl } = await benchStack();
-  const names = ['plain-in', 'plain-out', 'bus-in', 'bus-out'];
+  const names = Array.from({ length: ROUNDS }, (_, round) =>
+    ['plain-in', 'plain-out', 'bus-in', 'bus-out'].map((name) => `${name}-${round}`),
+  ).flat();
   const contracts: Contracts = {
     topics: names.map((name) => ({
       name: topic(name),
@@ -68,81 +73,99 @@ async function main() {
   await bus.ensureTopics();
   await bus.registerSchemas();
   const events = Array.from({ length: EVENTS }, (_, index) => makeEvent(index));
-  const sample = await bus.serde.encode(topic('bus-in'), RECORD, events[0]);
-
-  // --- plain kafkajs: produce pre-encoded bytes, then consume + produce (autocommit) --------------------------------
+  const header = (await bus.serde.encode(topic('bus-in-0'), RECORD, events[0])).subarray(0, 5);
   const kafka = new Kafka({ clientId: `bench-plain-${run}`, brokers, logLevel: logLevel.NOTHING });
-  const plainProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await plainProducer.connect();
-  const encoded = events.map((event) => ({
-    key: event.sessionKey,
-    value: Buffer.concat([sample.subarray(0, 5), type.toBuffer(event)]),
-  }));
-  let started = performance.now();
-  for (let start = 0; start < encoded.length; start += 500) {
-    await plainProducer.send({ topic: topic('plain-in'), acks: -1, messages: encoded.slice(start, start + 500) });
-  }
-  const plainPublishSeconds = (performance.now() - started) / 1000;
+  const rounds: Array<{ plainPublish: number; plainConsume: number; busPublish: number; busConsume: number }> = [];
 
-  const plainConsumer = kafka.consumer({ groupId: `bench-plain-${run}`, maxWaitTimeInMs: 100 });
-  await plainConsumer.connect();
-  await plainConsumer.subscribe({ topic: topic('plain-in'), fromBeginning: true });
-  let plainDone = 0;
-  let plainFinished: () => void = () => {};
-  const plainAll = new Promise<void>((resolve) => {
-    plainFinished = resolve;
-  });
-  started = performance.now();
-  await plainConsumer.run({
-    partitionsConsumedConcurrently: 3,
-    eachBatch: async ({ batch }) => {
-      const out = batch.messages.map((message) => {
-        const value = type.fromBuffer((message.value as Buffer).subarray(5)) as ReturnType<typeof makeEvent>;
-        return {
-          key: message.key,
-          value: Buffer.concat([sample.subarray(0, 5), type.toBuffer({ ...value, places: value.places + 1 })]),
-        };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    // --- plain kafkajs: produce encoded bytes, then consume + decode + encode + produce (autocommit) ---------------
+    const plainProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await plainProducer.connect();
+    const encoded = events.map((event) => ({
+      key: event.sessionKey,
+      value: Buffer.concat([header, type.toBuffer(event)]),
+    }));
+    let started = performance.now();
+    for (let start = 0; start < encoded.length; start += 500) {
+      await plainProducer.send({
+        topic: topic(`plain-in-${round}`),
+        acks: -1,
+        messages: encoded.slice(start, start + 500),
       });
-      await plainProducer.send({ topic: topic('plain-out'), acks: -1, messages: out });
-      plainDone += out.length;
-      if (plainDone >= EVENTS) plainFinished();
-    },
-  });
-  await plainAll;
-  const plainConsumeSeconds = (performance.now() - started) / 1000;
-  await plainConsumer.disconnect();
-  await plainProducer.disconnect();
+    }
+    const plainPublish = (performance.now() - started) / 1000;
 
-  // --- the bus runtime: typed publish, then a declared consumer publishing transactionally ---------------------------
-  started = performance.now();
-  for (let start = 0; start < events.length; start += 500) {
-    await bus.publish(
-      events
-        .slice(start, start + 500)
-        .map((value) => ({ topic: topic('bus-in'), key: value.sessionKey, record: RECORD, value })),
-    );
+    const plainConsumer = kafka.consumer({ groupId: `bench-plain-${run}-${round}`, maxWaitTimeInMs: 100 });
+    await plainConsumer.connect();
+    await plainConsumer.subscribe({ topic: topic(`plain-in-${round}`), fromBeginning: true });
+    let plainDone = 0;
+    let plainFinished: () => void = () => {};
+    const plainAll = new Promise<void>((resolve) => {
+      plainFinished = resolve;
+    });
+    started = performance.now();
+    await plainConsumer.run({
+      partitionsConsumedConcurrently: 3,
+      eachBatch: async ({ batch }) => {
+        const out = batch.messages.map((message) => {
+          const value = type.fromBuffer((message.value as Buffer).subarray(5)) as ReturnType<typeof makeEvent>;
+          return {
+            key: message.key,
+            value: Buffer.concat([header, type.toBuffer({ ...value, places: value.places + 1 })]),
+          };
+        });
+        await plainProducer.send({ topic: topic(`plain-out-${round}`), acks: -1, messages: out });
+        plainDone += out.length;
+        if (plainDone >= EVENTS) plainFinished();
+      },
+    });
+    await plainAll;
+    const plainConsume = (performance.now() - started) / 1000;
+    await plainConsumer.disconnect();
+    await plainProducer.disconnect();
+
+    // --- the bus runtime: typed publish, then a declared consumer publishing transactionally ---------------------
+    started = performance.now();
+    for (let start = 0; start < events.length; start += 500) {
+      await bus.publish(
+        events
+          .slice(start, start + 500)
+          .map((value) => ({ topic: topic(`bus-in-${round}`), key: value.sessionKey, record: RECORD, value })),
+      );
+    }
+    const busPublish = (performance.now() - started) / 1000;
+
+    const consumer = bus.consumer({
+      name: `bench-${round}`,
+      maxBytesPerPartition: Number(process.env.BENCH_MAX_BYTES ?? 1_048_576),
+      groupId: `bench-bus-${run}-${round}`,
+      topics: [topic(`bus-in-${round}`)],
+      handle(event, context) {
+        const value = event.value as ReturnType<typeof makeEvent>;
+        context.publish({
+          topic: topic(`bus-out-${round}`),
+          key: value.sessionKey,
+          record: RECORD,
+          value: { ...value, places: value.places + 1 },
+        });
+      },
+    });
+    const consumedBefore = await metrics.valueOf('bus_consumed_total');
+    started = performance.now();
+    await consumer.start();
+    while ((await metrics.valueOf('bus_consumed_total')) - consumedBefore < EVENTS) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const busConsume = (performance.now() - started) / 1000;
+    await consumer.stop();
+    rounds.push({ plainPublish, plainConsume, busPublish, busConsume });
   }
-  const busPublishSeconds = (performance.now() - started) / 1000;
-
-  bus.consumer({
-    name: 'bench',
-    groupId: `bench-bus-${run}`,
-    topics: [topic('bus-in')],
-    handle(event, context) {
-      const value = event.value as ReturnType<typeof makeEvent>;
-      context.publish({
-        topic: topic('bus-out'),
-        key: value.sessionKey,
-        record: RECORD,
-        value: { ...value, places: value.places + 1 },
-      });
-    },
+  const exposition = (await metrics.expose()).body;
+  const histogram = (name: string) => ({
+    count: Number(new RegExp(`${name}_count\\{[^}]*\\} (\\S+)`).exec(exposition)?.[1] ?? 0),
+    sum: Number(new RegExp(`${name}_sum\\{[^}]*\\} (\\S+)`).exec(exposition)?.[1] ?? 0),
   });
-  started = performance.now();
-  await bus.start();
-  while ((await metrics.valueOf('bus_consumed_total')) < EVENTS)
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  const busConsumeSeconds = (performance.now() - started) / 1000;
+  const transactions = histogram('passerelle_bus_transaction_seconds');
   await bus.stop();
   const admin = kafka.admin();
   await admin.connect();
@@ -150,28 +173,46 @@ async function main() {
   await admin.disconnect();
 
   const rate = (seconds: number) => Math.round(EVENTS / seconds);
+  const ratio = (plain: number, mine: number) => Number((plain / mine).toFixed(2));
   const result = {
     events: EVENTS,
-    eventBytes: sample.length - 5 + type.toBuffer(events[0]).length - (sample.length - 5),
-    plainKafkajs: { publishPerSecond: rate(plainPublishSeconds), consumeProducePerSecond: rate(plainConsumeSeconds) },
-    bus: { publishPerSecond: rate(busPublishSeconds), consumeHandlePublishPerSecond: rate(busConsumeSeconds) },
+    rounds: ROUNDS,
+    eventBytes: type.toBuffer(events[0]).length,
+    partitions: PARTITIONS,
+    plainKafkajs: {
+      publishPerSecond: rate(median(rounds.map((r) => r.plainPublish))),
+      consumeProducePerSecond: rate(median(rounds.map((r) => r.plainConsume))),
+    },
+    bus: {
+      publishPerSecond: rate(median(rounds.map((r) => r.busPublish))),
+      consumeHandlePublishPerSecond: rate(median(rounds.map((r) => r.busConsume))),
+    },
     ratios: {
-      publish: Number((plainPublishSeconds / busPublishSeconds).toFixed(2)),
-      consumeHandlePublish: Number((plainConsumeSeconds / busConsumeSeconds).toFixed(2)),
+      publish: median(rounds.map((r) => ratio(r.plainPublish, r.busPublish))),
+      consumeHandlePublish: median(rounds.map((r) => ratio(r.plainConsume, r.busConsume))),
+      consumeHandlePublishPerRound: rounds.map((r) => ratio(r.plainConsume, r.busConsume)),
     },
     target: { consumeHandlePublish: 0.7 },
+    transactions: {
+      count: transactions.count,
+      meanMs: Number(((transactions.sum / Math.max(1, transactions.count)) * 1000).toFixed(1)),
+      eventsPerTransaction: Math.round((EVENTS * ROUNDS) / Math.max(1, transactions.count)),
+    },
     peakRssMiB: peakRssMiB(),
   };
   if (json) console.log(JSON.stringify(result, null, 2));
   else {
     console.log(
-      `bus runtime vs plain kafkajs — ${EVENTS} events of ${result.eventBytes} bytes (Avro), ${PARTITIONS} partitions`,
+      `bus runtime vs plain kafkajs — ${EVENTS} events of ${result.eventBytes} bytes (Avro), ${PARTITIONS} partitions, median of ${ROUNDS} alternating rounds`,
     );
     console.log(
       `  publish                 plain ${result.plainKafkajs.publishPerSecond}/s   bus ${result.bus.publishPerSecond}/s   ratio ${result.ratios.publish}`,
     );
     console.log(
-      `  consume→handle→publish  plain ${result.plainKafkajs.consumeProducePerSecond}/s   bus ${result.bus.consumeHandlePublishPerSecond}/s (transactional)   ratio ${result.ratios.consumeHandlePublish} (target ≥ 0.7)`,
+      `  consume→handle→publish  plain ${result.plainKafkajs.consumeProducePerSecond}/s   bus ${result.bus.consumeHandlePublishPerSecond}/s (transactional)   ratio ${result.ratios.consumeHandlePublish} (rounds ${result.ratios.consumeHandlePublishPerRound.join(', ')}; target ≥ 0.7)`,
+    );
+    console.log(
+      `  transactions: ${result.transactions.count}, mean ${result.transactions.meanMs} ms, ${result.transactions.eventsPerTransaction} events each`,
     );
     console.log(`  peak RSS ${result.peakRssMiB} MiB`);
   }

@@ -21,7 +21,11 @@ export async function toTopicMessages(
   into: Map<string, Message[]> = new Map(),
 ): Promise<Map<string, Message[]>> {
   for (const event of events) {
-    const value = event.value === null ? null : await serde.encode(event.topic, event.record, event.value);
+    const value =
+      event.value === null
+        ? null
+        : (serde.encodeIfKnown(event.topic, event.record, event.value) ??
+          (await serde.encode(event.topic, event.record, event.value)));
     const messages = into.get(event.topic) ?? [];
     messages.push({ key: event.key, value, headers: { ...event.headers, [RECORD_HEADER]: event.record } });
     into.set(event.topic, messages);
@@ -29,16 +33,43 @@ export async function toTopicMessages(
   return into;
 }
 
-/** Messages per send request inside one transaction: keeps each produce request well under the broker's limits. */
-const CHUNK = 500;
+/**
+ * Bytes per produce request. The broker refuses a record batch over message.max.bytes (1 MiB by default) for one
+ * partition; staying under it for the whole request keeps every partition's batch legal while sending as few
+ * requests as possible — inside a transaction each request is a round trip the batch waits for.
+ */
+const MAX_REQUEST_BYTES = 900_000;
 
 export async function sendInTransaction(transaction: Transaction | Producer, byTopic: Map<string, Message[]>) {
+  let topicMessages: Array<{ topic: string; messages: Message[] }> = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (topicMessages.length === 0) return;
+    await transaction.sendBatch({ acks: -1, topicMessages });
+    topicMessages = [];
+    bytes = 0;
+  };
   for (const [topic, messages] of byTopic) {
-    for (let start = 0; start < messages.length; start += CHUNK) {
-      await transaction.send({ topic, acks: -1, messages: messages.slice(start, start + CHUNK) });
+    let current: Message[] = [];
+    topicMessages.push({ topic, messages: current });
+    for (const message of messages) {
+      const size = sizeOf(message);
+      if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
+        await flush();
+        current = [];
+        topicMessages.push({ topic, messages: current });
+      }
+      current.push(message);
+      bytes += size;
     }
   }
+  await flush();
 }
+
+const sizeOf = (message: Message) =>
+  64 +
+  (message.value?.length ?? 0) +
+  (typeof message.key === 'string' ? message.key.length : (message.key?.length ?? 0));
 
 /**
  * Publishing outside a consumer: an idempotent producer (acks=all) for single acts, and a transactional one for

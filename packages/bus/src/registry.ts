@@ -13,6 +13,8 @@ export class SchemaRegistryGateway {
   readonly #url: string;
   readonly #contracts: Contracts;
   readonly #ids = new Map<string, Promise<number>>();
+  /** Ids already resolved, read synchronously on the hot path. */
+  readonly #resolvedIds = new Map<string, number>();
   readonly #writers = new Map<number, Promise<Type>>();
 
   constructor(url: string, contracts: Contracts) {
@@ -33,9 +35,15 @@ export class SchemaRegistryGateway {
         );
         ids.set(subject, id);
         this.#ids.set(subject, Promise.resolve(id));
+        this.#resolvedIds.set(subject, id);
       }
     }
     return ids;
+  }
+
+  /** The id of this (topic, record) if it was already resolved. */
+  knownIdFor(topic: string, fullName: string): number | undefined {
+    return this.#resolvedIds.get(subjectFor(topic, fullName));
   }
 
   /** The id of the registered schema for this (topic, record), resolved once. */
@@ -47,6 +55,10 @@ export class SchemaRegistryGateway {
         .getRegistryIdBySchema(subject, {
           type: SchemaType.AVRO,
           schema: JSON.stringify(this.#record(fullName).schema),
+        })
+        .then((resolved) => {
+          this.#resolvedIds.set(subject, resolved);
+          return resolved;
         })
         .catch((error: unknown) => {
           this.#ids.delete(subject);

@@ -36,9 +36,18 @@ export class Serde {
   }
 
   async encode(topic: string, record: string, value: unknown): Promise<Buffer> {
+    return this.encodeWithId(await this.#registry.idFor(topic, record), record, value);
+  }
+
+  /** Encodes without waiting when the schema id is already known (the hot path); undefined otherwise. */
+  encodeIfKnown(topic: string, record: string, value: unknown): Buffer | undefined {
+    const id = this.#registry.knownIdFor(topic, record);
+    return id === undefined ? undefined : this.encodeWithId(id, record, value);
+  }
+
+  encodeWithId(id: number, record: string, value: unknown): Buffer {
     const contract = this.#contracts.records.get(record);
     if (!contract) throw new Error(`${record} is not in the contracts`);
-    const id = await this.#registry.idFor(topic, record);
     let body: Buffer;
     try {
       body = contract.type.toBuffer(value);
