@@ -28,6 +28,8 @@ export class Bus {
   readonly registry: SchemaRegistryGateway;
   readonly serde: Serde;
   readonly publisher: Publisher;
+  /** The process's metrics registry (what /metrics exposes). */
+  readonly metrics: Metrics;
   readonly #contracts: Contracts;
   readonly #log: Logger;
   readonly #metrics: BusMetrics;
@@ -38,6 +40,7 @@ export class Bus {
   constructor({ config, contracts, log, metrics, deadLetterRetentionMs = 30 * 24 * 3600_000 }: BusOptions) {
     this.#contracts = contracts;
     this.#log = log.child({ component: 'bus' });
+    this.metrics = metrics;
     this.#metrics = createBusMetrics(metrics);
     this.#deadLetterRetentionMs = deadLetterRetentionMs;
     this.kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });

@@ -310,8 +310,13 @@ export class ManagedConsumer<S = never> {
       for (const [outTopic, messages] of outgoing) metrics.produced.inc({ topic: outTopic }, messages.length);
       metrics.consumed.inc({ group: this.#spec.groupId, topic }, batch.messages.length);
       metrics.lag.set({ group: this.#spec.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
-      if (deadLetters.length > 0)
+      if (deadLetters.length > 0) {
+        for (const dead of deadLetters) {
+          const stage = String((dead.headers as Record<string, string>)['dlq.stage']);
+          metrics.deadLettered.inc({ group: this.#spec.groupId, topic, stage });
+        }
         this.#log.warn({ topic, partition, count: deadLetters.length }, 'events dead-lettered');
+      }
     }
   }
 

@@ -93,6 +93,7 @@ describe('ManagedConsumer', () => {
     });
     expect((out[0]?.value as Counted | undefined)?.requestId).toBe('after-poison');
     expect(consumer.status().state).toBe('RUNNING');
+    expect(await bus.metrics.valueOf('bus_dead_lettered_total', { group: groupId })).toBe(2);
   });
 
   it('when a handler fails transiently, then it is retried with backoff and succeeds exactly once', async () => {
