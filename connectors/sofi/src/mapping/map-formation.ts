@@ -160,9 +160,10 @@ function mapAction(action: LheoNode, findings: Findings): OfferAction {
     ),
     funders: childrenNamed(action, 'organisme-financeur').flatMap((funder) => mapFunder(funder, findings)),
     hours: {
-      centre: integerOf(childNamed(action, 'nombre-heures-centre'), findings),
-      enterprise: integerOf(childNamed(action, 'nombre-heures-entreprise'), findings),
-      total: integerOf(childNamed(action, 'nombre-heures-total'), findings),
+      // LHEO says whole hours, but exporters write 17.5 or 17,5; the contract keeps them (Avro double).
+      centre: decimalOf(childNamed(action, 'nombre-heures-centre'), findings),
+      enterprise: decimalOf(childNamed(action, 'nombre-heures-entreprise'), findings),
+      total: decimalOf(childNamed(action, 'nombre-heures-total'), findings),
     },
     informationDates: childrenNamed(action, 'date-information').flatMap((information) =>
       informationDate(information, findings),
