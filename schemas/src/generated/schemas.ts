@@ -127,7 +127,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -149,7 +150,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -166,12 +168,13 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "session",
@@ -184,7 +187,7 @@ export const eventSchemas = {
             {
               "name": "sessionKey",
               "type": "string",
-              "doc": "formation|action|session numbers (the Kafka key)."
+              "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
             },
             {
               "name": "formation",
@@ -304,13 +307,21 @@ export const eventSchemas = {
                         },
                         {
                           "name": "nda",
-                          "type": "string",
-                          "doc": "Numéro de déclaration d'activité (11 characters)."
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "doc": "numero-activite: numéro de déclaration d'activité (11 characters); null when the export lacks it (v1 made it required)."
                         },
                         {
                           "name": "name",
-                          "type": "string",
-                          "doc": "raison-sociale."
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "doc": "nom-organisme, else raison-sociale; null when the export has neither (v1 made it required)."
                         }
                       ]
                     }
@@ -799,12 +810,12 @@ export const eventSchemas = {
                 "string"
               ],
               "default": null,
-              "doc": "Intercarif flux-intercarif date-export (+ heure-export)."
+              "doc": "Intercarif flux-intercarif date-export (+ heure-export), or LHEO 2.3 lheo/@horodatage-export, as exported; null when absent."
             },
             {
               "name": "contentHash",
               "type": "string",
-              "doc": "sha256 of the canonical snapshot without this field: equal hashes mean no change."
+              "doc": "sha256 (hex) of the canonical JSON of the snapshot without contentHash and exportedAt, computed by connector-sofi: equal hashes mean no change."
             }
           ]
         }
@@ -936,7 +947,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -958,7 +970,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -975,12 +988,13 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "session",
@@ -993,7 +1007,7 @@ export const eventSchemas = {
             {
               "name": "sessionKey",
               "type": "string",
-              "doc": "formation|action|session numbers (the Kafka key)."
+              "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
             },
             {
               "name": "formation",
@@ -1113,13 +1127,21 @@ export const eventSchemas = {
                         },
                         {
                           "name": "nda",
-                          "type": "string",
-                          "doc": "Numéro de déclaration d'activité (11 characters)."
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "doc": "numero-activite: numéro de déclaration d'activité (11 characters); null when the export lacks it (v1 made it required)."
                         },
                         {
                           "name": "name",
-                          "type": "string",
-                          "doc": "raison-sociale."
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "doc": "nom-organisme, else raison-sociale; null when the export has neither (v1 made it required)."
                         }
                       ]
                     }
@@ -1608,12 +1630,12 @@ export const eventSchemas = {
                 "string"
               ],
               "default": null,
-              "doc": "Intercarif flux-intercarif date-export (+ heure-export)."
+              "doc": "Intercarif flux-intercarif date-export (+ heure-export), or LHEO 2.3 lheo/@horodatage-export, as exported; null when absent."
             },
             {
               "name": "contentHash",
               "type": "string",
-              "doc": "sha256 of the canonical snapshot without this field: equal hashes mean no change."
+              "doc": "sha256 (hex) of the canonical JSON of the snapshot without contentHash and exportedAt, computed by connector-sofi: equal hashes mean no change."
             }
           ]
         }
@@ -1754,7 +1776,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -1776,7 +1799,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -1793,12 +1817,13 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "reason",
@@ -1827,7 +1852,7 @@ export const eventSchemas = {
             {
               "name": "sessionKey",
               "type": "string",
-              "doc": "formation|action|session numbers (the Kafka key)."
+              "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
             },
             {
               "name": "formation",
@@ -1947,13 +1972,21 @@ export const eventSchemas = {
                         },
                         {
                           "name": "nda",
-                          "type": "string",
-                          "doc": "Numéro de déclaration d'activité (11 characters)."
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "doc": "numero-activite: numéro de déclaration d'activité (11 characters); null when the export lacks it (v1 made it required)."
                         },
                         {
                           "name": "name",
-                          "type": "string",
-                          "doc": "raison-sociale."
+                          "type": [
+                            "null",
+                            "string"
+                          ],
+                          "default": null,
+                          "doc": "nom-organisme, else raison-sociale; null when the export has neither (v1 made it required)."
                         }
                       ]
                     }
@@ -2442,12 +2475,12 @@ export const eventSchemas = {
                 "string"
               ],
               "default": null,
-              "doc": "Intercarif flux-intercarif date-export (+ heure-export)."
+              "doc": "Intercarif flux-intercarif date-export (+ heure-export), or LHEO 2.3 lheo/@horodatage-export, as exported; null when absent."
             },
             {
               "name": "contentHash",
               "type": "string",
-              "doc": "sha256 of the canonical snapshot without this field: equal hashes mean no change."
+              "doc": "sha256 (hex) of the canonical JSON of the snapshot without contentHash and exportedAt, computed by connector-sofi: equal hashes mean no change."
             }
           ]
         }
@@ -2579,7 +2612,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -2601,7 +2635,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -2618,7 +2653,8 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "requestId",
@@ -2627,7 +2663,7 @@ export const eventSchemas = {
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "origin",
@@ -2662,7 +2698,7 @@ export const eventSchemas = {
             {
               "name": "sessionKey",
               "type": "string",
-              "doc": "formation|action|session numbers (the Kafka key)."
+              "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
             },
             {
               "name": "modalityKind",
@@ -2933,7 +2969,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -2955,7 +2992,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -2972,7 +3010,8 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "requestId",
@@ -2981,12 +3020,12 @@ export const eventSchemas = {
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "reason",
@@ -3123,7 +3162,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -3145,7 +3185,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -3162,12 +3203,13 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "modality",
@@ -3411,7 +3453,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -3433,7 +3476,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -3450,12 +3494,13 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "modality",
@@ -3703,7 +3748,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -3725,7 +3771,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -3742,12 +3789,13 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "modality",
@@ -4011,7 +4059,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -4033,7 +4082,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -4050,12 +4100,13 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "sourceModalityId",
@@ -4303,7 +4354,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -4325,7 +4377,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -4342,12 +4395,13 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "modalityId",
@@ -4532,7 +4586,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -4554,7 +4609,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -4571,17 +4627,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -4830,7 +4887,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -4852,7 +4910,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -4869,17 +4928,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -5061,7 +5121,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -5083,7 +5144,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -5100,17 +5162,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -5297,7 +5360,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -5319,7 +5383,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -5336,17 +5401,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -5533,7 +5599,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -5555,7 +5622,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -5572,17 +5640,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -5773,7 +5842,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -5795,7 +5865,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -5812,17 +5883,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -6045,7 +6117,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -6067,7 +6140,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -6084,17 +6158,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -6293,7 +6368,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -6315,7 +6391,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -6332,17 +6409,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -6573,7 +6651,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -6595,7 +6674,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -6612,17 +6692,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -6814,7 +6895,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -6836,7 +6918,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -6853,17 +6936,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -7042,7 +7126,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -7064,7 +7149,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -7081,17 +7167,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -7282,7 +7369,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -7304,7 +7392,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -7321,17 +7410,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -7553,7 +7643,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -7575,7 +7666,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -7592,17 +7684,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -7851,7 +7944,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -7873,7 +7967,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -7890,17 +7985,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -8078,7 +8174,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -8100,7 +8197,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -8117,17 +8215,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -8286,7 +8385,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -8308,7 +8408,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -8325,17 +8426,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -8508,7 +8610,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -8530,7 +8633,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -8547,17 +8651,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -8756,7 +8861,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -8778,7 +8884,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -8795,17 +8902,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -8987,7 +9095,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -9009,7 +9118,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -9026,17 +9136,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -9201,7 +9312,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -9223,7 +9335,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -9240,17 +9353,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -9436,7 +9550,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -9458,7 +9573,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -9475,17 +9591,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -9682,7 +9799,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -9704,7 +9822,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -9721,17 +9840,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -9911,7 +10031,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -9933,7 +10054,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -9950,17 +10072,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "siret",
@@ -10141,7 +10264,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -10163,7 +10287,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -10180,7 +10305,8 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "channel",
@@ -10203,7 +10329,7 @@ export const eventSchemas = {
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "title",
@@ -10541,7 +10667,8 @@ export const eventSchemas = {
                     "default": null
                   }
                 ]
-              }
+              },
+              "doc": "Who did it (organisation, never a named person)."
             },
             {
               "name": "sourceSystem",
@@ -10563,7 +10690,8 @@ export const eventSchemas = {
                 ],
                 "default": "OTHER"
               },
-              "default": "OTHER"
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
             },
             {
               "name": "correlationId",
@@ -10580,17 +10708,18 @@ export const eventSchemas = {
               "doc": "eventId of the event (or request id) that caused this one; null for an original act."
             }
           ]
-        }
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
       },
       {
         "name": "journeyId",
         "type": "string",
-        "doc": "HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status."
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
       },
       {
         "name": "sessionKey",
         "type": "string",
-        "doc": "formation|action|session numbers (the Kafka key)."
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
       },
       {
         "name": "status",

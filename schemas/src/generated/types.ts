@@ -20,9 +20,10 @@ export type ListingChannel = 'AUDEF' | 'OUIFORM' | 'TMF' | 'MA_FORMATION' | 'OTH
 
 /** A session as one channel shows it (key channel|sessionKey; a tombstone when it leaves the channel). */
 export interface ListingPublished {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
   channel: ListingChannel;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   title: string;
   siret: string;
@@ -81,7 +82,9 @@ export interface EventEnvelope {
   occurredAt: Date;
   /** When Passerelle recorded it. */
   recordedAt: Date;
+  /** Who did it (organisation, never a named person). */
   actor: Actor;
+  /** System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events). */
   sourceSystem: SourceSystem;
   /** The journey id for trainee events, the session key for session events: groups the events of one story. */
   correlationId: string;
@@ -106,10 +109,11 @@ export type JourneyStatus = 'POSITIONNE' | 'REFUSE' | 'RETIRE' | 'INSCRIT' | 'RD
 
 /** Current state of a trainee's journey on a session (key journeyId; a tombstone when the DE is erased). */
 export interface JourneyStatusChanged {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   status: JourneyStatus;
   /** The status as Kairos labels it, in French (e.g. "Retenu mis en attente", "RDV annulé"). */
@@ -128,10 +132,11 @@ export interface JourneyStatusChanged {
 
 /** The DE quit the training (abandon). */
 export interface AbandonRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -148,10 +153,11 @@ export interface AbandonRecorded {
 
 /** The DE did not show up at the start (absence à l'entrée): the place is freed. */
 export interface AbsenceAtEntryRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -165,10 +171,11 @@ export interface AbsenceAtEntryRecorded {
 
 /** Attendance (assiduité) for a period: present and absent hours. */
 export interface AttendancePeriodRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -185,10 +192,11 @@ export interface AttendancePeriodRecorded {
 
 /** The OF recorded its contact follow-up (Saisir le suivi). */
 export interface CandidateContactRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -203,10 +211,11 @@ export interface CandidateContactRecorded {
 
 /** A contact request on an open candidature window (à contacter): the OF will call back. */
 export interface CandidatureReceived {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -226,10 +235,11 @@ export type CandidatureResult = 'RETENU' | 'NON_RETENU' | 'UNKNOWN';
 
 /** The result of the interview. */
 export interface CandidatureResultRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -255,10 +265,11 @@ export type ContactOutcome = 'CONTACTE' | 'INJOIGNABLE' | 'REFUS_CANDIDAT' | 'UN
 
 /** Bilan de fin de formation. */
 export interface EndOfTrainingReportRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -273,10 +284,11 @@ export interface EndOfTrainingReportRecorded {
 
 /** The enrolment is cancelled before entry (session cancelled, DE withdraws). */
 export interface EnrolmentCancelled {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -291,10 +303,11 @@ export interface EnrolmentCancelled {
 
 /** The DE is enrolled in the training (inscrit en formation) and waits for its start. */
 export interface EnrolmentOpened {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -319,10 +332,11 @@ export type EnrolmentStatus = 'INSCRIT_EN_FORMATION' | 'ENTRE_EN_FORMATION' | 'A
 
 /** An explicit correction of the entry date, carrying the previous value. */
 export interface EntryCorrected {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -336,10 +350,11 @@ export interface EntryCorrected {
 
 /** Entrée effective: the actual entry date, within the session. Irreversible except by EntryCorrected. */
 export interface EntryRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -358,10 +373,11 @@ export type ExitReason = 'END_OF_TRAINING' | 'EMPLOYMENT' | 'OTHER_TRAINING' | '
 
 /** Sortie de formation, at the planned end or earlier. */
 export interface ExitRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -378,10 +394,11 @@ export interface ExitRecorded {
 
 /** The interruption ends; the training resumes. */
 export interface InterruptionEnded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -398,10 +415,11 @@ export interface InterruptionEnded {
 
 /** A période d'interruption begins (inside the session, no overlap). */
 export interface InterruptionStarted {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -424,10 +442,11 @@ export type InterviewModality = 'IN_PERSON' | 'PHONE' | 'VIDEO' | 'EMAIL' | 'OTH
 
 /** Presence at the interview. */
 export interface InterviewPresenceRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -442,10 +461,11 @@ export interface InterviewPresenceRecorded {
 
 /** The interview date and modality are fixed. */
 export interface InterviewScheduled {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -464,10 +484,11 @@ export type NonRetenuReason = 'NO_SHOW' | 'UNREACHABLE' | 'NOT_ELIGIBLE' | 'PRER
 
 /** Presence or absence at a past ICO/RDVI. */
 export interface PresenceRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -505,8 +526,9 @@ export interface RecruitmentModality {
 
 /** Capacity and/or candidature reception period changed (never below active registrants). */
 export interface RecruitmentModalityAdjusted {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   modality: RecruitmentModality;
   previousCapacity: number;
@@ -516,8 +538,9 @@ export interface RecruitmentModalityAdjusted {
 
 /** The modality is deleted; each registrant was cancelled (RDV annulé) or transferred and informed. */
 export interface RecruitmentModalityCancelled {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   modalityId: string;
   reason: null | string;
@@ -526,8 +549,9 @@ export interface RecruitmentModalityCancelled {
 
 /** A modality copied to a new one (Dupliquer une infocoll). */
 export interface RecruitmentModalityDuplicated {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   sourceModalityId: string;
   modality: RecruitmentModality;
@@ -535,8 +559,9 @@ export interface RecruitmentModalityDuplicated {
 
 /** Date, times or place changed; registrants are informed. */
 export interface RecruitmentModalityRescheduled {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   modality: RecruitmentModality;
   previous: RecruitmentModality;
@@ -544,8 +569,9 @@ export interface RecruitmentModalityRescheduled {
 
 /** The OF opened an ICO, RDVI slots or a candidature window on a session. */
 export interface RecruitmentModalityScheduled {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   modality: RecruitmentModality;
 }
@@ -555,10 +581,11 @@ export type RecruitmentResult = 'RETENU' | 'RETENU_EN_ATTENTE' | 'NON_RETENU' | 
 
 /** The OF recorded the result of a present DE. */
 export interface RecruitmentResultRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -589,10 +616,11 @@ export type RegistrantOutcome = 'CANCELLED' | 'TRANSFERRED' | 'UNKNOWN';
 
 /** The appointment is cancelled for this DE (RDV annulé): the place is freed. */
 export interface RegistrationCancelled {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -608,10 +636,11 @@ export interface RegistrationCancelled {
 
 /** A DE is registered on an ICO or RDVI (Inscrit): one place taken. */
 export interface RegistrationRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -630,10 +659,11 @@ export interface RegistrationRecorded {
 
 /** A positioning request could not become a registration or a candidature. */
 export interface RegistrationRefused {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -651,10 +681,11 @@ export type RegistrationStatus = 'INSCRIT' | 'RDV_ANNULE' | 'PRESENT' | 'ABSENT'
 
 /** The DE is moved to another ICO/RDVI of the same session (Transférer). */
 export interface RegistrationTransferred {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -674,10 +705,11 @@ export type WaitlistDecision = 'RETENU' | 'REFUSE_APRES_ATTENTE' | 'UNKNOWN';
 
 /** A waitlisted DE is finally retained or refused. */
 export interface WaitlistDecisionRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   /** SIRET of the OF responsible for the session. */
   siret: string;
@@ -762,14 +794,14 @@ export type LheoRecruitmentModality = 'CANDIDATURE' | 'INDIVIDUAL_APPOINTMENT' |
 
 /** Full snapshot of a session with its action and formation, as mapped from a SOFI (LHEO) export. */
 export interface OfferSession {
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   formation: Formation;
   action: Action;
   session: Session;
-  /** Intercarif flux-intercarif date-export (+ heure-export). */
+  /** Intercarif flux-intercarif date-export (+ heure-export), or LHEO 2.3 lheo/@horodatage-export, as exported; null when absent. */
   exportedAt: null | string;
-  /** sha256 of the canonical snapshot without this field: equal hashes mean no change. */
+  /** sha256 (hex) of the canonical JSON of the snapshot without contentHash and exportedAt, computed by connector-sofi: equal hashes mean no change. */
   contentHash: string;
 }
 
@@ -802,10 +834,10 @@ export interface ResponsibleOrganisation {
   numero: null | string;
   /** 14 digits. */
   siret: string;
-  /** Numéro de déclaration d'activité (11 characters). */
-  nda: string;
-  /** raison-sociale. */
-  name: string;
+  /** numero-activite: numéro de déclaration d'activité (11 characters); null when the export lacks it (v1 made it required). */
+  nda: null | string;
+  /** nom-organisme, else raison-sociale; null when the export has neither (v1 made it required). */
+  name: null | string;
 }
 
 /** LHEO session (a dated occurrence). */
@@ -839,16 +871,18 @@ export interface SessionContact {
 
 /** A session appeared in a SOFI export. */
 export interface SessionPublished {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   session: OfferSession;
 }
 
 /** A session of a SOFI export differs from the last known snapshot. */
 export interface SessionUpdated {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   session: OfferSession;
   /** Dotted paths of what changed (e.g. session.recruitmentState). */
@@ -857,8 +891,9 @@ export interface SessionUpdated {
 
 /** A session is no longer offered: absent from a full export, or flagged session-perimee. */
 export interface SessionWithdrawn {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   reason: WithdrawalReason;
   lastKnown: OfferSession;
@@ -883,9 +918,10 @@ export type PositioningOrigin = 'PRESCRIBER' | 'CHANNEL' | 'OF' | 'UNKNOWN';
 
 /** A prescriber positions a DE, or a DE registers himself from a channel: Kairos answers with a registration, a candidature or a refusal. */
 export interface PositioningRequested {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
   requestId: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
   origin: PositioningOrigin;
   channel: Channel;
@@ -896,7 +932,7 @@ export interface PositioningRequested {
 
 /** Where the DE is positioned. */
 export interface PositioningTarget {
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   modalityKind: ModalityKind;
   /** The ICO, RDVI slot range or candidature window; null lets Kairos choose the next open one. */
@@ -905,11 +941,12 @@ export interface PositioningTarget {
 
 /** The requester withdraws a positioning (prescription withdrawn, DE cancels). */
 export interface PositioningWithdrawn {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
   envelope: EventEnvelope;
   requestId: string;
-  /** HMAC of the DE identifier and the session key (never reversible without the key): the journey's id and Kafka key on journey.status. */
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
   journeyId: string;
-  /** formation|action|session numbers (the Kafka key). */
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
   reason: null | string;
 }
