@@ -8,6 +8,7 @@ import { backwardProblems } from './compatibility.js';
 import { contracts, records } from './index.js';
 import { inlineNamedTypes } from './inline.js';
 import { logicalTypes } from './logical-types.js';
+import { contractProblems } from './rules.js';
 
 type Json = { [key: string]: unknown };
 const files = readAvroFiles();
@@ -80,6 +81,56 @@ describe('the .avsc contracts', () => {
   });
 });
 
+describe('the house rules (src/rules.ts, shared with schemas:check)', () => {
+  it('when run on the current contracts, then they find nothing', () => {
+    expect(contractProblems(files, topics)).toEqual([]);
+  });
+
+  it('when a contract breaks a rule, even in a nested inline type, then the rule names it', () => {
+    const withFile = (fullName: string, schema: Json) => [
+      ...files,
+      { path: `test/${fullName}.avsc`, fullName, schema: { ...schema, name: fullName } },
+    ];
+    const nestedEvent = {
+      type: 'record',
+      doc: 'An event with inline nested types.',
+      fields: [
+        { name: 'envelope', type: 'fr.passerelle.common.EventEnvelope' },
+        {
+          name: 'nested',
+          type: {
+            type: 'record',
+            name: 'fr.passerelle.test.Nested',
+            doc: 'Nested.',
+            fields: [
+              { name: 'optional', type: ['null', 'string'] },
+              { name: 'kind', type: { type: 'enum', name: 'fr.passerelle.test.Kind', doc: 'Kind.', symbols: ['A'] } },
+              { name: 'email', type: 'string' },
+            ],
+          },
+        },
+      ],
+    };
+    const catalogue = [
+      ...topics,
+      { ...(topics[0] as (typeof topics)[number]), name: 't', records: ['fr.passerelle.test.E'] },
+    ];
+    expect(contractProblems(withFile('fr.passerelle.test.E', nestedEvent), catalogue)).toEqual([
+      'enum fr.passerelle.test.Kind has no default symbol (readers break when a symbol is added)',
+      'fr.passerelle.test.Nested.optional: an optional field must have "default": null',
+      'fr.passerelle.test.Nested.email: looks like personal data; it belongs in fr.passerelle.common.DePersonalData',
+    ]);
+    const unused = { type: 'enum', doc: 'Nobody uses me.', symbols: ['A'], default: 'A' };
+    expect(contractProblems(withFile('fr.passerelle.test.Unused', unused), topics)).toEqual([
+      'test/fr.passerelle.test.Unused.avsc: fr.passerelle.test.Unused is used by no event of the catalogue',
+    ]);
+    const twice = [...topics, { ...(topics[0] as (typeof topics)[number]), name: 'offer.copy.v1' }];
+    expect(contractProblems(files, twice)).toContain(
+      'fr.passerelle.offer.SessionPublished is carried by 2 topics (offer.sessions.v1, offer.copy.v1)',
+    );
+  });
+});
+
 describe('the topic catalogue', () => {
   it('when read, then every event record is carried by exactly one topic and every event of the .avsc files by one', () => {
     expect(new Set(eventNames).size).toBe(eventNames.length);
@@ -112,6 +163,23 @@ describe('generated code and compatibility', () => {
 
   it('when compared with release v1, then every event record is BACKWARD compatible', () => {
     expect(backwardProblems(eventNames, releasedDir)).toEqual([]);
+  });
+
+  it('when a record is new since the release, then the gate accepts it', () => {
+    const added = [
+      ...files,
+      {
+        path: 'kairos/SomethingNew.avsc',
+        fullName: 'fr.passerelle.kairos.SomethingNew',
+        schema: {
+          type: 'record',
+          name: 'SomethingNew',
+          namespace: 'fr.passerelle.kairos',
+          fields: [{ name: 'envelope', type: 'fr.passerelle.common.EventEnvelope' }],
+        },
+      },
+    ];
+    expect(backwardProblems([...eventNames, 'fr.passerelle.kairos.SomethingNew'], releasedDir, added)).toEqual([]);
   });
 
   it('when a required field without default is added, then the gate reports it', () => {
@@ -166,5 +234,9 @@ describe('runtime contracts', () => {
     };
     expect(raw.occurredAt).toBe(occurredAt.getTime());
     expect((envelopeType.fromBuffer(bytes) as { occurredAt: Date }).occurredAt).toEqual(occurredAt);
+    // Epoch millis are accepted on the way in; anything else that is not a valid Date is refused.
+    expect(envelopeType.isValid({ ...envelope, occurredAt: occurredAt.getTime() })).toBe(true);
+    expect(envelopeType.isValid({ ...envelope, occurredAt: new Date('not a date') })).toBe(false);
+    expect(envelopeType.isValid({ ...envelope, occurredAt: '2026-06-21T07:30:00Z' })).toBe(false);
   });
 });

@@ -1,0 +1,543 @@
+import type {
+  Actor,
+  DePersonalData,
+  EventEnvelope,
+  EventRecordName,
+  OfferSession,
+  RecordTypes,
+  RecruitmentModality,
+  SourceSystem,
+} from './generated/types.js';
+
+/**
+ * One realistic example of every event record, following a single journey: a session of the SOFI offer, an ICO
+ * scheduled by the OF, a DE positioned by a Mission Locale advisor, registered, present, waitlisted then retained,
+ * entered, interrupted, and out. The mapped type makes a new record without an example a compile error; the tests
+ * check each one against its Avro type, and connectors may import them (`@passerelle/schemas/fixtures`) for their
+ * own tests. The DE is fictitious.
+ */
+
+export const sessionKey = '14_AF_0000011111|14_SE_0000102222|SE_0000102222';
+/** journeyIdFor('fixture-secret', '1234567A', sessionKey). */
+export const journeyId = '92d2f7aabdfe71c84f2828e3135671f4d4421f524a396b2a1559ee80a2bed02f';
+const responsibleSiret = '19020050100038';
+const deliveringSiret = '19020050100046';
+const registrationId = 'REG-2026-000123';
+const candidatureId = 'CAND-2026-000045';
+const enrolmentId = 'ENR-2026-000077';
+const requestId = 'REQ-OUIFORM-88412';
+
+const at = (iso: string) => new Date(iso);
+
+const ofActor: Actor = {
+  kind: 'OF',
+  siret: responsibleSiret,
+  organisationName: 'GRETA Loire-Atlantique',
+  prescriberNetwork: null,
+  channel: 'KAIROS',
+};
+
+const envelope = (
+  eventId: string,
+  occurredAt: string,
+  correlationId: string,
+  overrides: { actor?: Actor; sourceSystem?: SourceSystem; causationId?: string | null } = {},
+): EventEnvelope => ({
+  eventId,
+  occurredAt: at(occurredAt),
+  recordedAt: new Date(at(occurredAt).getTime() + 1500),
+  actor: overrides.actor ?? ofActor,
+  sourceSystem: overrides.sourceSystem ?? 'KAIROS',
+  correlationId,
+  causationId: overrides.causationId ?? null,
+});
+
+export const de: DePersonalData = {
+  deIdentifier: '1234567A',
+  lastName: 'Martin',
+  firstName: 'Camille',
+  email: 'camille.martin@example.org',
+  phone: '+33600000000',
+};
+
+export const offerSession: OfferSession = {
+  sessionKey,
+  formation: {
+    numero: '14_AF_0000011111',
+    title: 'Titre professionnel Agent de restauration',
+    objectiveCode: 6,
+    formacodes: ['42752'],
+    romeCodes: ['G1603'],
+    nsfCodes: ['221'],
+    certification: { rncp: ['RNCP37859'], certifinfo: ['112233'], rs: [] },
+    content: 'Préparation et service en restauration collective.',
+    responsibleOrganisation: {
+      numero: 'OR_14_123',
+      siret: responsibleSiret,
+      nda: '52440000044',
+      name: 'GRETA Loire-Atlantique',
+    },
+  },
+  action: {
+    numero: '14_SE_0000102222',
+    entryExitMode: 'FIXED_DATES',
+    teachingMode: 0,
+    trainingPlaces: [
+      {
+        name: 'Lycée Albert Camus',
+        street: '11 rue Étienne Coutan',
+        postalCode: '44100',
+        city: 'Nantes',
+        department: '44',
+        latitude: 47.2046,
+        longitude: -1.6018,
+      },
+    ],
+    deliveringOrganisations: [{ siret: deliveringSiret, name: 'GRETA Nantes' }],
+    funders: [
+      { code: 2, fundedPlaces: 10 },
+      { code: 4, fundedPlaces: 2 },
+    ],
+    hours: { centre: 420, enterprise: 140, total: 560 },
+    informationDates: ['2026-04-22'],
+    recruitmentDescription: 'Information collective puis entretien individuel',
+    conditions: 'Maîtrise des savoirs de base.',
+  },
+  session: {
+    numero: 'SE_0000102222',
+    start: '2026-06-21',
+    end: '2026-12',
+    registrationStart: '2026-03-01',
+    registrationEnd: null,
+    recruitmentState: 'OPEN',
+    recruitments: [
+      {
+        modality: 'INFORMATION_COLLECTIVE',
+        modalityCode: 9,
+        remote: false,
+        address: '11 rue Étienne Coutan 44100 Nantes',
+        url: null,
+        places: 10,
+        start: '2026-04-22',
+        end: '2026-04-22',
+        startTime: '09:30',
+        endTime: '11:30',
+        comment: 'Apporter un CV.',
+      },
+    ],
+    capacity: 12,
+    expired: false,
+    contacts: [{ role: '4', name: 'Accueil GRETA', phone: '0240000000', email: 'accueil@greta.example.org' }],
+  },
+  exportedAt: '2026-03-15T02:10:00',
+  contentHash: 'b1946ac92492d2347c6235b4d2611184b1946ac92492d2347c6235b4d2611184',
+};
+
+const ico: RecruitmentModality = {
+  modalityId: 'ICO-2026-0042',
+  kind: 'ICO',
+  date: '2026-04-22',
+  startTime: '09:30',
+  endTime: '11:30',
+  place: '11 rue Étienne Coutan 44100 Nantes',
+  remoteLink: null,
+  capacity: 10,
+  slotMinutes: null,
+  receptionStart: null,
+  receptionEnd: null,
+  comment: 'Apporter un CV.',
+};
+
+const window: RecruitmentModality = {
+  modalityId: 'WIN-2026-0007',
+  kind: 'CANDIDATURE_WINDOW',
+  date: null,
+  startTime: null,
+  endTime: null,
+  place: null,
+  remoteLink: null,
+  capacity: 20,
+  slotMinutes: null,
+  receptionStart: '2026-04-01',
+  receptionEnd: '2026-05-31',
+  comment: null,
+};
+
+const trainee = { sessionKey, journeyId, siret: responsibleSiret, deliveringSiret };
+const sofi = { actor: { ...ofActor, channel: 'SOFI' as const }, sourceSystem: 'SOFI' as const };
+
+export const fixtures: { [Name in EventRecordName]: RecordTypes[Name] } = {
+  'fr.passerelle.offer.SessionPublished': {
+    envelope: envelope(
+      'sofi:14_AF_0000011111|14_SE_0000102222|SE_0000102222:b1946ac9',
+      '2026-03-15T02:10:00Z',
+      sessionKey,
+      sofi,
+    ),
+    sessionKey,
+    session: offerSession,
+  },
+  'fr.passerelle.offer.SessionUpdated': {
+    envelope: envelope('sofi:session-updated:c3d4', '2026-03-16T02:10:00Z', sessionKey, sofi),
+    sessionKey,
+    session: { ...offerSession, session: { ...offerSession.session, recruitmentState: 'SUSPENDED' } },
+    changedFields: ['session.recruitmentState'],
+  },
+  'fr.passerelle.offer.SessionWithdrawn': {
+    envelope: envelope('sofi:session-withdrawn:e5f6', '2027-01-31T02:10:00Z', sessionKey, sofi),
+    sessionKey,
+    reason: 'SESSION_PERIMEE',
+    lastKnown: { ...offerSession, session: { ...offerSession.session, expired: true } },
+  },
+  'fr.passerelle.positioning.PositioningRequested': {
+    envelope: envelope(requestId, '2026-04-10T08:00:00Z', journeyId, {
+      actor: {
+        kind: 'PRESCRIBER',
+        siret: '13000548100010',
+        organisationName: 'Mission Locale Nantes Métropole',
+        prescriberNetwork: 'MISSION_LOCALE',
+        channel: 'OUIFORM',
+      },
+      sourceSystem: 'OUIFORM',
+    }),
+    requestId,
+    journeyId,
+    origin: 'PRESCRIBER',
+    channel: 'OUIFORM',
+    target: { sessionKey, modalityKind: 'ICO', modalityId: ico.modalityId },
+    de,
+    prescription: {
+      prescriptionId: 'PRES-ML-2026-991',
+      network: 'MISSION_LOCALE',
+      organisation: 'Mission Locale Nantes Métropole',
+      advisorId: 'ADV-4471',
+      projectValidated: true,
+      eligibilityChecks: ['PRIORITY_PUBLIC', 'PREREQUISITES', 'REMUNERATION_RIGHTS'],
+      fundingHint: 2,
+      comment: 'Projet validé en entretien du 08/04.',
+    },
+  },
+  'fr.passerelle.positioning.PositioningWithdrawn': {
+    envelope: envelope(`${requestId}:withdrawn`, '2026-04-12T08:00:00Z', journeyId, { sourceSystem: 'OUIFORM' }),
+    requestId,
+    journeyId,
+    sessionKey,
+    reason: 'Le DE a trouvé un emploi.',
+  },
+  'fr.passerelle.kairos.RecruitmentModalityScheduled': {
+    envelope: envelope('kairos:ico-2026-0042:scheduled', '2026-03-20T10:00:00Z', sessionKey),
+    sessionKey,
+    modality: ico,
+  },
+  'fr.passerelle.kairos.RecruitmentModalityRescheduled': {
+    envelope: envelope('kairos:ico-2026-0042:rescheduled:1', '2026-04-01T10:00:00Z', sessionKey),
+    sessionKey,
+    modality: { ...ico, date: '2026-04-23', startTime: '14:00', endTime: '16:00' },
+    previous: ico,
+  },
+  'fr.passerelle.kairos.RecruitmentModalityAdjusted': {
+    envelope: envelope('kairos:win-2026-0007:adjusted:1', '2026-04-15T10:00:00Z', sessionKey, {
+      sourceSystem: 'KAIROS_NG',
+    }),
+    sessionKey,
+    modality: { ...window, capacity: 25, receptionEnd: '2026-06-10' },
+    previousCapacity: 20,
+    previousReceptionStart: '2026-04-01',
+    previousReceptionEnd: '2026-05-31',
+  },
+  'fr.passerelle.kairos.RecruitmentModalityDuplicated': {
+    envelope: envelope('kairos:ico-2026-0043:duplicated', '2026-04-02T10:00:00Z', sessionKey),
+    sessionKey,
+    sourceModalityId: ico.modalityId,
+    modality: { ...ico, modalityId: 'ICO-2026-0043', date: '2026-05-06' },
+  },
+  'fr.passerelle.kairos.RecruitmentModalityCancelled': {
+    envelope: envelope('kairos:ico-2026-0043:cancelled', '2026-04-30T10:00:00Z', sessionKey),
+    sessionKey,
+    modalityId: 'ICO-2026-0043',
+    reason: 'Intervenant indisponible',
+    registrants: [
+      { registrationId: 'REG-2026-000130', outcome: 'TRANSFERRED', transferredTo: ico.modalityId },
+      { registrationId: 'REG-2026-000131', outcome: 'CANCELLED', transferredTo: null },
+    ],
+  },
+  'fr.passerelle.kairos.RegistrationRecorded': {
+    envelope: envelope(`kairos:${requestId}:registered`, '2026-04-10T08:00:05Z', journeyId, { causationId: requestId }),
+    ...trainee,
+    registrationId,
+    modalityId: ico.modalityId,
+    modalityKind: 'ICO',
+    requestId,
+    de,
+    status: 'INSCRIT',
+    sourceLabel: 'Inscrit',
+  },
+  'fr.passerelle.kairos.RegistrationRefused': {
+    envelope: envelope(`kairos:${requestId}:refused`, '2026-04-10T08:00:05Z', journeyId, { causationId: requestId }),
+    ...trainee,
+    requestId,
+    modalityId: ico.modalityId,
+    reason: 'NO_PLACE',
+    message: "Plus de place disponible sur l'information collective du 22/04/2026.",
+  },
+  'fr.passerelle.kairos.RegistrationCancelled': {
+    envelope: envelope(`kairos:${registrationId}:cancelled`, '2026-04-20T09:00:00Z', journeyId),
+    ...trainee,
+    registrationId,
+    modalityId: ico.modalityId,
+    reason: 'EVENT_DELETED',
+    status: 'RDV_ANNULE',
+    sourceLabel: 'RDV annulé',
+  },
+  'fr.passerelle.kairos.RegistrationTransferred': {
+    envelope: envelope(`kairos:${registrationId}:transferred`, '2026-04-18T09:00:00Z', journeyId),
+    ...trainee,
+    registrationId,
+    fromModalityId: ico.modalityId,
+    toModalityId: 'RDVI-2026-0012',
+    newRegistrationId: 'REG-2026-000140',
+    status: 'TRANSFERE',
+    sourceLabel: 'Transféré',
+  },
+  'fr.passerelle.kairos.PresenceRecorded': {
+    envelope: envelope(`kairos:${registrationId}:presence`, '2026-04-22T12:00:00Z', journeyId),
+    ...trainee,
+    registrationId,
+    presence: 'PRESENT',
+    status: 'PRESENT',
+    sourceLabel: 'Présent',
+  },
+  'fr.passerelle.kairos.RecruitmentResultRecorded': {
+    envelope: envelope(`kairos:${registrationId}:result`, '2026-04-23T09:00:00Z', journeyId),
+    ...trainee,
+    registrationId,
+    result: 'RETENU_EN_ATTENTE',
+    refusalReason: null,
+    comment: 'Liste complémentaire.',
+    status: 'RETENU_EN_ATTENTE',
+    sourceLabel: 'Retenu mis en attente',
+  },
+  'fr.passerelle.kairos.WaitlistDecisionRecorded': {
+    envelope: envelope(`kairos:${registrationId}:waitlist`, '2026-05-02T09:00:00Z', journeyId),
+    ...trainee,
+    registrationId,
+    decision: 'RETENU',
+    reason: 'Désistement',
+    status: 'RETENU',
+    sourceLabel: 'Retenu',
+  },
+  'fr.passerelle.kairos.CandidatureReceived': {
+    envelope: envelope(`kairos:${candidatureId}:received`, '2026-04-05T15:00:00Z', journeyId, {
+      actor: { kind: 'DE', siret: null, organisationName: null, prescriberNetwork: null, channel: 'MA_FORMATION' },
+      sourceSystem: 'KAIROS_NG',
+      causationId: 'REQ-MAFORMATION-1201',
+    }),
+    ...trainee,
+    candidatureId,
+    windowId: window.modalityId,
+    requestId: 'REQ-MAFORMATION-1201',
+    de,
+    status: 'CANDIDATURE_RECUE',
+    sourceLabel: 'À contacter',
+  },
+  'fr.passerelle.kairos.CandidateContactRecorded': {
+    envelope: envelope(`kairos:${candidatureId}:contact:1`, '2026-04-07T10:00:00Z', journeyId, {
+      sourceSystem: 'KAIROS_NG',
+    }),
+    ...trainee,
+    candidatureId,
+    outcome: 'CONTACTE',
+    status: 'CONTACTE',
+    sourceLabel: 'contacté',
+  },
+  'fr.passerelle.kairos.InterviewScheduled': {
+    envelope: envelope(`kairos:${candidatureId}:interview`, '2026-04-07T10:00:00Z', journeyId, {
+      sourceSystem: 'KAIROS_NG',
+    }),
+    ...trainee,
+    candidatureId,
+    date: '2026-04-14',
+    time: '10:00',
+    modality: 'VIDEO',
+  },
+  'fr.passerelle.kairos.InterviewPresenceRecorded': {
+    envelope: envelope(`kairos:${candidatureId}:interview-presence`, '2026-04-14T11:00:00Z', journeyId, {
+      sourceSystem: 'KAIROS_NG',
+    }),
+    ...trainee,
+    candidatureId,
+    presence: 'PRESENT',
+    status: 'PRESENT_ENTRETIEN',
+    sourceLabel: 'Présent',
+  },
+  'fr.passerelle.kairos.CandidatureResultRecorded': {
+    envelope: envelope(`kairos:${candidatureId}:result`, '2026-04-15T09:00:00Z', journeyId, {
+      sourceSystem: 'KAIROS_NG',
+    }),
+    ...trainee,
+    candidatureId,
+    result: 'NON_RETENU',
+    refusalReason: 'PREREQUISITES_NOT_MET',
+    comment: 'Positionnement conseillé sur une remise à niveau.',
+    status: 'NON_RETENU',
+    sourceLabel: 'Non retenu',
+  },
+  'fr.passerelle.kairos.EnrolmentOpened': {
+    envelope: envelope(`kairos:${registrationId}:enrolment`, '2026-05-02T09:00:00Z', journeyId, {
+      causationId: `kairos:${registrationId}:waitlist`,
+    }),
+    ...trainee,
+    enrolmentId,
+    origin: 'WAITLIST',
+    originId: registrationId,
+    de: null,
+    status: 'INSCRIT_EN_FORMATION',
+    sourceLabel: 'Inscrit en formation',
+  },
+  'fr.passerelle.kairos.EntryRecorded': {
+    envelope: envelope(`kairos:${enrolmentId}:entry`, '2026-06-22T08:00:00Z', journeyId),
+    ...trainee,
+    enrolmentId,
+    entryDate: '2026-06-22',
+    status: 'ENTRE_EN_FORMATION',
+    sourceLabel: 'Entrée effective',
+  },
+  'fr.passerelle.kairos.EntryCorrected': {
+    envelope: envelope(`kairos:${enrolmentId}:entry-corrected:1`, '2026-06-23T08:00:00Z', journeyId),
+    ...trainee,
+    enrolmentId,
+    previousEntryDate: '2026-06-22',
+    entryDate: '2026-06-21',
+    reason: 'Erreur de saisie',
+  },
+  'fr.passerelle.kairos.AbsenceAtEntryRecorded': {
+    envelope: envelope(`kairos:${enrolmentId}:absent-at-entry`, '2026-06-21T12:00:00Z', journeyId),
+    ...trainee,
+    enrolmentId,
+    status: 'ABSENT_A_L_ENTREE',
+    sourceLabel: "Absent à l'entrée",
+  },
+  'fr.passerelle.kairos.InterruptionStarted': {
+    envelope: envelope(`kairos:${enrolmentId}:interruption:1:start`, '2026-09-01T08:00:00Z', journeyId),
+    ...trainee,
+    enrolmentId,
+    interruptionId: 'INT-1',
+    start: '2026-09-01',
+    plannedEnd: '2026-09-15',
+    reason: 'Arrêt maladie',
+    status: 'EN_INTERRUPTION',
+    sourceLabel: "Période d'interruption",
+  },
+  'fr.passerelle.kairos.InterruptionEnded': {
+    envelope: envelope(`kairos:${enrolmentId}:interruption:1:end`, '2026-09-15T22:00:00Z', journeyId, {
+      actor: { kind: 'SYSTEM', siret: null, organisationName: null, prescriberNetwork: null, channel: null },
+      sourceSystem: 'PASSERELLE',
+    }),
+    ...trainee,
+    enrolmentId,
+    interruptionId: 'INT-1',
+    end: '2026-09-15',
+    status: 'ENTRE_EN_FORMATION',
+    sourceLabel: 'Entrée effective',
+  },
+  'fr.passerelle.kairos.AttendancePeriodRecorded': {
+    envelope: envelope(`kairos:${enrolmentId}:attendance:2026-07`, '2026-08-01T08:00:00Z', journeyId),
+    ...trainee,
+    enrolmentId,
+    from: '2026-07-01',
+    to: '2026-07-31',
+    presentHours: 140,
+    absentHours: 3.5,
+  },
+  'fr.passerelle.kairos.AbandonRecorded': {
+    envelope: envelope(`kairos:${enrolmentId}:abandon`, '2026-10-10T08:00:00Z', journeyId),
+    ...trainee,
+    enrolmentId,
+    date: '2026-10-09',
+    reason: 'Reprise d’emploi',
+    status: 'ABANDON',
+    sourceLabel: 'Abandon',
+  },
+  'fr.passerelle.kairos.ExitRecorded': {
+    envelope: envelope(`kairos:${enrolmentId}:exit`, '2026-12-18T17:00:00Z', journeyId),
+    ...trainee,
+    enrolmentId,
+    date: '2026-12-18',
+    reason: 'END_OF_TRAINING',
+    status: 'SORTI',
+    sourceLabel: 'Sorti',
+  },
+  'fr.passerelle.kairos.EndOfTrainingReportRecorded': {
+    envelope: envelope(`kairos:${enrolmentId}:report`, '2026-12-21T10:00:00Z', journeyId),
+    ...trainee,
+    enrolmentId,
+    completion: 'PARTIAL',
+    completionRate: 0.95,
+    summary: 'Titre obtenu partiellement (2 CCP sur 3).',
+  },
+  'fr.passerelle.kairos.EnrolmentCancelled': {
+    envelope: envelope(`kairos:${enrolmentId}:cancelled`, '2026-06-01T10:00:00Z', journeyId),
+    ...trainee,
+    enrolmentId,
+    reason: 'Le DE renonce à la formation.',
+    status: 'ANNULE',
+    sourceLabel: 'Annulé',
+  },
+  'fr.passerelle.catalogue.ListingPublished': {
+    envelope: envelope('catalogue:TMF:listing:7', '2026-04-10T08:00:06Z', sessionKey, {
+      actor: { kind: 'SYSTEM', siret: null, organisationName: null, prescriberNetwork: null, channel: 'TMF' },
+      sourceSystem: 'PASSERELLE',
+      causationId: `kairos:${requestId}:registered`,
+    }),
+    channel: 'TMF',
+    sessionKey,
+    title: offerSession.formation.title,
+    siret: responsibleSiret,
+    organisationName: 'GRETA Loire-Atlantique',
+    formacodes: offerSession.formation.formacodes,
+    romeCodes: offerSession.formation.romeCodes,
+    city: 'Nantes',
+    department: '44',
+    latitude: 47.2046,
+    longitude: -1.6018,
+    start: '2026-06-21',
+    end: '2026-12',
+    recruitmentState: 'OPEN',
+    funders: [2, 4],
+    modalities: [
+      {
+        modalityId: ico.modalityId,
+        kind: 'ICO',
+        date: ico.date,
+        startTime: ico.startTime,
+        endTime: ico.endTime,
+        place: ico.place,
+        remote: false,
+        capacity: 10,
+        placesLeft: 3,
+        receptionStart: null,
+        receptionEnd: null,
+      },
+    ],
+    deMaySelfRegister: true,
+    prescriberMayPosition: true,
+  },
+  'fr.passerelle.journey.JourneyStatusChanged': {
+    envelope: envelope('journey:92d2f7aa:12', '2026-05-02T09:00:01Z', journeyId, {
+      actor: { kind: 'SYSTEM', siret: null, organisationName: null, prescriberNetwork: null, channel: null },
+      sourceSystem: 'PASSERELLE',
+      causationId: `kairos:${registrationId}:enrolment`,
+    }),
+    journeyId,
+    sessionKey,
+    status: 'INSCRIT_EN_FORMATION',
+    sourceLabel: 'Inscrit en formation',
+    registrationId,
+    candidatureId: null,
+    enrolmentId,
+    steps: 6,
+    vigilance: [],
+    anomalies: [],
+    lastEventId: `kairos:${registrationId}:enrolment`,
+  },
+};
