@@ -5,7 +5,8 @@ import type { BusConfig } from './config.js';
 import { type ConsumerSpec, type ConsumerStatus, ManagedConsumer } from './consumer.js';
 import { type Contracts, deadLetterTopicFor } from './contracts.js';
 import { createKafka } from './kafka.js';
-import { type OutgoingEvent, Publisher } from './publisher.js';
+import { readPartitionsToEnd, type StateEvent } from './partition-state.js';
+import { type OutgoingEvent, Publisher, type PublishTransaction } from './publisher.js';
 import { SchemaRegistryGateway } from './registry.js';
 import { Serde } from './serde.js';
 import { ensureTopics } from './topics.js';
@@ -84,6 +85,26 @@ export class Bus {
 
   publishAtomically(events: readonly OutgoingEvent[]): Promise<void> {
     return this.publisher.publishAtomically(events);
+  }
+
+  openTransaction(): Promise<PublishTransaction> {
+    return this.publisher.openTransaction();
+  }
+
+  /**
+   * Reads every committed event of a topic, from the beginning to its current end (aborted transactions skipped):
+   * how a producer rebuilds what it published before (the SOFI connector's known offer). Returns the count.
+   */
+  async readToEnd(topic: string, onEvent: (event: StateEvent & { partition: number }) => void): Promise<number> {
+    const admin = await this.admin();
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = metadata.topics[0]?.partitions.map((partition) => partition.partitionId) ?? [];
+    return readPartitionsToEnd(
+      { kafka: this.kafka, admin, serde: this.serde, log: this.#log },
+      topic,
+      partitions,
+      (partition, event) => onEvent({ ...event, partition }),
+    );
   }
 
   /** Declares a consumer; it runs from `start()`. */

@@ -18,7 +18,7 @@ export {
   type TopicContract,
 } from './contracts.js';
 export type { PartitionStates, StateEvent, StateSpec } from './partition-state.js';
-export { type OutgoingEvent, RECORD_HEADER } from './publisher.js';
+export { type OutgoingEvent, type PublishTransaction, RECORD_HEADER } from './publisher.js';
 export type { SchemaRegistryGateway } from './registry.js';
 export {
   type RunningService,

@@ -118,6 +118,16 @@ export async function readPartitionsToEnd(
       fail(new RetriableError('BUS_STATE_REBUILD_TIMEOUT', `rebuilding state from ${topic} took over ${timeoutMs} ms`)),
     timeoutMs,
   );
+  const reached = (partition: number, lastOffset: string) => {
+    const end = ends.get(partition);
+    // lastOffset counts transaction markers too, so a partition ending with a commit or abort marker is read.
+    if (end !== undefined && BigInt(lastOffset) >= end - 1n) {
+      ends.delete(partition);
+      if (ends.size === 0) finish();
+    }
+  };
+  // A fetch holding only aborted records or markers never reaches eachBatch; kafkajs still reports its end.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, payload.lastOffset));
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -134,11 +144,7 @@ export async function readPartitionsToEnd(
             count += 1;
           }
         }
-        // lastOffset() counts transaction markers too, so a partition ending with a commit marker is seen as read.
-        if (BigInt(batch.lastOffset()) >= end - 1n) {
-          ends.delete(batch.partition);
-          if (ends.size === 0) finish();
-        }
+        reached(batch.partition, batch.lastOffset());
       },
     });
     await done;

@@ -2,6 +2,13 @@ import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
 import type { BusMetrics } from './bus-metrics.js';
 import type { Serde } from './serde.js';
 
+/** Events streamed into one Kafka transaction: all visible at commit, none after abort. */
+export interface PublishTransaction {
+  send(events: readonly OutgoingEvent[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
 /** An event to publish: the record type names the schema; a null value is a tombstone (compacted topics). */
 export interface OutgoingEvent {
   topic: string;
@@ -104,27 +111,50 @@ export class Publisher {
   /** All events become visible to read-committed consumers together, or none do. */
   async publishAtomically(events: readonly OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
-    if (!this.#transactional) {
-      const producer = this.#kafka.producer({
-        transactionalId: this.#transactionalId,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        transactionTimeout: 600_000,
-        retry: TRANSACTION_RETRY,
-      });
-      await producer.connect();
-      this.#transactional = producer;
-    }
-    const messages = await toTopicMessages(this.#serde, events);
-    const transaction = await this.#transactional.transaction();
+    const transaction = await this.openTransaction();
     try {
-      await sendInTransaction(transaction, messages);
+      await transaction.send(events);
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       throw error;
     }
-    this.#count(events);
+  }
+
+  /**
+   * A transaction that stays open while a caller streams events into it (an LHEO import of any size, in bounded
+   * memory): read-committed consumers see everything at `commit()`, nothing after `abort()` — nor after a crash,
+   * once the next process with the same transactional id fences this one.
+   */
+  async openTransaction(): Promise<PublishTransaction> {
+    const transaction = await (await this.#transactionalProducer()).transaction();
+    const sentPerTopic = new Map<string, number>();
+    return {
+      send: async (events) => {
+        await sendInTransaction(transaction, await toTopicMessages(this.#serde, events));
+        for (const event of events) sentPerTopic.set(event.topic, (sentPerTopic.get(event.topic) ?? 0) + 1);
+      },
+      commit: async () => {
+        await transaction.commit();
+        for (const [topic, count] of sentPerTopic) this.#metrics.produced.inc({ topic }, count);
+      },
+      abort: () => transaction.abort(),
+    };
+  }
+
+  async #transactionalProducer(): Promise<Producer> {
+    if (!this.#transactional) {
+      const producer = this.#kafka.producer({
+        transactionalId: this.#transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: 900_000,
+        retry: TRANSACTION_RETRY,
+      });
+      await producer.connect();
+      this.#transactional = producer;
+    }
+    return this.#transactional;
   }
 
   async disconnect(): Promise<void> {

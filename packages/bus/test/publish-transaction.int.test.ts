@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { testStack, uniqueName } from '@passerelle/test-kit';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Bus, OutgoingEvent } from '../src/index.js';
+import { COMMAND, testContracts } from './fixtures/contracts.js';
+import { createTestBus } from './fixtures/harness.js';
+
+// Streaming publish transactions (what an all-or-nothing import stands on): visible at commit, invisible after an
+// abort or a crash, and a crashed publisher's open transaction is aborted when its successor starts.
+
+const buses: Bus[] = [];
+afterAll(async () => {
+  await Promise.all(buses.map((bus) => bus.stop()));
+});
+
+const commandsOf = (topic: string, count: number, prefix: string): OutgoingEvent[] =>
+  Array.from({ length: count }, (_, index) => ({
+    topic,
+    key: `K${index % 5}`,
+    record: COMMAND,
+    value: { requestId: `${prefix}-${index}`, at: new Date(), behaviour: 'OK' },
+  }));
+
+async function setUp(clientId = uniqueName('publisher')) {
+  const prefix = uniqueName('transactions');
+  const { contracts, commands } = testContracts(prefix, 3);
+  const bus = createTestBus(contracts, clientId);
+  buses.push(bus);
+  await bus.ensureTopics();
+  await bus.registerSchemas();
+  const committed = async () => {
+    const seen: string[] = [];
+    await bus.readToEnd(commands, (event) => seen.push((event.value as { requestId: string }).requestId));
+    return seen;
+  };
+  return { bus, prefix, commands, committed, clientId };
+}
+
+describe('publish transactions', () => {
+  it('when a streamed transaction is aborted, then none of it is visible; when committed, then all of it is', async () => {
+    const { bus, commands, committed } = await setUp();
+
+    const aborted = await bus.openTransaction();
+    await aborted.send(commandsOf(commands, 600, 'aborted').slice(0, 300));
+    await aborted.send(commandsOf(commands, 600, 'aborted').slice(300));
+    await aborted.abort();
+    const afterAbort = await committed();
+    const kept = await bus.openTransaction();
+    await kept.send(commandsOf(commands, 600, 'kept'));
+    await kept.commit();
+
+    expect(afterAbort).toEqual([]);
+    const visible = await committed();
+    expect(visible).toHaveLength(600);
+    expect(visible.every((id) => id.startsWith('kept-'))).toBe(true);
+  });
+
+  it('when a publisher dies inside a transaction, then its successor aborts it and only committed work is visible', async () => {
+    const { bus, prefix, commands, committed, clientId } = await setUp();
+    const stack = testStack();
+    const script = fileURLToPath(new URL('./fixtures/half-transaction.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=passerelle-source', '--import', 'tsx', script], {
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+        PREFIX: prefix,
+        CLIENT_ID: clientId,
+        COUNT: '500',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    const signal = await new Promise((resolve) => child.once('exit', (_code, exitSignal) => resolve(exitSignal)));
+
+    // The successor has the same client id, hence the same transactional id: starting it fences the dead one.
+    await bus.publishAtomically(commandsOf(commands, 3, 'successor'));
+
+    expect(output).toContain('sent');
+    expect(signal).toBe('SIGKILL');
+    expect((await committed()).sort()).toEqual(['successor-0', 'successor-1', 'successor-2']);
+  });
+});
