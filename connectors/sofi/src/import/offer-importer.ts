@@ -1,0 +1,249 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Bus, OutgoingEvent, PublishTransaction } from '@passerelle/bus';
+import type {
+  EventEnvelope,
+  OfferSession as OfferSessionRecord,
+  SessionPublished,
+  SessionUpdated,
+  SessionWithdrawn,
+  WithdrawalReason,
+} from '@passerelle/schemas';
+import type { Logger } from '@passerelle/service-kit';
+import type { ByteSource } from '../lheo/parse-lheo.js';
+import type { OfferSession } from '../mapping/offer-session.js';
+import { type LheoReport, readOfferSessions } from '../read-offer-sessions.js';
+import { decide } from './decide.js';
+import { KnownOffer, type KnownSession, pack, unpack } from './known-offer.js';
+
+export const OFFER_TOPIC = 'offer.sessions.v1';
+const PUBLISHED = 'fr.passerelle.offer.SessionPublished';
+const UPDATED = 'fr.passerelle.offer.SessionUpdated';
+const WITHDRAWN = 'fr.passerelle.offer.SessionWithdrawn';
+/** Events sent to the open transaction at a time: bounds memory whatever the export's size. */
+const SEND_EVERY = 500;
+
+export interface ImportReport extends LheoReport {
+  importId: string;
+  /** True when the changes are published (or there were none); false when the file was rejected. */
+  committed: boolean;
+  published: number;
+  updated: number;
+  withdrawn: number;
+  unchanged: number;
+  durationMs: number;
+}
+
+export interface ImportOptions {
+  /** What the report and logs call the file (an upload's name, a path); never its content. */
+  sourceName?: string;
+  onProgress?: (progress: { bytesRead: number; sessions: number }) => void;
+}
+
+/**
+ * Turns full SOFI exports into session events on `offer.sessions.v1`: what was published, changed or withdrawn
+ * since the last export, and nothing else. An import is all-or-nothing: its events stream into one Kafka
+ * transaction that commits only when the whole file is valid, so a rejected file publishes nothing and a crash
+ * mid-import leaves nothing visible (the next start fences and aborts it); the import can simply be re-run.
+ * Imports are serialised: one writer of the offer per process, and the transactional id fences any other.
+ */
+export class OfferImporter {
+  readonly #bus: Bus;
+  readonly #log: Logger;
+  readonly #now: () => Date;
+  #known: Promise<KnownOffer> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor({ bus, log, now = () => new Date() }: { bus: Bus; log: Logger; now?: () => Date }) {
+    this.#bus = bus;
+    this.#log = log.child({ component: 'offer-importer' });
+    this.#now = now;
+  }
+
+  /** Rebuilds the known offer from the topic (once; later imports keep it up to date). */
+  known(): Promise<KnownOffer> {
+    this.#known ??= rebuildKnownOffer(this.#bus, this.#log);
+    this.#known.catch(() => {
+      this.#known = undefined;
+    });
+    return this.#known;
+  }
+
+  import(source: ByteSource, options: ImportOptions = {}): Promise<ImportReport> {
+    const run = this.#queue.then(() => this.#import(source, options));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #import(source: ByteSource, { sourceName, onProgress }: ImportOptions): Promise<ImportReport> {
+    const started = Date.now();
+    const importId = randomUUID();
+    const log = this.#log.child({ importId, source: sourceName });
+    const known = await this.known();
+    const now = this.#now();
+    const staged = new Map<string, KnownSession>();
+    const counts = { published: 0, updated: 0, withdrawn: 0, unchanged: 0 };
+    let transaction: PublishTransaction | undefined;
+    let pending: OutgoingEvent[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      transaction ??= await this.#bus.openTransaction();
+      const events = pending;
+      pending = [];
+      await transaction.send(events);
+    };
+    const emit = async (event: OutgoingEvent) => {
+      pending.push(event);
+      if (pending.length >= SEND_EVERY) await flush();
+    };
+    const envelopeFor = (kind: string, snapshot: OfferSession): EventEnvelope => ({
+      // Deterministic: re-running the same import after a crash emits the same ids.
+      eventId: createHash('sha256')
+        .update(`sofi|${kind}|${snapshot.sessionKey}|${snapshot.contentHash}`)
+        .digest('hex')
+        .slice(0, 32),
+      occurredAt: now,
+      recordedAt: now,
+      actor: {
+        kind: 'OF',
+        siret: snapshot.formation.responsibleOrganisation.siret,
+        organisationName: snapshot.formation.responsibleOrganisation.name,
+        prescriberNetwork: null,
+        channel: 'SOFI',
+      },
+      sourceSystem: 'SOFI',
+      correlationId: snapshot.sessionKey,
+      causationId: importId,
+    });
+    const withdraw = async (lastKnown: OfferSession, reason: WithdrawalReason) => {
+      const value: SessionWithdrawn = {
+        envelope: envelopeFor(`withdrawn-${reason}`, lastKnown),
+        sessionKey: lastKnown.sessionKey,
+        reason,
+        lastKnown: asRecord(lastKnown),
+      };
+      await emit({ topic: OFFER_TOPIC, key: lastKnown.sessionKey, record: WITHDRAWN, value });
+      staged.set(lastKnown.sessionKey, {
+        contentHash: lastKnown.contentHash,
+        withdrawn: true,
+        packed: pack(lastKnown),
+      });
+      counts.withdrawn += 1;
+    };
+
+    let report: LheoReport;
+    try {
+      report = await readOfferSessions(source, {
+        onProgress,
+        onSession: async (snapshot) => {
+          const decision = decide(known.get(snapshot.sessionKey), snapshot);
+          if (decision.kind === 'unchanged') {
+            staged.set(
+              snapshot.sessionKey,
+              known.get(snapshot.sessionKey) ?? {
+                contentHash: snapshot.contentHash,
+                withdrawn: true,
+                packed: pack(snapshot),
+              },
+            );
+            counts.unchanged += 1;
+            return;
+          }
+          if (decision.kind === 'withdraw-perimee') {
+            await withdraw(decision.lastKnown, 'SESSION_PERIMEE');
+            return;
+          }
+          const session = asRecord(snapshot);
+          if (decision.kind === 'publish') {
+            const value: SessionPublished = {
+              envelope: envelopeFor('published', snapshot),
+              sessionKey: snapshot.sessionKey,
+              session,
+            };
+            await emit({ topic: OFFER_TOPIC, key: snapshot.sessionKey, record: PUBLISHED, value });
+            counts.published += 1;
+          } else {
+            const value: SessionUpdated = {
+              envelope: envelopeFor('updated', snapshot),
+              sessionKey: snapshot.sessionKey,
+              session,
+              changedFields: decision.changedFields,
+            };
+            await emit({ topic: OFFER_TOPIC, key: snapshot.sessionKey, record: UPDATED, value });
+            counts.updated += 1;
+          }
+          staged.set(snapshot.sessionKey, {
+            contentHash: snapshot.contentHash,
+            withdrawn: false,
+            packed: pack(snapshot),
+          });
+        },
+      });
+      if (report.valid) {
+        // A full export: what it no longer lists has left the offer.
+        for (const sessionKey of known.offeredKeys()) {
+          if (!staged.has(sessionKey))
+            await withdraw(unpack((known.get(sessionKey) as KnownSession).packed), 'ABSENT_FROM_EXPORT');
+        }
+        await flush();
+        await transaction?.commit();
+        for (const [sessionKey, session] of staged) known.set(sessionKey, session);
+      } else {
+        await transaction?.abort();
+      }
+    } catch (error) {
+      await transaction?.abort().catch(() => undefined);
+      throw error;
+    }
+    const result: ImportReport = {
+      ...report,
+      importId,
+      committed: report.valid,
+      ...(report.valid ? counts : { published: 0, updated: 0, withdrawn: 0, unchanged: 0 }),
+      durationMs: Date.now() - started,
+    };
+    log.info(
+      {
+        committed: result.committed,
+        sessions: result.sessions,
+        published: result.published,
+        updated: result.updated,
+        withdrawn: result.withdrawn,
+        unchanged: result.unchanged,
+        errors: result.errorCount,
+        warnings: result.warningCount,
+        durationMs: result.durationMs,
+      },
+      result.committed ? 'offer imported' : 'offer export rejected; nothing published',
+    );
+    return result;
+  }
+}
+
+/** The mapped snapshot is the Avro record field for field (the Avro encoder checks it on every publish). */
+const asRecord = (snapshot: OfferSession): OfferSessionRecord => snapshot as unknown as OfferSessionRecord;
+
+/** The known offer, read back from the offer topic. */
+export async function rebuildKnownOffer(bus: Bus, log: Logger): Promise<KnownOffer> {
+  const started = Date.now();
+  const known = new KnownOffer();
+  const events = await bus.readToEnd(OFFER_TOPIC, (event) => {
+    if (event.value === null) return;
+    if (event.record === WITHDRAWN) {
+      const { lastKnown } = event.value as SessionWithdrawn;
+      known.set(event.key, {
+        contentHash: lastKnown.contentHash,
+        withdrawn: true,
+        packed: pack(lastKnown as unknown as OfferSession),
+      });
+    } else {
+      const { session } = event.value as SessionPublished;
+      known.set(event.key, {
+        contentHash: session.contentHash,
+        withdrawn: false,
+        packed: pack(session as unknown as OfferSession),
+      });
+    }
+  });
+  log.info({ events, sessions: known.size, ms: Date.now() - started }, 'known offer rebuilt from Kafka');
+  return known;
+}
