@@ -50,18 +50,25 @@ export class OfferImporter {
   readonly #bus: Bus;
   readonly #log: Logger;
   readonly #now: () => Date;
+  readonly #topic: string;
   #known: Promise<KnownOffer> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor({ bus, log, now = () => new Date() }: { bus: Bus; log: Logger; now?: () => Date }) {
+  constructor({
+    bus,
+    log,
+    now = () => new Date(),
+    topic = OFFER_TOPIC,
+  }: { bus: Bus; log: Logger; now?: () => Date; topic?: string }) {
     this.#bus = bus;
+    this.#topic = topic;
     this.#log = log.child({ component: 'offer-importer' });
     this.#now = now;
   }
 
   /** Rebuilds the known offer from the topic (once; later imports keep it up to date). */
   known(): Promise<KnownOffer> {
-    this.#known ??= rebuildKnownOffer(this.#bus, this.#log);
+    this.#known ??= rebuildKnownOffer(this.#bus, this.#log, this.#topic);
     this.#known.catch(() => {
       this.#known = undefined;
     });
@@ -121,7 +128,7 @@ export class OfferImporter {
         reason,
         lastKnown: asRecord(lastKnown),
       };
-      await emit({ topic: OFFER_TOPIC, key: lastKnown.sessionKey, record: WITHDRAWN, value });
+      await emit({ topic: this.#topic, key: lastKnown.sessionKey, record: WITHDRAWN, value });
       staged.set(lastKnown.sessionKey, {
         contentHash: lastKnown.contentHash,
         withdrawn: true,
@@ -159,7 +166,7 @@ export class OfferImporter {
               sessionKey: snapshot.sessionKey,
               session,
             };
-            await emit({ topic: OFFER_TOPIC, key: snapshot.sessionKey, record: PUBLISHED, value });
+            await emit({ topic: this.#topic, key: snapshot.sessionKey, record: PUBLISHED, value });
             counts.published += 1;
           } else {
             const value: SessionUpdated = {
@@ -168,7 +175,7 @@ export class OfferImporter {
               session,
               changedFields: decision.changedFields,
             };
-            await emit({ topic: OFFER_TOPIC, key: snapshot.sessionKey, record: UPDATED, value });
+            await emit({ topic: this.#topic, key: snapshot.sessionKey, record: UPDATED, value });
             counts.updated += 1;
           }
           staged.set(snapshot.sessionKey, {
@@ -223,10 +230,10 @@ export class OfferImporter {
 const asRecord = (snapshot: OfferSession): OfferSessionRecord => snapshot as unknown as OfferSessionRecord;
 
 /** The known offer, read back from the offer topic. */
-export async function rebuildKnownOffer(bus: Bus, log: Logger): Promise<KnownOffer> {
+export async function rebuildKnownOffer(bus: Bus, log: Logger, topic = OFFER_TOPIC): Promise<KnownOffer> {
   const started = Date.now();
   const known = new KnownOffer();
-  const events = await bus.readToEnd(OFFER_TOPIC, (event) => {
+  const events = await bus.readToEnd(topic, (event) => {
     if (event.value === null) return;
     if (event.record === WITHDRAWN) {
       const { lastKnown } = event.value as SessionWithdrawn;
