@@ -18,6 +18,14 @@ export const serviceConfigSchema = busConfigSchema.extend({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /**
+   * Register the catalogue's schemas at start. Off in production, where registration is a deploy step and
+   * services only resolve ids; on for the local stack (`npm start`) and tests.
+   */
+  SCHEMAS_REGISTER_ON_START: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 export interface ServiceContext<Config> {
@@ -68,6 +76,7 @@ export async function startService<Schema extends z.ZodObject>(
   const http = createHttpServer({ log, metrics, readiness: { bus: () => bus.readiness() } });
   http.get('/status/consumers', async () => bus.statuses());
   await definition.setup({ config, log, metrics, bus, http });
+  if (config.SCHEMAS_REGISTER_ON_START) await bus.registerSchemas();
   await bus.start();
   const url = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
   log.info({ url, consumers: bus.statuses().map((status) => status.name) }, 'service started');
