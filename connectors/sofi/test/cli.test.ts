@@ -83,15 +83,25 @@ describe('sofi:check CLI', () => {
     expect(report.sessions[0].informationDates).toEqual(['2024-04-15', '2024-05-13']);
   });
 
-  it('when the Intercarif sample is checked, then it exits 1 with the SIRET error and the coordonneFs warning', async () => {
+  it('when the Intercarif sample is checked, then it exits 0 with its session and the coordonneFs and SIRET warnings', async () => {
     const result = await check(INTERCARIF);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const report = JSON.parse(result.stdout);
-    expect(report.valid).toBe(false);
-    expect(report.sessions).toEqual([]);
-    expect(report.errors.map((e: { line: number }) => e.line)).toEqual([521]);
-    expect(report.warnings[0]).toEqual({
+    expect(report.valid).toBe(true);
+    expect(report.sessions).toEqual([
+      expect.objectContaining({
+        formation: 'F_XX_XX',
+        action: 'AC_XX_XXXXXX',
+        session: 'SE_XXXXXX',
+        siret: '011111111111111',
+      }),
+    ]);
+    expect(report.errors).toEqual([]);
+    expect(
+      report.warnings.map((warning: { line: number }) => warning.line).sort((a: number, b: number) => a - b),
+    ).toEqual([14, 434, 521]);
+    expect(report.warnings).toContainEqual({
       line: 14,
       path: '/lheo/offres/formation[1]/contact-formation/coordonneFs',
       message: 'unknown element <coordonneFs> in <contact-formation>; ignored with its content',

@@ -303,7 +303,7 @@ export const eventSchemas = {
                         {
                           "name": "siret",
                           "type": "string",
-                          "doc": "14 digits."
+                          "doc": "14 digits; a malformed one in an export is kept as given and reported as a warning by the import."
                         },
                         {
                           "name": "nda",
@@ -1123,7 +1123,7 @@ export const eventSchemas = {
                         {
                           "name": "siret",
                           "type": "string",
-                          "doc": "14 digits."
+                          "doc": "14 digits; a malformed one in an export is kept as given and reported as a warning by the import."
                         },
                         {
                           "name": "nda",
@@ -1968,7 +1968,7 @@ export const eventSchemas = {
                         {
                           "name": "siret",
                           "type": "string",
-                          "doc": "14 digits."
+                          "doc": "14 digits; a malformed one in an export is kept as given and reported as a warning by the import."
                         },
                         {
                           "name": "nda",

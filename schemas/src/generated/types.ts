@@ -832,7 +832,7 @@ export type RecruitmentState = 'OPEN' | 'CLOSED' | 'SUSPENDED' | 'UNKNOWN';
 /** organisme-formation-responsable: owns the offer. */
 export interface ResponsibleOrganisation {
   numero: null | string;
-  /** 14 digits. */
+  /** 14 digits; a malformed one in an export is kept as given and reported as a warning by the import. */
   siret: string;
   /** numero-activite: numéro de déclaration d'activité (11 characters); null when the export lacks it (v1 made it required). */
   nda: null | string;

@@ -122,18 +122,24 @@ function mapResponsibleOrganisation(formation: LheoNode, findings: Findings): Re
     return { numero: null, siret: '', nda: null, name: null };
   }
   const siretNode = descendant(organisation, 'SIRET-organisme-formation', 'SIRET');
+  const raw = siretNode?.text.trim() ?? '';
   const siret = siretOf(siretNode);
-  if (siret === null) {
+  if (raw === '') {
     findings.error(
       siretNode ?? organisation,
-      siretNode
-        ? `SIRET of the responsible organisation must be 14 digits, found "${siretNode.text.trim()}"`
-        : 'responsible organisation without SIRET (<SIRET-organisme-formation>/<SIRET>)',
+      'responsible organisation without SIRET (<SIRET-organisme-formation>/<SIRET>)',
+    );
+  } else if (siret === null) {
+    // Real exports carry malformed SIRETs (France Travail's own Intercarif sample has 15 digits): the session is
+    // still the OF's offer, so it is kept with the SIRET as given, and the file's report says so.
+    findings.warn(
+      siretNode ?? organisation,
+      `SIRET of the responsible organisation "${raw}" is not 14 digits; kept as given`,
     );
   }
   return {
     numero: cleanText(organisation.attributes.numero),
-    siret: siret ?? '',
+    siret: siret ?? raw,
     nda: cleanText(childNamed(organisation, 'numero-activite')?.text),
     name:
       cleanText(childNamed(organisation, 'nom-organisme')?.text) ??
