@@ -1,21 +1,71 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { canonicalJson } from '../mapping/content-hash.js';
 import type { OfferSession } from '../mapping/offer-session.js';
 
-/** What the offer topic says of one session: its last snapshot and whether it is still offered. */
+/**
+ * What the offer topic says of one session, in a few hundred bytes: its content hash, whether it is still
+ * offered, and a fingerprint — one short hash per second-level field (`session.start`, `action.funders`…) — so a
+ * later export can say what changed without the connector keeping 60 000 (or 400 000) snapshots in memory.
+ */
 export interface KnownSession {
   contentHash: string;
   withdrawn: boolean;
-  /** The last published snapshot, deflated (a regional offer of 60 000 sessions fits in a few tens of MB). */
-  packed: Buffer;
+  fingerprint: string;
 }
 
-export const pack = (snapshot: OfferSession): Buffer => deflateRawSync(canonicalJson(snapshot));
-export const unpack = (packed: Buffer): OfferSession => JSON.parse(inflateRawSync(packed).toString('utf8'));
+const SECTIONS = ['formation', 'action', 'session'] as const;
+const HASH_CHARS = 7;
+
+/** The second-level fields of a snapshot, in a fixed order: the fingerprint's positions. */
+export function fieldPaths(snapshot: OfferSession): string[] {
+  return SECTIONS.flatMap((section) =>
+    Object.keys(snapshot[section])
+      .sort()
+      .map((key) => `${section}.${key}`),
+  );
+}
+
+/** FNV-1a, 32 bits, base-36: cheap, and a collision only hides a field name from `changedFields`, never a change. */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(36).padStart(HASH_CHARS, '0');
+}
+
+export function fingerprintOf(snapshot: OfferSession): string {
+  const paths = fieldPaths(snapshot);
+  return `${paths.length}:${paths
+    .map((path) => {
+      const [section, key] = path.split('.') as [(typeof SECTIONS)[number], string];
+      return shortHash(canonicalJson((snapshot[section] as unknown as Record<string, unknown>)[key]));
+    })
+    .join('')}`;
+}
+
+/** The fields whose hash differs; every field when the two fingerprints do not have the same shape. */
+export function changedFields(previous: string, next: OfferSession): string[] {
+  const paths = fieldPaths(next);
+  const current = fingerprintOf(next);
+  if (previous.split(':')[0] !== current.split(':')[0]) return paths;
+  const [before, after] = [previous.slice(previous.indexOf(':') + 1), current.slice(current.indexOf(':') + 1)];
+  return paths.filter(
+    (_, index) =>
+      before.slice(index * HASH_CHARS, (index + 1) * HASH_CHARS) !==
+      after.slice(index * HASH_CHARS, (index + 1) * HASH_CHARS),
+  );
+}
+
+export const knownSessionOf = (snapshot: OfferSession, withdrawn: boolean): KnownSession => ({
+  contentHash: snapshot.contentHash,
+  withdrawn,
+  fingerprint: fingerprintOf(snapshot),
+});
 
 /**
  * The offer as last published on `offer.sessions.v1` — rebuilt from Kafka, never from a private file — against
- * which each full export is diffed, and from which a withdrawn session's last snapshot is taken.
+ * which each full export is diffed.
  */
 export class KnownOffer {
   readonly #sessions = new Map<string, KnownSession>();

@@ -13,7 +13,7 @@ import type { ByteSource } from '../lheo/parse-lheo.js';
 import type { OfferSession } from '../mapping/offer-session.js';
 import { type LheoReport, readOfferSessions } from '../read-offer-sessions.js';
 import { decide } from './decide.js';
-import { KnownOffer, type KnownSession, pack, unpack } from './known-offer.js';
+import { KnownOffer, type KnownSession, knownSessionOf } from './known-offer.js';
 
 export const OFFER_TOPIC = 'offer.sessions.v1';
 const PUBLISHED = 'fr.passerelle.offer.SessionPublished';
@@ -129,11 +129,7 @@ export class OfferImporter {
         lastKnown: asRecord(lastKnown),
       };
       await emit({ topic: this.#topic, key: lastKnown.sessionKey, record: WITHDRAWN, value });
-      staged.set(lastKnown.sessionKey, {
-        contentHash: lastKnown.contentHash,
-        withdrawn: true,
-        packed: pack(lastKnown),
-      });
+      staged.set(lastKnown.sessionKey, knownSessionOf(lastKnown, true));
       counts.withdrawn += 1;
     };
 
@@ -144,19 +140,13 @@ export class OfferImporter {
         onSession: async (snapshot) => {
           const decision = decide(known.get(snapshot.sessionKey), snapshot);
           if (decision.kind === 'unchanged') {
-            staged.set(
-              snapshot.sessionKey,
-              known.get(snapshot.sessionKey) ?? {
-                contentHash: snapshot.contentHash,
-                withdrawn: true,
-                packed: pack(snapshot),
-              },
-            );
+            staged.set(snapshot.sessionKey, known.get(snapshot.sessionKey) ?? knownSessionOf(snapshot, true));
             counts.unchanged += 1;
             return;
           }
           if (decision.kind === 'withdraw-perimee') {
-            await withdraw(decision.lastKnown, 'SESSION_PERIMEE');
+            // The export's own (expired) snapshot is the session's last known state.
+            await withdraw(snapshot, 'SESSION_PERIMEE');
             return;
           }
           const session = asRecord(snapshot);
@@ -178,18 +168,17 @@ export class OfferImporter {
             await emit({ topic: this.#topic, key: snapshot.sessionKey, record: UPDATED, value });
             counts.updated += 1;
           }
-          staged.set(snapshot.sessionKey, {
-            contentHash: snapshot.contentHash,
-            withdrawn: false,
-            packed: pack(snapshot),
-          });
+          staged.set(snapshot.sessionKey, knownSessionOf(snapshot, false));
         },
       });
       if (report.valid) {
-        // A full export: what it no longer lists has left the offer.
-        for (const sessionKey of known.offeredKeys()) {
-          if (!staged.has(sessionKey))
-            await withdraw(unpack((known.get(sessionKey) as KnownSession).packed), 'ABSENT_FROM_EXPORT');
+        // A full export: what it no longer lists has left the offer. Their last snapshots are read back from the
+        // topic only then (withdrawals are rare; keeping every snapshot in memory would not be).
+        const absent = new Set([...known.offeredKeys()].filter((sessionKey) => !staged.has(sessionKey)));
+        if (absent.size > 0) {
+          for (const lastKnown of (await lastSnapshotsOf(this.#bus, this.#topic, absent)).values()) {
+            await withdraw(lastKnown, 'ABSENT_FROM_EXPORT');
+          }
         }
         await flush();
         await transaction?.commit();
@@ -236,21 +225,25 @@ export async function rebuildKnownOffer(bus: Bus, log: Logger, topic = OFFER_TOP
   const events = await bus.readToEnd(topic, (event) => {
     if (event.value === null) return;
     if (event.record === WITHDRAWN) {
-      const { lastKnown } = event.value as SessionWithdrawn;
-      known.set(event.key, {
-        contentHash: lastKnown.contentHash,
-        withdrawn: true,
-        packed: pack(lastKnown as unknown as OfferSession),
-      });
+      known.set(
+        event.key,
+        knownSessionOf((event.value as SessionWithdrawn).lastKnown as unknown as OfferSession, true),
+      );
     } else {
-      const { session } = event.value as SessionPublished;
-      known.set(event.key, {
-        contentHash: session.contentHash,
-        withdrawn: false,
-        packed: pack(session as unknown as OfferSession),
-      });
+      known.set(event.key, knownSessionOf((event.value as SessionPublished).session as unknown as OfferSession, false));
     }
   });
   log.info({ events, sessions: known.size, ms: Date.now() - started }, 'known offer rebuilt from Kafka');
   return known;
+}
+
+/** The last published snapshot of each of `keys`, read from the offer topic (per-key order is partition order). */
+async function lastSnapshotsOf(bus: Bus, topic: string, keys: ReadonlySet<string>): Promise<Map<string, OfferSession>> {
+  const snapshots = new Map<string, OfferSession>();
+  await bus.readToEnd(topic, (event) => {
+    if (event.value === null || !keys.has(event.key)) return;
+    const value = event.value as SessionPublished | SessionWithdrawn;
+    snapshots.set(event.key, ('session' in value ? value.session : value.lastKnown) as unknown as OfferSession);
+  });
+  return snapshots;
 }

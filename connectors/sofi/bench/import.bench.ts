@@ -1,0 +1,148 @@
+/**
+ * `npm run -w connectors/sofi bench:import [-- --sessions 60000,400000] [--json]`
+ *
+ * The SOFI import end to end on the real broker and registry: a synthetic export is imported into a fresh offer
+ * topic (first import: every session published), then imported again by a fresh process (known offer rebuilt from
+ * Kafka, nothing published). Each phase runs in its own child process so its peak RSS is its own. Baseline in the
+ * same run: parse + map alone (readOfferSessions), the floor an import cannot go under.
+ * Targets: 60 000 sessions first import < 60 s, peak RSS < 300 MB; re-import ≥ 3× faster; cost linear in size.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bus } from '@passerelle/bus';
+import { stackConfig, status } from '@passerelle/infra/local-stack';
+import { contracts } from '@passerelle/schemas';
+import { createLogger, Metrics } from '@passerelle/service-kit';
+import { OFFER_TOPIC, OfferImporter } from '../src/import/offer-importer.js';
+import { readOfferSessions } from '../src/read-offer-sessions.js';
+import { generate } from './generate-export.js';
+
+type Phase = 'parse' | 'first-import' | 're-import';
+
+interface Measure {
+  phase: Phase;
+  wallMs: number;
+  importMs: number;
+  peakRssMb: number;
+  sessions: number;
+  published: number;
+  unchanged: number;
+}
+
+async function busFor(topic: string) {
+  const brokers = process.env.KAFKA_BROKERS ?? stackConfig().kafkaBrokers;
+  const registry = process.env.SCHEMA_REGISTRY_URL ?? stackConfig().schemaRegistryUrl;
+  const bus = new Bus({
+    config: {
+      KAFKA_BROKERS: brokers.split(','),
+      SCHEMA_REGISTRY_URL: registry,
+      KAFKA_CLIENT_ID: `sofi-bench-${topic}`,
+    },
+    contracts: {
+      ...contracts,
+      topics: contracts.topics.map((t) => (t.name === OFFER_TOPIC ? { ...t, name: topic } : t)),
+    },
+    log: createLogger({ service: 'sofi-bench', level: 'warn' }),
+    metrics: new Metrics({ defaultMetrics: false }),
+  });
+  await bus.ensureTopics();
+  await bus.registerSchemas();
+  return bus;
+}
+
+/** One phase, in this (child) process; prints its measure as JSON. */
+async function measure(phase: Phase, file: string, topic: string): Promise<void> {
+  const started = performance.now();
+  let result = { importMs: 0, sessions: 0, published: 0, unchanged: 0 };
+  if (phase === 'parse') {
+    const report = await readOfferSessions(file, { onSession: () => {} });
+    result = { importMs: performance.now() - started, sessions: report.sessions, published: 0, unchanged: 0 };
+  } else {
+    const bus = await busFor(topic);
+    const importer = new OfferImporter({ bus, log: createLogger({ service: 'sofi-bench', level: 'warn' }), topic });
+    await importer.known();
+    const importStarted = performance.now();
+    const report = await importer.import(file);
+    result = {
+      importMs: performance.now() - importStarted,
+      sessions: report.sessions,
+      published: report.published,
+      unchanged: report.unchanged,
+    };
+    await bus.stop();
+  }
+  const measured: Measure = {
+    phase,
+    wallMs: Math.round(performance.now() - started),
+    ...result,
+    importMs: Math.round(result.importMs),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  console.log(JSON.stringify(measured));
+}
+
+function runChild(phase: Phase, file: string, topic: string): Measure {
+  const script = fileURLToPath(import.meta.url);
+  const out = execFileSync(
+    process.execPath,
+    ['--conditions=passerelle-source', '--import', 'tsx', script, '--child', phase, file, topic],
+    { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return JSON.parse(out.trim().split('\n').pop() as string) as Measure;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return measure(args[1] as Phase, args[2] as string, args[3] as string);
+  if (!process.env.KAFKA_BROKERS && !(await status()).kafka.answers) {
+    throw new Error('No broker: run `npm run stack:up` (or set KAFKA_BROKERS and SCHEMA_REGISTRY_URL).');
+  }
+  const sizesArg = args.indexOf('--sessions');
+  const sizes = (sizesArg >= 0 ? (args[sizesArg + 1] as string) : '60000').split(',').map(Number);
+  const dir = await mkdtemp(join(tmpdir(), 'sofi-import-bench-'));
+  const results = [];
+  try {
+    for (const sessions of sizes) {
+      const file = join(dir, `export-${sessions}.xml`);
+      await generate(file, sessions);
+      const topic = `bench.offer.${sessions}.${randomBytes(4).toString('hex')}`;
+      const parse = runChild('parse', file, topic);
+      const first = runChild('first-import', file, topic);
+      const again = runChild('re-import', file, topic);
+      results.push({
+        sessions,
+        fileMb: Math.round(statSync(file).size / 1e6),
+        parse,
+        firstImport: { ...first, eventsPerSecond: Math.round(first.published / (first.importMs / 1000)) },
+        reImport: again,
+        reImportSpeedup: Number((first.importMs / again.importMs).toFixed(2)),
+        firstImportVsParse: Number((first.importMs / parse.importMs).toFixed(2)),
+        microsecondsPerSession: Math.round((first.importMs * 1000) / sessions),
+      });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  if (args.includes('--json')) {
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
+  for (const r of results) {
+    console.log(`${r.sessions} sessions (${r.fileMb} MB):`);
+    console.log(`  parse + map only      ${(r.parse.importMs / 1000).toFixed(1)} s, peak RSS ${r.parse.peakRssMb} MB`);
+    console.log(
+      `  first import          ${(r.firstImport.importMs / 1000).toFixed(1)} s, ${r.firstImport.eventsPerSecond} events/s, ${r.firstImport.published} published, peak RSS ${r.firstImport.peakRssMb} MB (×${r.firstImportVsParse} parse)`,
+    );
+    console.log(
+      `  no-change re-import   ${(r.reImport.importMs / 1000).toFixed(1)} s (+ rebuild ${((r.reImport.wallMs - r.reImport.importMs) / 1000).toFixed(1)} s), ${r.reImport.published} published, peak RSS ${r.reImport.peakRssMb} MB, ${r.reImportSpeedup}× faster`,
+    );
+    console.log(`  ${r.microsecondsPerSession} µs per session (first import)`);
+  }
+}
+
+await main();
