@@ -1,0 +1,145 @@
+/**
+ * `npm run --silent sofi:import -- <file>`: imports a LHEO export, publishing what changed on the offer topic, and
+ * prints one JSON report on stdout: sofi:check's summary fields (valid, lheoVersion, formations, actions, errors,
+ * warnings with line and path, counts) with `sessions` as a count, plus the import's `committed`, `importId` and
+ * diff counts (`published`, `updated`, `withdrawn`, `unchanged`). Exit 0 when committed, 1 when the file is
+ * rejected (nothing published), 2 on a usage error or when no broker answers, with the message on stderr.
+ *
+ * The broker and registry are `KAFKA_BROKERS` + `SCHEMA_REGISTRY_URL`, or else the local stack (`npm run
+ * stack:up`). `SOFI_OFFER_TOPIC` overrides the offer topic, `KAFKA_CLIENT_ID` the client (and transactional) id:
+ * by default the connector's own, so a CLI import and a running connector never write the offer at once.
+ * Logs (warn and above) go to stderr; progress too, on a terminal only.
+ */
+import { access, constants, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Bus } from '@passerelle/bus';
+import { createLogger, Metrics } from '@passerelle/service-kit';
+import { OFFER_TOPIC, OfferImporter } from '../import/offer-importer.js';
+import { offerContracts } from '../offer-contracts.js';
+
+const USAGE = 'usage: npm run --silent sofi:import -- <lheo-file.xml>';
+
+class UsageError extends Error {}
+
+/** Progress on an interactive terminal only: scripts reading stderr get nothing there unless something is wrong. */
+function progressReporter(totalBytes: number) {
+  if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
+  let last = 0;
+  return {
+    update: ({ bytesRead, sessions }: { bytesRead: number; sessions: number }) => {
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      const percent = totalBytes > 0 ? Math.floor((bytesRead / totalBytes) * 100) : 100;
+      process.stderr.write(`\r${(bytesRead / 1_048_576).toFixed(1)} MB read (${percent} %), ${sessions} sessions`);
+    },
+    done: () => {
+      if (last !== 0) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+async function brokers(env: NodeJS.ProcessEnv): Promise<{ kafkaBrokers: string[]; schemaRegistryUrl: string }> {
+  const kafka = env.KAFKA_BROKERS?.trim();
+  const registry = env.SCHEMA_REGISTRY_URL?.trim();
+  if (kafka && registry) {
+    return { kafkaBrokers: kafka.split(',').map((broker) => broker.trim()), schemaRegistryUrl: registry };
+  }
+  if (kafka || registry) throw new UsageError('set both KAFKA_BROKERS and SCHEMA_REGISTRY_URL, or neither');
+  const stack = await import('@passerelle/infra/local-stack');
+  const config = stack.stackConfig();
+  const status = await stack.status();
+  if (!status.kafka.answers || !status.registry.answers) {
+    const down = [
+      ...(status.kafka.answers ? [] : [`Kafka at ${config.kafkaBrokers}`]),
+      ...(status.registry.answers ? [] : [`the schema registry at ${config.schemaRegistryUrl}`]),
+    ];
+    throw new UsageError(
+      `no broker: KAFKA_BROKERS and SCHEMA_REGISTRY_URL are unset and the local stack does not answer ` +
+        `(${down.join(', ')}). Start it with \`npm run stack:up\`, or set both variables.`,
+    );
+  }
+  return { kafkaBrokers: [config.kafkaBrokers], schemaRegistryUrl: config.schemaRegistryUrl };
+}
+
+async function main(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const files = args.filter((arg) => arg !== '--');
+  if (files.length !== 1 || files[0] === '-h' || files[0] === '--help') {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  // npm runs workspace scripts from the workspace directory; INIT_CWD is where the user typed the command.
+  const file = resolve(env.INIT_CWD ?? process.cwd(), files[0] as string);
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new Error('not a regular file');
+    await access(file, constants.R_OK);
+    size = info.size;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    process.stderr.write(`sofi:import: cannot read ${file}: ${reason}\n${USAGE}\n`);
+    return 2;
+  }
+
+  const stack = await brokers(env);
+  const topic = env.SOFI_OFFER_TOPIC?.trim() || OFFER_TOPIC;
+  const log = createLogger({ service: 'sofi-import', level: 'warn', destination: process.stderr });
+  const bus = new Bus({
+    config: {
+      KAFKA_BROKERS: stack.kafkaBrokers,
+      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+      KAFKA_CLIENT_ID: env.KAFKA_CLIENT_ID?.trim() || 'connector-sofi',
+    },
+    contracts: offerContracts(topic),
+    log,
+    metrics: new Metrics({ defaultMetrics: false }),
+  });
+  try {
+    await bus.ensureTopics();
+    await bus.registerSchemas();
+    const progress = progressReporter(size);
+    const report = await new OfferImporter({ bus, log, topic }).import(file, {
+      sourceName: file,
+      onProgress: progress.update,
+    });
+    progress.done();
+    const output = {
+      file,
+      valid: report.valid,
+      committed: report.committed,
+      importId: report.importId,
+      lheoVersion: report.lheoVersion,
+      encoding: report.encoding,
+      exportedAt: report.exportedAt,
+      formations: report.formations,
+      actions: report.actions,
+      sessions: report.sessions,
+      published: report.published,
+      updated: report.updated,
+      withdrawn: report.withdrawn,
+      unchanged: report.unchanged,
+      errors: report.errors,
+      warnings: report.warnings,
+      errorCount: report.errorCount,
+      warningCount: report.warningCount,
+      bytesRead: report.bytesRead,
+      durationMs: report.durationMs,
+    };
+    process.stdout.write(`${JSON.stringify(output)}\n`);
+    return report.committed ? 0 : 1;
+  } finally {
+    await bus.stop();
+  }
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) process.stderr.write(`sofi:import: ${error.message}\n`);
+    else process.stderr.write(`sofi:import: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);
