@@ -59,7 +59,7 @@ afterAll(async () => {
   await Promise.all(buses.map((bus) => bus.stop()));
 });
 
-const upload = (body: BodyInit, headers: Record<string, string> = {}) =>
+const upload = (body: Uint8Array | string, headers: Record<string, string> = {}) =>
   fetch(`${url}/imports`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml', ...headers },

@@ -85,6 +85,8 @@ async function main(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const stack = await brokers(env);
   const topic = env.SOFI_OFFER_TOPIC?.trim() || OFFER_TOPIC;
   const log = createLogger({ service: 'sofi-import', level: 'warn', destination: process.stderr });
+  // kafkajs's one-off notice about its default partitioner is no warning for a CLI user (stderr stays quiet).
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const bus = new Bus({
     config: {
       KAFKA_BROKERS: stack.kafkaBrokers,
