@@ -1,3 +1,14 @@
+export { sofiConfigSchema, sofiConnector } from './connector.js';
+export { type ImportOptions, type ImportReport, OFFER_TOPIC, OfferImporter } from './import/offer-importer.js';
+export { DROP_SUBDIRS, type DropFolder, type DropFolderOptions, watchDropFolder } from './inbound/drop-folder.js';
+export {
+  bearerMatches,
+  LastImport,
+  LHEO_REJECTED,
+  registerUploadRoutes,
+  UPLOAD_MEDIA_TYPES,
+  type UploadRoutesOptions,
+} from './inbound/http-upload.js';
 export type { Issue } from './issue.js';
 export type { LheoEncoding } from './lheo/encoding.js';
 export { childNamed, childrenNamed, descendant, type LheoNode, pathOf } from './lheo/lheo-node.js';
@@ -22,4 +33,5 @@ export {
 } from './mapping/map-formation.js';
 export type * from './mapping/offer-session.js';
 export { cleanText, stripHtml } from './mapping/text.js';
+export { offerContracts } from './offer-contracts.js';
 export { type LheoReport, type ReadOfferSessionsOptions, readOfferSessions } from './read-offer-sessions.js';

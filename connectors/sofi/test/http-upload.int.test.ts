@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bus } from '@passerelle/bus';
 import { waitFor } from '@passerelle/test-kit';
@@ -21,6 +23,7 @@ let child: ChildProcess;
 const output = { stdout: '', stderr: '' };
 let url: string;
 let topic: Awaited<ReturnType<typeof offerTopic>>;
+const dropDir = mkdtempSync(join(tmpdir(), 'sofi-main-drop-'));
 
 beforeAll(async () => {
   topic = await offerTopic(buses);
@@ -36,6 +39,8 @@ beforeAll(async () => {
       // Everything the connector can log, so that the redaction check sees it all.
       LOG_LEVEL: 'trace',
       HTTP_PORT: '0',
+      SOFI_DROP_DIR: dropDir,
+      SOFI_DROP_INTERVAL_MS: '20',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -56,6 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   child?.kill('SIGKILL');
+  rmSync(dropDir, { recursive: true, force: true });
   await Promise.all(buses.map((bus) => bus.stop()));
 });
 
@@ -176,5 +182,25 @@ describe('the SOFI upload endpoint (POST /imports)', () => {
 
     expect(logs).toContain('request refused');
     expect(logs).not.toContain(token);
+  });
+
+  it('when a file is dropped in the connector drop folder, then it is imported and /imports/last reports it', async () => {
+    writeFileSync(join(dropDir, 'incoming', 'recrutement.xml'), recrutement);
+
+    await waitFor(() => readdirSync(join(dropDir, 'done')).includes('recrutement.xml'), {
+      description: 'the dropped file to be done',
+    });
+    const last = await fetch(`${url}/imports/last`, { headers: { authorization: `Bearer ${token}` } });
+
+    expect(await last.json()).toMatchObject({ input: 'drop-folder', source: 'recrutement.xml', committed: true });
+  });
+
+  it('when SIGTERM arrives, then the connector stops its drop folder and exits 0', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+    child.kill('SIGTERM');
+
+    expect(await exited).toBe(0);
+    expect(output.stdout + output.stderr).not.toContain(token);
   });
 });
