@@ -56,10 +56,10 @@ for (const runnable of runnables()) {
 console.log(
   [
     'Passerelle is running on the local stack:',
-    `  Kafka broker       ${config.kafkaBrokers}`,
-    `  Schema registry    ${config.schemaRegistryUrl}`,
-    ...children.map(({ name, url, dev }) => `  ${name.padEnd(18)} ${url}${dev.summary ? `   ${dev.summary}` : ''}`),
-    `  Logs               ${config.stateDir}/logs (runnables log to this terminal)`,
+    `  Kafka broker                 ${config.kafkaBrokers}`,
+    `  Schema registry              ${config.schemaRegistryUrl}`,
+    ...children.map(({ name, url, dev }) => `  ${name.padEnd(28)} ${url}${dev.summary ? `   ${dev.summary}` : ''}`),
+    `  Logs                         ${config.stateDir}/logs (runnables log to this terminal)`,
     startedStack
       ? 'Ctrl-C stops everything.'
       : 'Ctrl-C stops the runnables; the stack was already running and stays up (npm run stack:down).',

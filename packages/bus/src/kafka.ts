@@ -23,9 +23,13 @@ export function createKafka({ brokers, clientId, log }: { brokers: string[]; cli
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {
         const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry;
-        if (message.startsWith('Limiting retries for the idempotent producer')) {
-          // Our idempotent producers either run inside a transaction (a failed send aborts it) or report the
-          // failure to the caller: bounded retries cannot duplicate anything here.
+        if (
+          message.startsWith('Limiting retries for the idempotent producer') ||
+          message.includes('switched default partitioner')
+        ) {
+          // Not actionable here: our idempotent producers either run inside a transaction (a failed send aborts it)
+          // or report the failure to the caller, so bounded retries duplicate nothing; and the default partitioner
+          // (murmur2, as the Java client) is the one we want, since topics keyed alike must stay co-partitioned.
           return;
         }
         const method = level === logLevel.ERROR && isRetriedByClient(extra) ? 'warn' : (levels[level] ?? 'info');

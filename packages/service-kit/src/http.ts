@@ -38,7 +38,6 @@ export class ProblemError extends Error {
 export function createHttpServer({ log, metrics, readiness = {}, bodyLimit }: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: false,
     ...(bodyLimit ? { bodyLimit } : {}),
   });
 
