@@ -147,6 +147,7 @@ export class ManagedConsumer<S = never> {
   #restarts = 0;
   #rebuilding: Promise<void> | undefined;
   #restartTimer: NodeJS.Timeout | undefined;
+  readonly #handlerSeconds: { observe(seconds: number): void };
 
   constructor(spec: ConsumerSpec<S>, deps: Dependencies) {
     this.#spec = spec;
@@ -154,6 +155,7 @@ export class ManagedConsumer<S = never> {
     this.#log = deps.log.child({ component: 'consumer', consumer: spec.name, group: spec.groupId });
     this.#policy = { ...DEFAULT_RESTART_POLICY, ...spec.restartPolicy };
     this.#states = spec.state ? new PartitionStates(spec.state) : undefined;
+    this.#handlerSeconds = deps.metrics.handlerSeconds.bind({ group: spec.groupId });
   }
 
   get name() {
@@ -349,7 +351,7 @@ export class ManagedConsumer<S = never> {
           publish: (outgoing) => queued.push(outgoing),
           state: (key) => this.#states?.get(key),
         });
-        this.#deps.metrics.handlerSeconds.observe({ group: this.#spec.groupId }, (performance.now() - started) / 1000);
+        this.#handlerSeconds.observe((performance.now() - started) / 1000);
         // Encoded now, so an invalid output is this event's (programmer) error; it aborts the whole batch anyway.
         await toTopicMessages(this.#deps.serde, queued, outgoing);
         for (const event of queued) {
