@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Bus } from '@passerelle/bus';
-import { contracts } from '@passerelle/schemas';
-import { createLogger, Metrics } from '@passerelle/service-kit';
-import { testStack, uniqueName } from '@passerelle/test-kit';
+import type { Bus } from '@passerelle/bus';
+import { createLogger } from '@passerelle/service-kit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OFFER_TOPIC, OfferImporter } from '../src/import/offer-importer.js';
+import { OfferImporter } from '../src/import/offer-importer.js';
+import { offerTopic, shortRecord } from './inbound-helpers.js';
 
 // Full exports into offer events on the real broker: first import, identical re-import (nothing), a changed
 // copy (exactly the expected Published / Updated / Withdrawn), a rejected file (nothing), and the known offer
@@ -24,35 +23,10 @@ const withoutSession = (xml: string, numero: string) =>
   xml.replace(new RegExp(`<session numero="${numero}">[\\s\\S]*?</session>\\n?`), '');
 
 async function setUp() {
-  const topic = uniqueName('offer.sessions');
-  const stack = testStack();
-  const bus = new Bus({
-    config: {
-      KAFKA_BROKERS: stack.kafkaBrokers,
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      KAFKA_CLIENT_ID: uniqueName('sofi'),
-    },
-    contracts: {
-      ...contracts,
-      topics: contracts.topics.map((t) => (t.name === OFFER_TOPIC ? { ...t, name: topic } : t)),
-    },
-    log,
-    metrics: new Metrics({ defaultMetrics: false }),
-  });
-  buses.push(bus);
-  await bus.ensureTopics();
-  await bus.registerSchemas();
-  const events = async () => {
-    const seen: Array<{ key: string; record: string | null; value: Record<string, unknown> }> = [];
-    await bus.readToEnd(topic, (event) =>
-      seen.push({ key: event.key, record: event.record, value: event.value as Record<string, unknown> }),
-    );
-    return seen;
-  };
-  return { bus, topic, events, importer: new OfferImporter({ bus, log, topic }) };
+  const { bus, topic, events, importer } = await offerTopic(buses);
+  return { bus, topic, events, importer: importer() };
 }
 
-const shortRecord = (record: string | null) => record?.slice(record.lastIndexOf('.') + 1);
 const sessionOf = (key: string) => key.slice(key.lastIndexOf('|') + 1);
 
 describe('importing SOFI exports', () => {

@@ -24,8 +24,10 @@ export async function offerTopic(buses: Bus[]) {
   await bus.ensureTopics();
   await bus.registerSchemas();
   const events = async () => {
-    const seen: Array<{ key: string; record: string | null }> = [];
-    await bus.readToEnd(topic, (event) => seen.push({ key: event.key, record: event.record }));
+    const seen: Array<{ key: string; record: string | null; value: Record<string, unknown> }> = [];
+    await bus.readToEnd(topic, (event) =>
+      seen.push({ key: event.key, record: event.record, value: event.value as Record<string, unknown> }),
+    );
     return seen;
   };
   return { bus, topic, stack, events, importer: () => new OfferImporter({ bus, log: testLog, topic }) };

@@ -7,10 +7,9 @@
  * `sessions` therefore comes first and `valid` after it (JSON key order carries no meaning).
  */
 import { once } from 'node:events';
-import { access, constants, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { OfferSession } from '../mapping/offer-session.js';
 import { readOfferSessions } from '../read-offer-sessions.js';
+import { fileArgument, progressReporter } from './cli-support.js';
 
 const USAGE = 'usage: npm run --silent sofi:check -- <lheo-file.xml>';
 
@@ -41,47 +40,10 @@ function summary(snapshot: OfferSession) {
   };
 }
 
-/** Progress on an interactive terminal only: scripts reading stderr get nothing there unless something is wrong. */
-function progressReporter(totalBytes: number) {
-  if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
-  let last = 0;
-  const show = (bytesRead: number, sessions: number) => {
-    const percent = totalBytes > 0 ? Math.floor((bytesRead / totalBytes) * 100) : 100;
-    const megabytes = (bytesRead / 1_048_576).toFixed(1);
-    process.stderr.write(`\r${megabytes} MB read (${percent} %), ${sessions} sessions`);
-  };
-  return {
-    update: ({ bytesRead, sessions }: { bytesRead: number; sessions: number }) => {
-      const now = Date.now();
-      if (now - last < 200) return;
-      last = now;
-      show(bytesRead, sessions);
-    },
-    done: () => {
-      if (last !== 0) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
-
 async function main(args: string[]): Promise<number> {
-  const files = args.filter((arg) => arg !== '--');
-  if (files.length !== 1 || files[0] === '-h' || files[0] === '--help') {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  // npm runs workspace scripts from the workspace directory; INIT_CWD is where the user typed the command.
-  const file = resolve(process.env.INIT_CWD ?? process.cwd(), files[0] as string);
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new Error('not a regular file');
-    await access(file, constants.R_OK);
-    size = info.size;
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    process.stderr.write(`sofi:check: cannot read ${file}: ${reason}\n${USAGE}\n`);
-    return 2;
-  }
+  const argument = await fileArgument('sofi:check', USAGE, args, process.env.INIT_CWD ?? process.cwd());
+  if (!argument) return 2;
+  const { file, size } = argument;
 
   const output = new Output();
   const progress = progressReporter(size);

@@ -10,34 +10,15 @@
  * by default the connector's own, so a CLI import and a running connector never write the offer at once.
  * Logs (warn and above) go to stderr; progress too, on a terminal only.
  */
-import { access, constants, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Bus } from '@passerelle/bus';
 import { createLogger, Metrics } from '@passerelle/service-kit';
 import { OFFER_TOPIC, OfferImporter } from '../import/offer-importer.js';
 import { offerContracts } from '../offer-contracts.js';
+import { fileArgument, progressReporter } from './cli-support.js';
 
 const USAGE = 'usage: npm run --silent sofi:import -- <lheo-file.xml>';
 
 class UsageError extends Error {}
-
-/** Progress on an interactive terminal only: scripts reading stderr get nothing there unless something is wrong. */
-function progressReporter(totalBytes: number) {
-  if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
-  let last = 0;
-  return {
-    update: ({ bytesRead, sessions }: { bytesRead: number; sessions: number }) => {
-      const now = Date.now();
-      if (now - last < 200) return;
-      last = now;
-      const percent = totalBytes > 0 ? Math.floor((bytesRead / totalBytes) * 100) : 100;
-      process.stderr.write(`\r${(bytesRead / 1_048_576).toFixed(1)} MB read (${percent} %), ${sessions} sessions`);
-    },
-    done: () => {
-      if (last !== 0) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
 
 async function brokers(env: NodeJS.ProcessEnv): Promise<{ kafkaBrokers: string[]; schemaRegistryUrl: string }> {
   const kafka = env.KAFKA_BROKERS?.trim();
@@ -63,24 +44,9 @@ async function brokers(env: NodeJS.ProcessEnv): Promise<{ kafkaBrokers: string[]
 }
 
 async function main(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const files = args.filter((arg) => arg !== '--');
-  if (files.length !== 1 || files[0] === '-h' || files[0] === '--help') {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  // npm runs workspace scripts from the workspace directory; INIT_CWD is where the user typed the command.
-  const file = resolve(env.INIT_CWD ?? process.cwd(), files[0] as string);
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new Error('not a regular file');
-    await access(file, constants.R_OK);
-    size = info.size;
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    process.stderr.write(`sofi:import: cannot read ${file}: ${reason}\n${USAGE}\n`);
-    return 2;
-  }
+  const argument = await fileArgument('sofi:import', USAGE, args, env.INIT_CWD ?? process.cwd());
+  if (!argument) return 2;
+  const { file, size } = argument;
 
   const stack = await brokers(env);
   const topic = env.SOFI_OFFER_TOPIC?.trim() || OFFER_TOPIC;
