@@ -1,5 +1,5 @@
 /**
- * `npm run -w connectors/sofi bench:import [-- --sessions 60000,400000] [--json]`
+ * `npm run -w connectors/sofi bench:import [-- --sessions 60000,400000] [--heap-mb 256] [--json]`
  *
  * The SOFI import end to end on the real broker and registry: a synthetic export is imported into a fresh offer
  * topic (first import: every session published), then imported again by a fresh process (known offer rebuilt from
@@ -86,11 +86,27 @@ async function measure(phase: Phase, file: string, topic: string): Promise<void>
   console.log(JSON.stringify(measured));
 }
 
+/**
+ * The connector's heap bound (its start script runs with --max-old-space-size=256): a capped heap makes V8 collect
+ * instead of growing; a national offer (400 000 sessions) needs `--heap-mb 512`.
+ */
+let heapMb = 256;
+
 function runChild(phase: Phase, file: string, topic: string): Measure {
   const script = fileURLToPath(import.meta.url);
   const out = execFileSync(
     process.execPath,
-    ['--conditions=passerelle-source', '--import', 'tsx', script, '--child', phase, file, topic],
+    [
+      `--max-old-space-size=${heapMb}`,
+      '--conditions=passerelle-source',
+      '--import',
+      'tsx',
+      script,
+      '--child',
+      phase,
+      file,
+      topic,
+    ],
     { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return JSON.parse(out.trim().split('\n').pop() as string) as Measure;
@@ -102,6 +118,8 @@ async function main() {
   if (!process.env.KAFKA_BROKERS && !(await status()).kafka.answers) {
     throw new Error('No broker: run `npm run stack:up` (or set KAFKA_BROKERS and SCHEMA_REGISTRY_URL).');
   }
+  const heapArg = args.indexOf('--heap-mb');
+  if (heapArg >= 0) heapMb = Number(args[heapArg + 1]);
   const sizesArg = args.indexOf('--sessions');
   const sizes = (sizesArg >= 0 ? (args[sizesArg + 1] as string) : '60000').split(',').map(Number);
   const dir = await mkdtemp(join(tmpdir(), 'sofi-import-bench-'));
@@ -133,7 +151,7 @@ async function main() {
     return;
   }
   for (const r of results) {
-    console.log(`${r.sessions} sessions (${r.fileMb} MB):`);
+    console.log(`${r.sessions} sessions (${r.fileMb} MB), heap capped at ${heapMb} MB:`);
     console.log(`  parse + map only      ${(r.parse.importMs / 1000).toFixed(1)} s, peak RSS ${r.parse.peakRssMb} MB`);
     console.log(
       `  first import          ${(r.firstImport.importMs / 1000).toFixed(1)} s, ${r.firstImport.eventsPerSecond} events/s, ${r.firstImport.published} published, peak RSS ${r.firstImport.peakRssMb} MB (×${r.firstImportVsParse} parse)`,
