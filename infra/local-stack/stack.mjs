@@ -387,7 +387,11 @@ async function startKafka(config, log) {
   const classpath = `${join(home, 'libs')}/*`;
   const { file, dataDir } = writeKafkaConfig(config);
   if (!existsSync(join(dataDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    // base64url of 16 random bytes, as Kafka's own ids, but never starting with '-': the storage tool would take it
+    // for an option (Kafka's Uuid.randomUuid avoids those too).
+    let clusterId;
+    do clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-'));
     const format = spawnSync(
       'java',
       [

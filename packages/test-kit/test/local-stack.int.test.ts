@@ -90,6 +90,8 @@ describe('the no-Docker local stack', () => {
       expect(clash.code).toBe(1);
       expect(clash.stderr).toMatch(/Port 1(9092|8081) is already taken by a process this stack did not start/);
     } finally {
+      // Should the clash not happen, nothing of the other stack may outlive the test.
+      await stack(['down', '--purge'], { PASSERELLE_STACK_DIR: otherStateDir });
       rmSync(otherStateDir, { recursive: true, force: true });
     }
   });
