@@ -16,6 +16,7 @@ import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { deadLetterTopicFor } from './contracts.js';
 import { PartitionStates, readPartitionsToEnd, type StateSpec } from './partition-state.js';
 import {
+  encodeKnownInto,
   type OutgoingEvent,
   RECORD_HEADER,
   sendInTransaction,
@@ -339,11 +340,12 @@ export class ManagedConsumer<S = never> {
     for (let attempt = 0; ; attempt += 1) {
       let stage: 'decode' | 'handle' = 'decode';
       try {
-        const event = await this.#decode(topic, partition, message);
+        const event =
+          this.#decode(topic, partition, message) ?? (await this.#decodeFetchingSchema(topic, partition, message));
         stage = 'handle';
         const queued: OutgoingEvent[] = [];
         const started = performance.now();
-        await this.#spec.handle(event, {
+        const handled = this.#spec.handle(event, {
           get log() {
             return logFor();
           },
@@ -351,9 +353,12 @@ export class ManagedConsumer<S = never> {
           publish: (outgoing) => queued.push(outgoing),
           state: (key) => this.#states?.get(key),
         });
+        // Only a handler that returned a promise is awaited: an await per event costs throughput.
+        if (handled) await handled;
         this.#handlerSeconds.observe((performance.now() - started) / 1000);
         // Encoded now, so an invalid output is this event's (programmer) error; it aborts the whole batch anyway.
-        await toTopicMessages(this.#deps.serde, queued, outgoing);
+        if (!encodeKnownInto(this.#deps.serde, queued, outgoing))
+          await toTopicMessages(this.#deps.serde, queued, outgoing);
         for (const event of queued) {
           if (this.#states && event.topic === this.#states.topic) {
             this.#states.apply(partition, { key: event.key, record: event.record, value: event.value });
@@ -395,21 +400,37 @@ export class ManagedConsumer<S = never> {
     }
   }
 
-  async #decode(topic: string, partition: number, message: KafkaMessage): Promise<ConsumedEvent> {
-    const headers = Object.fromEntries(
-      Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString() ?? '']),
-    );
-    const base = {
+  /** The event, decoded without waiting when its writer schema is already known; undefined when it is not. */
+  #decode(topic: string, partition: number, message: KafkaMessage): ConsumedEvent | undefined {
+    if (message.value === null) return this.#eventOf(topic, partition, message, null, null);
+    const decoded = this.#deps.serde.decodeIfKnown(message.value);
+    return decoded && this.#eventOf(topic, partition, message, decoded.record, decoded.value);
+  }
+
+  async #decodeFetchingSchema(topic: string, partition: number, message: KafkaMessage): Promise<ConsumedEvent> {
+    const { record, value } = await this.#deps.serde.decode(message.value as Buffer);
+    return this.#eventOf(topic, partition, message, record, value);
+  }
+
+  #eventOf(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    record: string | null,
+    value: unknown,
+  ): ConsumedEvent {
+    const headers: Record<string, string> = {};
+    for (const [name, header] of Object.entries(message.headers ?? {})) headers[name] = header?.toString() ?? '';
+    return {
       topic,
       partition,
       offset: message.offset,
       key: message.key?.toString() ?? null,
+      record: record ?? headers[RECORD_HEADER] ?? null,
+      value,
       headers,
       timestamp: message.timestamp,
     };
-    if (message.value === null) return { ...base, record: headers[RECORD_HEADER] ?? null, value: null };
-    const { record, value } = await this.#deps.serde.decode(message.value);
-    return { ...base, record, value };
   }
 
   #deadLetter(

@@ -21,6 +21,28 @@ export interface OutgoingEvent {
 
 export const RECORD_HEADER = 'passerelle.record';
 
+/**
+ * Encodes and appends without waiting when every schema id is already known (the hot path); returns false, having
+ * appended nothing, when one is not.
+ */
+export function encodeKnownInto(serde: Serde, events: readonly OutgoingEvent[], into: Map<string, Message[]>): boolean {
+  const encoded: Array<[string, Message]> = [];
+  for (const event of events) {
+    const value = event.value === null ? null : serde.encodeIfKnown(event.topic, event.record, event.value);
+    if (value === undefined) return false;
+    encoded.push([
+      event.topic,
+      { key: event.key, value, headers: { ...event.headers, [RECORD_HEADER]: event.record } },
+    ]);
+  }
+  for (const [topic, message] of encoded) {
+    const messages = into.get(topic);
+    if (messages) messages.push(message);
+    else into.set(topic, [message]);
+  }
+  return true;
+}
+
 /** Encodes events and groups them per topic, in order (appending to `into` when given). */
 export async function toTopicMessages(
   serde: Serde,

@@ -5,6 +5,13 @@ import type { SchemaRegistryGateway } from './registry.js';
 
 const MAGIC_BYTE = 0;
 
+function schemaIdOf(bytes: Buffer): number {
+  if (bytes.length < 5 || bytes.readUInt8(0) !== MAGIC_BYTE) {
+    throw new NonRetriableError('BUS_NOT_WIRE_FORMAT', 'not in the Confluent wire format (magic byte 0 + schema id)');
+  }
+  return bytes.readInt32BE(1);
+}
+
 interface Reading {
   reader: Type;
   resolver: Resolver | undefined;
@@ -65,11 +72,17 @@ export class Serde {
   }
 
   async decode(bytes: Buffer): Promise<Decoded> {
-    if (bytes.length < 5 || bytes.readUInt8(0) !== MAGIC_BYTE) {
-      throw new NonRetriableError('BUS_NOT_WIRE_FORMAT', 'not in the Confluent wire format (magic byte 0 + schema id)');
-    }
+    return this.decodeIfKnown(bytes) ?? this.#read(bytes, await this.#resolverFor(schemaIdOf(bytes)));
+  }
+
+  /** Decodes without waiting when the writer schema was already seen (the hot path); undefined otherwise. */
+  decodeIfKnown(bytes: Buffer): Decoded | undefined {
+    const reading = this.#readings.get(schemaIdOf(bytes));
+    return reading && this.#read(bytes, reading);
+  }
+
+  #read(bytes: Buffer, { reader, resolver, record }: Reading): Decoded {
     const schemaId = bytes.readInt32BE(1);
-    const { reader, resolver, record } = this.#readings.get(schemaId) ?? (await this.#resolverFor(schemaId));
     try {
       return { schemaId, record, value: reader.fromBuffer(bytes.subarray(5), resolver) };
     } catch (error) {
