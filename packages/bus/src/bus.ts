@@ -49,6 +49,7 @@ export class Bus {
     this.serde = new Serde(this.registry, contracts);
     this.publisher = new Publisher(this.kafka, this.serde, this.#metrics, {
       transactionalId: `${config.KAFKA_CLIENT_ID}.publisher`,
+      admin: () => this.admin(),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
+import type { Admin, Kafka, Message, Producer, Transaction } from 'kafkajs';
 import type { BusMetrics } from './bus-metrics.js';
 import type { Serde } from './serde.js';
 
@@ -69,12 +69,24 @@ export async function toTopicMessages(
  */
 const MAX_REQUEST_BYTES = 900_000;
 
-export async function sendInTransaction(transaction: Transaction | Producer, byTopic: Map<string, Message[]>) {
+/** Highest offset written per `topic:partition` (as the broker reported it). */
+export type WrittenOffsets = Map<string, { topic: string; partition: number; offset: bigint }>;
+
+export async function sendInTransaction(
+  transaction: Transaction | Producer,
+  byTopic: Map<string, Message[]>,
+  written?: WrittenOffsets,
+) {
   let topicMessages: Array<{ topic: string; messages: Message[] }> = [];
   let bytes = 0;
   const flush = async () => {
     if (topicMessages.length === 0) return;
-    await transaction.sendBatch({ acks: -1, topicMessages });
+    const metadata = await transaction.sendBatch({ acks: -1, topicMessages });
+    for (const { topicName, partition, baseOffset } of metadata) {
+      const id = `${topicName}:${partition}`;
+      const offset = BigInt(baseOffset ?? '-1');
+      if (offset > (written?.get(id)?.offset ?? -1n)) written?.set(id, { topic: topicName, partition, offset });
+    }
     topicMessages = [];
     bytes = 0;
   };
@@ -113,8 +125,16 @@ export class Publisher {
   #producer: Producer | undefined;
   #transactional: Producer | undefined;
 
-  constructor(kafka: Kafka, serde: Serde, metrics: BusMetrics, { transactionalId }: { transactionalId: string }) {
+  readonly #admin: () => Promise<Admin>;
+
+  constructor(
+    kafka: Kafka,
+    serde: Serde,
+    metrics: BusMetrics,
+    { transactionalId, admin }: { transactionalId: string; admin: () => Promise<Admin> },
+  ) {
     this.#kafka = kafka;
+    this.#admin = admin;
     this.#serde = serde;
     this.#transactionalId = transactionalId;
     this.#metrics = metrics;
@@ -145,23 +165,47 @@ export class Publisher {
 
   /**
    * A transaction that stays open while a caller streams events into it (an LHEO import of any size, in bounded
-   * memory): read-committed consumers see everything at `commit()`, nothing after `abort()` — nor after a crash,
-   * once the next process with the same transactional id fences this one.
+   * memory): read-committed consumers see everything once `commit()` resolves, nothing after `abort()` — nor after
+   * a crash, once the next process with the same transactional id fences this one.
    */
   async openTransaction(): Promise<PublishTransaction> {
     const transaction = await (await this.#transactionalProducer()).transaction();
     const sentPerTopic = new Map<string, number>();
+    const written: WrittenOffsets = new Map();
     return {
       send: async (events) => {
-        await sendInTransaction(transaction, await toTopicMessages(this.#serde, events));
+        await sendInTransaction(transaction, await toTopicMessages(this.#serde, events), written);
         for (const event of events) sentPerTopic.set(event.topic, (sentPerTopic.get(event.topic) ?? 0) + 1);
       },
       commit: async () => {
         await transaction.commit();
+        await this.#untilVisible(written);
         for (const [topic, count] of sentPerTopic) this.#metrics.produced.inc({ topic }, count);
       },
       abort: () => transaction.abort(),
     };
+  }
+
+  /**
+   * The broker acknowledges a commit before it has written the commit markers, so for a moment read-committed
+   * readers (and the last stable offset) do not see the transaction yet. Waiting for the markers here gives callers
+   * read-your-writes: an HTTP answer sent after `commit()` is never ahead of what a reader can see.
+   */
+  async #untilVisible(written: WrittenOffsets): Promise<void> {
+    if (written.size === 0) return;
+    const admin = await this.#admin();
+    const deadline = Date.now() + 10_000;
+    const topics = [...new Set([...written.values()].map((entry) => entry.topic))];
+    for (;;) {
+      const stable = new Map<string, bigint>();
+      for (const topic of topics) {
+        for (const { partition, offset } of await admin.fetchTopicOffsets(topic))
+          stable.set(`${topic}:${partition}`, BigInt(offset));
+      }
+      if ([...written].every(([id, entry]) => (stable.get(id) ?? -1n) > entry.offset)) return;
+      if (Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   async #transactionalProducer(): Promise<Producer> {
