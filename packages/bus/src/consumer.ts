@@ -276,50 +276,48 @@ export class ManagedConsumer<S = never> {
     resolveOffset,
   }: Pick<EachBatchPayload, 'batch' | 'heartbeat' | 'isRunning' | 'isStale' | 'resolveOffset'>): Promise<void> {
     const { topic, partition } = batch;
-    {
-      const producer = await this.#producerFor(topic, partition);
-      await this.#ensureState(partition);
-      const outgoing = new Map<string, Message[]>();
-      const deadLetters: Message[] = [];
-      let lastOffset: string | undefined;
-      for (const message of batch.messages) {
-        if (!isRunning() || isStale()) break;
-        const outcome = await this.#processMessage(topic, partition, message, heartbeat, outgoing);
-        if (outcome.kind === 'dead-letter') deadLetters.push(outcome.message);
-        lastOffset = message.offset;
-      }
-      if (lastOffset === undefined) return;
-      const nextOffset = (BigInt(lastOffset) + 1n).toString();
+    const producer = await this.#producerFor(topic, partition);
+    await this.#ensureState(partition);
+    const outgoing = new Map<string, Message[]>();
+    const deadLetters: Message[] = [];
+    let lastOffset: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const outcome = await this.#processMessage(topic, partition, message, heartbeat, outgoing);
+      if (outcome.kind === 'dead-letter') deadLetters.push(outcome.message);
+      lastOffset = message.offset;
+    }
+    if (lastOffset === undefined) return;
+    const nextOffset = (BigInt(lastOffset) + 1n).toString();
 
-      const started = performance.now();
-      const transaction = await producer.transaction();
-      try {
-        await sendInTransaction(transaction, outgoing);
-        if (deadLetters.length > 0)
-          await transaction.send({ topic: this.deadLetterTopic, acks: -1, messages: deadLetters });
-        await transaction.sendOffsets({
-          consumerGroupId: this.#spec.groupId,
-          topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
-        });
-        await transaction.commit();
-      } catch (error) {
-        await transaction.abort().catch(() => undefined);
-        throw error;
+    const started = performance.now();
+    const transaction = await producer.transaction();
+    try {
+      await sendInTransaction(transaction, outgoing);
+      if (deadLetters.length > 0)
+        await transaction.send({ topic: this.deadLetterTopic, acks: -1, messages: deadLetters });
+      await transaction.sendOffsets({
+        consumerGroupId: this.#spec.groupId,
+        topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+    // Tells kafkajs where to fetch next; the offsets themselves were committed by the transaction.
+    resolveOffset(lastOffset);
+    const { metrics } = this.#deps;
+    metrics.transactionSeconds.observe({ group: this.#spec.groupId }, (performance.now() - started) / 1000);
+    for (const [outTopic, messages] of outgoing) metrics.produced.inc({ topic: outTopic }, messages.length);
+    metrics.consumed.inc({ group: this.#spec.groupId, topic }, batch.messages.length);
+    metrics.lag.set({ group: this.#spec.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
+    if (deadLetters.length > 0) {
+      for (const dead of deadLetters) {
+        const stage = String((dead.headers as Record<string, string>)['dlq.stage']);
+        metrics.deadLettered.inc({ group: this.#spec.groupId, topic, stage });
       }
-      // Tells kafkajs where to fetch next; the offsets themselves were committed by the transaction.
-      resolveOffset(lastOffset);
-      const { metrics } = this.#deps;
-      metrics.transactionSeconds.observe({ group: this.#spec.groupId }, (performance.now() - started) / 1000);
-      for (const [outTopic, messages] of outgoing) metrics.produced.inc({ topic: outTopic }, messages.length);
-      metrics.consumed.inc({ group: this.#spec.groupId, topic }, batch.messages.length);
-      metrics.lag.set({ group: this.#spec.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
-      if (deadLetters.length > 0) {
-        for (const dead of deadLetters) {
-          const stage = String((dead.headers as Record<string, string>)['dlq.stage']);
-          metrics.deadLettered.inc({ group: this.#spec.groupId, topic, stage });
-        }
-        this.#log.warn({ topic, partition, count: deadLetters.length }, 'events dead-lettered');
-      }
+      this.#log.warn({ topic, partition, count: deadLetters.length }, 'events dead-lettered');
     }
   }
 
