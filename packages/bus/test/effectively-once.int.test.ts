@@ -1,33 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import type { ChildProcess } from 'node:child_process';
+import { uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testContracts } from './fixtures/contracts.js';
 import { type Counted, counterConsumer, publishCommands } from './fixtures/counter.js';
-import { createTestBus, readTopic } from './fixtures/harness.js';
+import { createTestBus, readTopic, spawnFixture } from './fixtures/harness.js';
 
 // The processing guarantee, proven by killing: consumers in child processes are SIGKILLed between processing
 // and commit and at a random point, then a last one finishes the work. Every command must be counted exactly
 // once, and every key's sequence must be 1..n without gap or repeat (state rebuilt from Kafka after each kill).
 
-const processScript = fileURLToPath(new URL('./fixtures/counter-process.ts', import.meta.url));
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
 });
 
 function startCounterProcess(env: Record<string, string>) {
-  const stack = testStack();
-  const child = spawn(process.execPath, ['--conditions=passerelle-source', '--import', 'tsx', processScript], {
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
+  const child = spawnFixture('counter-process.ts', env, children);
   const progress = { handled: 0, running: false };
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     for (const line of chunk.split('\n')) {

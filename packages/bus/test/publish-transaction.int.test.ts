@@ -1,16 +1,17 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { testStack, uniqueName } from '@passerelle/test-kit';
+import type { ChildProcess } from 'node:child_process';
+import { uniqueName } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Bus, OutgoingEvent } from '../src/index.js';
 import { COMMAND, testContracts } from './fixtures/contracts.js';
-import { createTestBus } from './fixtures/harness.js';
+import { createTestBus, spawnFixture } from './fixtures/harness.js';
 
 // Streaming publish transactions (what an all-or-nothing import stands on): visible at commit, invisible after an
 // abort or a crash, and a crashed publisher's open transaction is aborted when its successor starts.
 
 const buses: Bus[] = [];
+const children: ChildProcess[] = [];
 afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
   await Promise.all(buses.map((bus) => bus.stop()));
 });
 
@@ -58,21 +59,9 @@ describe('publish transactions', () => {
 
   it('when a publisher dies inside a transaction, then its successor aborts it and only committed work is visible', async () => {
     const { bus, prefix, commands, committed, clientId } = await setUp();
-    const stack = testStack();
-    const script = fileURLToPath(new URL('./fixtures/half-transaction.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=passerelle-source', '--import', 'tsx', script], {
-      env: {
-        ...process.env,
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        PREFIX: prefix,
-        CLIENT_ID: clientId,
-        COUNT: '500',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawnFixture('half-transaction.ts', { PREFIX: prefix, CLIENT_ID: clientId, COUNT: '500' }, children);
     let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
     });
     const signal = await new Promise((resolve) => child.once('exit', (_code, exitSignal) => resolve(exitSignal)));

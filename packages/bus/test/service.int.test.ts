@@ -1,33 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import type { ChildProcess } from 'node:child_process';
+import { uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testContracts } from './fixtures/contracts.js';
 import { type Counted, counterConsumer, publishCommands } from './fixtures/counter.js';
-import { createTestBus, readTopic } from './fixtures/harness.js';
+import { createTestBus, readTopic, spawnFixture } from './fixtures/harness.js';
 
 // A runnable built with runService, in its own process: configuration errors listed at start, readiness and
 // metrics over HTTP, and SIGTERM in the middle of the work finishing the batch, committing and leaving the group.
 
-const script = fileURLToPath(new URL('./fixtures/counter-service.ts', import.meta.url));
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
 });
 
 function startService(env: Record<string, string>) {
-  const stack = testStack();
-  const child = spawn(process.execPath, ['--conditions=passerelle-source', '--import', 'tsx', script], {
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnFixture('counter-service.ts', { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env }, children, {
+    stderr: 'pipe',
   });
-  children.push(child);
   const output = { stdout: '', stderr: '', url: undefined as string | undefined };
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     output.stdout += chunk;
