@@ -124,7 +124,5 @@ export const topics: readonly TopicDefinition[] = [
   },
 ];
 
-/** TopicRecordNameStrategy. */
+/** TopicRecordNameStrategy — the same rule as `subjectFor` in packages/bus, which registers and resolves (packages never import schemas). */
 export const subjectFor = (topic: string, recordFullName: string) => `${topic}-${recordFullName}`;
-
-export const deadLetterTopicFor = (groupId: string) => `dlq.${groupId}.v1`;

@@ -1,21 +1,12 @@
 import avro from 'avsc';
-import { deadLetterTopicFor, SESSION_PARTITIONS, subjectFor, type TopicDefinition, topics } from './catalogue.js';
+import { SESSION_PARTITIONS, subjectFor, type TopicDefinition, topics } from './catalogue.js';
 import { eventSchemas } from './generated/schemas.js';
 import type { EventRecordName, RecordTypes } from './generated/types.js';
 import { journeyIdFor } from './journey-id.js';
 import { logicalTypes, TimestampMillis } from './logical-types.js';
 
 export * from './generated/types.js';
-export {
-  deadLetterTopicFor,
-  journeyIdFor,
-  logicalTypes,
-  SESSION_PARTITIONS,
-  subjectFor,
-  TimestampMillis,
-  type TopicDefinition,
-  topics,
-};
+export { journeyIdFor, logicalTypes, SESSION_PARTITIONS, subjectFor, TimestampMillis, type TopicDefinition, topics };
 
 export interface EventRecordContract {
   fullName: EventRecordName;

@@ -37,7 +37,7 @@ describe('ManagedConsumer', () => {
     ]);
 
     const out = await waitFor(async () => {
-      const events = await readTopic(bus, counts, 3);
+      const events = await readTopic(bus, counts);
       return events.length === 3 && events;
     });
     const byKey = (key: string) => out.filter((event) => event.key === key).map((event) => event.value as Counted);
@@ -70,7 +70,7 @@ describe('ManagedConsumer', () => {
     const [poison, refused] = await waitFor(() => dlq.messages.length === 2 && dlq.messages);
     await dlq.stop();
     const out = await waitFor(async () => {
-      const events = await readTopic(bus, counts, 1);
+      const events = await readTopic(bus, counts);
       return events.length === 1 && events;
     });
 
@@ -105,7 +105,7 @@ describe('ManagedConsumer', () => {
     await publishCommands(bus, commands, [{ key: 'session-F', requestId: 'flaky-1', at, behaviour: 'FLAKY' }]);
 
     const out = await waitFor(async () => {
-      const events = await readTopic(bus, counts, 1);
+      const events = await readTopic(bus, counts);
       return events.length > 0 && events;
     });
     expect(out.map((event) => (event.value as Counted).note)).toEqual(['attempt 2']);
@@ -145,7 +145,7 @@ describe('ManagedConsumer', () => {
     const status = await waitFor(() => consumer.status().state === 'FAILED' && consumer.status());
     expect(status.restarts).toBe(2);
     expect(status.trace).toContain('TypeError: a programmer error');
-    expect(await readTopic(bus, counts, 1)).toEqual([]);
+    expect(await readTopic(bus, counts)).toEqual([]);
   });
 
   it('when paused, then nothing is consumed, and when resumed, then the backlog drains', async () => {
@@ -157,11 +157,11 @@ describe('ManagedConsumer', () => {
     consumer.pause();
     await publishCommands(bus, commands, [{ key: 'session-Q', requestId: 'while-paused', at, behaviour: 'OK' }]);
     expect(consumer.status().state).toBe('PAUSED');
-    const whilePaused = await readTopic(bus, counts, 1);
+    const whilePaused = await readTopic(bus, counts);
     consumer.resume();
 
     const out = await waitFor(async () => {
-      const events = await readTopic(bus, counts, 1);
+      const events = await readTopic(bus, counts);
       return events.length === 1 && events;
     });
     expect(whilePaused).toEqual([]);

@@ -39,7 +39,7 @@ describe('consumer group rebalance', () => {
       sent += size;
       await publishCommands(first, commands, wave);
     };
-    const countedSoFar = async () => (await readTopic(first, counts, partitions)).length;
+    const countedSoFar = async () => (await readTopic(first, counts)).length;
 
     // Act: A alone, then B joins while commands keep coming, then A leaves.
     await first.start();
@@ -62,7 +62,7 @@ describe('consumer group rebalance', () => {
     await publishWave(120);
     const out = await waitFor(
       async () => {
-        const events = await readTopic(second, counts, partitions);
+        const events = await readTopic(second, counts);
         return events.length >= sent && events;
       },
       { description: 'B to count what A left', timeoutMs: 60_000 },

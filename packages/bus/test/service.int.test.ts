@@ -64,16 +64,16 @@ describe('a runnable (runService)', () => {
       return response.status === 200 && ((await response.json()) as { status: string });
     });
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    await waitFor(async () => (await readTopic(bus, counts, 3)).length >= 20, { description: 'some work done' });
+    await waitFor(async () => (await readTopic(bus, counts)).length >= 20, { description: 'some work done' });
     first.child.kill('SIGTERM');
     const exitCode = await first.exited;
-    const committedAtStop = (await readTopic(bus, counts, 3)).length;
+    const committedAtStop = (await readTopic(bus, counts)).length;
     const admin = await bus.admin();
     const [group] = (await admin.describeGroups([groupId])).groups;
     const second = startService(env);
     const out = await waitFor(
       async () => {
-        const events = await readTopic(bus, counts, 3);
+        const events = await readTopic(bus, counts);
         return events.length >= sent.length && events;
       },
       { description: 'the second instance to finish', timeoutMs: 60_000 },
