@@ -4,6 +4,7 @@ import { type BusMetrics, createBusMetrics } from './bus-metrics.js';
 import type { BusConfig } from './config.js';
 import { type ConsumerSpec, type ConsumerStatus, ManagedConsumer } from './consumer.js';
 import { type Contracts, deadLetterTopicFor } from './contracts.js';
+import { Follower, type FollowSpec, Replies, type RepliesSpec } from './follower.js';
 import { createKafka } from './kafka.js';
 import { readPartitionsToEnd, type StateEvent } from './partition-state.js';
 import { type OutgoingEvent, Publisher, type PublishTransaction } from './publisher.js';
@@ -35,6 +36,7 @@ export class Bus {
   readonly #log: Logger;
   readonly #metrics: BusMetrics;
   readonly #consumers: ManagedConsumer<unknown>[] = [];
+  readonly #followers: Follower[] = [];
   readonly #deadLetterRetentionMs: number;
   #admin: Promise<Admin> | undefined;
 
@@ -128,14 +130,35 @@ export class Bus {
     return this.#consumers;
   }
 
+  /** Declares a follower (every partition, in this process; see Follower); it runs from `start()`. */
+  follow(spec: FollowSpec): Follower {
+    const follower = new Follower(spec, this.#followerDependencies());
+    this.#followers.push(follower);
+    return follower;
+  }
+
+  /** Declares a reply waiter over some topics (see Replies); it runs from `start()`. */
+  replies(spec: RepliesSpec): Replies {
+    const replies = new Replies(spec, this.#followerDependencies());
+    this.#followers.push(replies.follower);
+    return replies;
+  }
+
+  #followerDependencies() {
+    return { kafka: this.kafka, admin: () => this.admin(), serde: this.serde, log: this.#log };
+  }
+
   async start(): Promise<void> {
     await this.ensureTopics();
+    // Followers first: a reply waiter must be in place before a consumer can answer anything.
+    await Promise.all(this.#followers.map((follower) => follower.start()));
     await Promise.all(this.#consumers.map((consumer) => consumer.start()));
   }
 
   /** Graceful: consumers finish their batch and leave their groups, then producers and the admin disconnect. */
   async stop(): Promise<void> {
     await Promise.all(this.#consumers.map((consumer) => consumer.stop()));
+    await Promise.all(this.#followers.map((follower) => follower.stop()));
     await this.publisher.disconnect();
     const admin = this.#admin;
     this.#admin = undefined;

@@ -337,9 +337,11 @@ export class ManagedConsumer<S = never> {
     };
     for (let attempt = 0; ; attempt += 1) {
       let stage: 'decode' | 'handle' = 'decode';
+      let decoded: ConsumedEvent | undefined;
       try {
         const event =
           this.#decode(topic, partition, message) ?? (await this.#decodeFetchingSchema(topic, partition, message));
+        decoded = event;
         stage = 'handle';
         const queued: OutgoingEvent[] = [];
         const started = performance.now();
@@ -357,15 +359,23 @@ export class ManagedConsumer<S = never> {
         // Encoded now, so an invalid output is this event's (programmer) error; it aborts the whole batch anyway.
         if (!encodeKnownInto(this.#deps.serde, queued, outgoing))
           await toTopicMessages(this.#deps.serde, queued, outgoing);
-        for (const event of queued) {
-          if (this.#states && event.topic === this.#states.topic) {
-            this.#states.apply(partition, { key: event.key, record: event.record, value: event.value });
+        this.#applyInput(partition, event);
+        for (const output of queued) {
+          if (this.#states?.isStateTopic(output.topic)) {
+            this.#states.apply(partition, {
+              topic: output.topic,
+              key: output.key,
+              record: output.record,
+              value: output.value,
+            });
           }
         }
         return { kind: 'processed' };
       } catch (error) {
         const errorClass = classifyError(error);
         if (errorClass === 'programmer') throw error;
+        // A decoded input the handler refused still counts for the state: a rebuild would apply it too.
+        if (errorClass === 'non-retriable' || attempt >= maxRetries) this.#applyInput(partition, decoded);
         if (errorClass === 'non-retriable') {
           logFor().warn({ stage, code: errorCodeOf(error), reason: errorMessageOf(error) }, 'event dead-lettered');
           return {
@@ -396,6 +406,12 @@ export class ManagedConsumer<S = never> {
         await heartbeat();
       }
     }
+  }
+
+  /** Folds a consumed event of a state topic into the state, once its handler ran (see StateSpec). */
+  #applyInput(partition: number, event: ConsumedEvent | undefined) {
+    if (!event || event.key === null || !this.#states?.isStateTopic(event.topic)) return;
+    this.#states.apply(partition, { topic: event.topic, key: event.key, record: event.record, value: event.value });
   }
 
   /** The event, decoded without waiting when its writer schema is already known; undefined when it is not. */
@@ -474,15 +490,21 @@ export class ManagedConsumer<S = never> {
       const started = performance.now();
       for (const p of partitions) states.invalidate(p);
       const { kafka, serde, log } = this.#deps;
-      const count = await readPartitionsToEnd(
-        { kafka, admin: await this.#deps.admin(), serde, log },
-        states.topic,
-        partitions,
-        (p, event) => states.apply(p, event),
-      );
+      const admin = await this.#deps.admin();
+      let count = 0;
+      for (const topic of states.topics) {
+        const until = this.#spec.topics.includes(topic) ? await this.#committedOffsets(admin, topic) : undefined;
+        count += await readPartitionsToEnd(
+          { kafka, admin, serde, log },
+          topic,
+          partitions,
+          (p, event) => states.apply(p, event),
+          { until },
+        );
+      }
       for (const p of partitions) states.markReady(p);
       this.#log.info(
-        { stateTopic: states.topic, partitions, events: count, ms: Math.round(performance.now() - started) },
+        { stateTopics: states.topics, partitions, events: count, ms: Math.round(performance.now() - started) },
         'state rebuilt from Kafka',
       );
     })();
@@ -491,6 +513,23 @@ export class ManagedConsumer<S = never> {
     } finally {
       this.#rebuilding = undefined;
     }
+  }
+
+  /**
+   * Where the group stands on an input topic that is also a state topic: the state holds the events before it,
+   * the consumer applies the rest as it consumes them. Read after the zombies were fenced, so it cannot move.
+   */
+  async #committedOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+    const [committed] = await admin.fetchOffsets({ groupId: this.#spec.groupId, topics: [topic] });
+    const until = new Map<number, bigint>();
+    for (const { partition, offset } of committed?.partitions ?? []) {
+      // No committed offset: a group starting from the beginning applies every event as it consumes it; one
+      // starting at the end never sees the earlier events, so the state takes them all from the rebuild.
+      if (offset === '-1') {
+        if (this.#spec.fromBeginning !== false) until.set(partition, 0n);
+      } else until.set(partition, BigInt(offset));
+    }
+    return until;
   }
 
   /** One transactional producer per input partition: its stable id fences the previous owner's zombie. */

@@ -17,6 +17,7 @@ export {
   subjectFor,
   type TopicContract,
 } from './contracts.js';
+export { Follower, type FollowSpec, Replies, type RepliesSpec } from './follower.js';
 export type { PartitionStates, StateEvent, StateSpec } from './partition-state.js';
 export { type OutgoingEvent, type PublishTransaction, RECORD_HEADER } from './publisher.js';
 export type { SchemaRegistryGateway } from './registry.js';

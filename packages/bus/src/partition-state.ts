@@ -6,18 +6,27 @@ import type { Serde } from './serde.js';
 
 /** An event as the state sees it: keyed, typed by record name; a null value is a tombstone. */
 export interface StateEvent {
+  topic: string;
   key: string;
   record: string | null;
   value: unknown;
 }
 
 /**
- * A consumer's state, rebuilt from a Kafka topic (its own event topic or a compacted changelog) — never from a
- * private file. The topic must be co-partitioned with the consumer's input (same key, same partition count), so
- * the owner of input partition p rebuilds exactly partition p of the state topic.
+ * A consumer's state, rebuilt from Kafka topics — its own event topic, a compacted changelog, its inputs — never
+ * from a private file. The topics must be co-partitioned with the consumer's input (same key, same partition
+ * count), so the owner of input partition p rebuilds exactly partition p of each state topic.
+ *
+ * Two kinds of state topic, told apart by whether the consumer also reads it as input:
+ * - an output (the consumer publishes to it): rebuilt to its end; what a handler publishes there is applied at once;
+ * - an input (e.g. the offer snapshots a decider needs): rebuilt up to the group's committed offset, then each
+ *   consumed event is applied once its handler ran — also when it was dead-lettered, so the live state is exactly
+ *   what a rebuild gives. `apply` must therefore be total: it ignores what it cannot use, it never throws.
+ *
+ * Topics are rebuilt one after the other in the order given; across topics, `apply` must not depend on order.
  */
 export interface StateSpec<S> {
-  topic: string;
+  topics: readonly string[];
   /** Folds one event into the state of its key; returning undefined forgets the key. */
   apply(current: S | undefined, event: StateEvent): S | undefined;
 }
@@ -32,8 +41,12 @@ export class PartitionStates<S> {
     this.#spec = spec;
   }
 
-  get topic() {
-    return this.#spec.topic;
+  get topics(): readonly string[] {
+    return this.#spec.topics;
+  }
+
+  isStateTopic(topic: string): boolean {
+    return this.#spec.topics.includes(topic);
   }
 
   isReady(partition: number) {
@@ -81,21 +94,26 @@ export class PartitionStates<S> {
 }
 
 /**
- * Reads partitions of a topic from the beginning to their current end, read-committed (aborted transactions are
- * skipped), through a throwaway consumer group (kafkajs has no manual assignment). Returns the number of events.
+ * Reads partitions of a topic from the beginning to their current end — or to an earlier offset given in `until`
+ * (exclusive) — read-committed (aborted transactions are skipped), through a throwaway consumer group (kafkajs
+ * has no manual assignment). Returns the number of events.
  */
 export async function readPartitionsToEnd(
   { kafka, admin, serde, log }: { kafka: Kafka; admin: Admin; serde: Serde; log: Logger },
   topic: string,
   partitions: readonly number[],
   onEvent: (partition: number, event: StateEvent) => void,
-  { timeoutMs = 300_000 }: { timeoutMs?: number } = {},
+  { timeoutMs = 300_000, until }: { timeoutMs?: number; until?: ReadonlyMap<number, bigint> } = {},
 ): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic);
   const ends = new Map<number, bigint>();
   for (const partition of partitions) {
     const found = offsets.find((offset) => offset.partition === partition);
-    if (found && BigInt(found.high) > BigInt(found.low)) ends.set(partition, BigInt(found.high));
+    if (!found) continue;
+    const high = BigInt(found.high);
+    const limit = until?.get(partition);
+    const end = limit !== undefined && limit < high ? limit : high;
+    if (end > BigInt(found.low)) ends.set(partition, end);
   }
   if (ends.size === 0) return 0;
 
@@ -138,7 +156,7 @@ export async function readPartitionsToEnd(
         if (end === undefined) return;
         for (const message of batch.messages) {
           if (BigInt(message.offset) >= end) break;
-          const event = await toStateEvent(serde, message, log);
+          const event = await toStateEvent(serde, topic, message, log);
           if (event) {
             onEvent(batch.partition, event);
             count += 1;
@@ -156,13 +174,19 @@ export async function readPartitionsToEnd(
   }
 }
 
-async function toStateEvent(serde: Serde, message: KafkaMessage, log: Logger): Promise<StateEvent | undefined> {
+async function toStateEvent(
+  serde: Serde,
+  topic: string,
+  message: KafkaMessage,
+  log: Logger,
+): Promise<StateEvent | undefined> {
   const key = message.key?.toString();
   if (key === undefined) return undefined;
-  if (message.value === null) return { key, record: message.headers?.[RECORD_HEADER]?.toString() ?? null, value: null };
+  if (message.value === null)
+    return { topic, key, record: message.headers?.[RECORD_HEADER]?.toString() ?? null, value: null };
   try {
     const { record, value } = await serde.decode(message.value);
-    return { key, record, value };
+    return { topic, key, record, value };
   } catch (error) {
     // Our own topics only carry what our publishers validated; an undecodable event here is reported, not fatal.
     log.error({ err: error, offset: message.offset }, 'state event could not be decoded; skipped');
