@@ -146,6 +146,8 @@ describe('the topic catalogue', () => {
       'offer.sessions.v1',
       'positioning.requests.v1',
       'kairos.session-events.v1',
+      'kairos.commands.v1',
+      'kairos.command-outcomes.v1',
     ]);
     expect(new Set(bySessionKey.map((topic) => topic.partitions)).size).toBe(1);
   });

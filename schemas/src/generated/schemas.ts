@@ -10139,6 +10139,687 @@ export const eventSchemas = {
       }
     ]
   },
+  "fr.passerelle.kairos.CandidatureWithdrawn": {
+    "type": "record",
+    "name": "CandidatureWithdrawn",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "A candidature is withdrawn by its requester (PositioningWithdrawn) before any result: it no longer counts against the window's capacity.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "journeyId",
+        "type": "string",
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
+      },
+      {
+        "name": "siret",
+        "type": "string",
+        "doc": "SIRET of the OF responsible for the session."
+      },
+      {
+        "name": "deliveringSiret",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "SIRET of the delivering OF when different (domain.md G27)."
+      },
+      {
+        "name": "candidatureId",
+        "type": "string"
+      },
+      {
+        "name": "windowId",
+        "type": "string"
+      },
+      {
+        "name": "requestId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "reason",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "status",
+        "type": {
+          "type": "enum",
+          "name": "CandidatureStatus",
+          "namespace": "fr.passerelle.kairos",
+          "doc": "Status of a Kairos NG candidature (domain.md §c.2).",
+          "symbols": [
+            "CANDIDATURE_RECUE",
+            "CONTACTE",
+            "INJOIGNABLE",
+            "REFUS_CANDIDAT",
+            "SANS_SUITE",
+            "PRESENT_ENTRETIEN",
+            "ABSENT_ENTRETIEN",
+            "RETENU",
+            "NON_RETENU",
+            "UNKNOWN"
+          ],
+          "default": "UNKNOWN"
+        },
+        "default": "UNKNOWN"
+      },
+      {
+        "name": "sourceLabel",
+        "type": "string",
+        "doc": "The status as Kairos labels it, in French (e.g. \"Retenu mis en attente\", \"RDV annulé\")."
+      }
+    ]
+  },
+  "fr.passerelle.kairos.KairosCommand": {
+    "type": "record",
+    "name": "KairosCommand",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "An act of a training organisation received over the Kairos connector's HTTP API, routed to the instance that owns the session's partition (single writer per session: capacity and transitions are decided there only, so two instances never oversell). The body is the JSON of the HTTP request as validated by the API's JSON schema, not one Avro record per act: the command topic is an internal queue between the connector's own instances (short retention, one producer and one consumer, both this connector), its acts evolve with the OpenAPI document rather than with the public contracts, and the validated request is already the precise, versioned shape of each act. The events it produces are fully typed on kairos.session-events.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. The actor is the OF (its SIRET) that presented the bearer token."
+      },
+      {
+        "name": "commandId",
+        "type": "string",
+        "doc": "Unique id of the command (a UUID chosen by the receiving instance): the outcome carries it, and the ids of the events it produces derive from it, so a redelivered command never emits different events."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "type",
+        "type": "string",
+        "doc": "The act, e.g. modality.schedule, registration.register, enrolment.record-entry (the list is the connector's OpenAPI document)."
+      },
+      {
+        "name": "actorSirets",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "default": [],
+        "doc": "The SIRETs the bearer token stands for: the OF may act only on sessions where one of them is the responsible or a delivering organisation."
+      },
+      {
+        "name": "body",
+        "type": "string",
+        "doc": "JSON of the validated HTTP request: path parameters and body merged. May hold personal data (a DE's identity when registering): never logged."
+      }
+    ]
+  },
+  "fr.passerelle.kairos.KairosCommandOutcome": {
+    "type": "record",
+    "name": "KairosCommandOutcome",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "How the owner of a session decided a KairosCommand: accepted with the events it produced, or refused with the HTTP status and the rule. Read by the instance that received the HTTP request (awaiting it by commandId) and by GET /commands/{id}.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "commandId",
+        "type": "string"
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "accepted",
+        "type": "boolean"
+      },
+      {
+        "name": "status",
+        "type": "int",
+        "doc": "HTTP status of the answer: 200/201 when accepted, 403/404/409/422 when refused."
+      },
+      {
+        "name": "rule",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The rule a refusal names (e.g. NO_PLACE_LEFT, APPOINTMENT_NOT_PAST, INVALID_TRANSITION)."
+      },
+      {
+        "name": "detail",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Human explanation of a refusal; never personal data."
+      },
+      {
+        "name": "field",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The request field a refusal is about, when there is one."
+      },
+      {
+        "name": "eventIds",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "default": [],
+        "doc": "Ids of the events published on kairos.session-events for this command, in order."
+      },
+      {
+        "name": "result",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "JSON of what the act created or changed (ids, counters), answered to the HTTP client. No personal data."
+      }
+    ]
+  },
   "fr.passerelle.catalogue.ListingPublished": {
     "type": "record",
     "name": "ListingPublished",

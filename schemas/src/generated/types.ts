@@ -257,6 +257,27 @@ export interface CandidatureResultRecorded {
 /** Status of a Kairos NG candidature (domain.md §c.2). */
 export type CandidatureStatus = 'CANDIDATURE_RECUE' | 'CONTACTE' | 'INJOIGNABLE' | 'REFUS_CANDIDAT' | 'SANS_SUITE' | 'PRESENT_ENTRETIEN' | 'ABSENT_ENTRETIEN' | 'RETENU' | 'NON_RETENU' | 'UNKNOWN';
 
+/** A candidature is withdrawn by its requester (PositioningWithdrawn) before any result: it no longer counts against the window's capacity. */
+export interface CandidatureWithdrawn {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
+  journeyId: string;
+  /** SIRET of the OF responsible for the session. */
+  siret: string;
+  /** SIRET of the delivering OF when different (domain.md G27). */
+  deliveringSiret: null | string;
+  candidatureId: string;
+  windowId: string;
+  requestId: null | string;
+  reason: null | string;
+  status: CandidatureStatus;
+  /** The status as Kairos labels it, in French (e.g. "Retenu mis en attente", "RDV annulé"). */
+  sourceLabel: string;
+}
+
 /** Completion of the training at the end-of-training report. */
 export type Completion = 'TOTAL' | 'PARTIAL' | 'UNKNOWN';
 
@@ -477,6 +498,44 @@ export interface InterviewScheduled {
   /** HH:MM, Europe/Paris. */
   time: null | string;
   modality: InterviewModality;
+}
+
+/** An act of a training organisation received over the Kairos connector's HTTP API, routed to the instance that owns the session's partition (single writer per session: capacity and transitions are decided there only, so two instances never oversell). The body is the JSON of the HTTP request as validated by the API's JSON schema, not one Avro record per act: the command topic is an internal queue between the connector's own instances (short retention, one producer and one consumer, both this connector), its acts evolve with the OpenAPI document rather than with the public contracts, and the validated request is already the precise, versioned shape of each act. The events it produces are fully typed on kairos.session-events. */
+export interface KairosCommand {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. The actor is the OF (its SIRET) that presented the bearer token. */
+  envelope: EventEnvelope;
+  /** Unique id of the command (a UUID chosen by the receiving instance): the outcome carries it, and the ids of the events it produces derive from it, so a redelivered command never emits different events. */
+  commandId: string;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** The act, e.g. modality.schedule, registration.register, enrolment.record-entry (the list is the connector's OpenAPI document). */
+  type: string;
+  /** The SIRETs the bearer token stands for: the OF may act only on sessions where one of them is the responsible or a delivering organisation. */
+  actorSirets: Array<string>;
+  /** JSON of the validated HTTP request: path parameters and body merged. May hold personal data (a DE's identity when registering): never logged. */
+  body: string;
+}
+
+/** How the owner of a session decided a KairosCommand: accepted with the events it produced, or refused with the HTTP status and the rule. Read by the instance that received the HTTP request (awaiting it by commandId) and by GET /commands/{id}. */
+export interface KairosCommandOutcome {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  commandId: string;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  accepted: boolean;
+  /** HTTP status of the answer: 200/201 when accepted, 403/404/409/422 when refused. */
+  status: number;
+  /** The rule a refusal names (e.g. NO_PLACE_LEFT, APPOINTMENT_NOT_PAST, INVALID_TRANSITION). */
+  rule: null | string;
+  /** Human explanation of a refusal; never personal data. */
+  detail: null | string;
+  /** The request field a refusal is about, when there is one. */
+  field: null | string;
+  /** Ids of the events published on kairos.session-events for this command, in order. */
+  eventIds: Array<string>;
+  /** JSON of what the act created or changed (ids, counters), answered to the HTTP client. No personal data. */
+  result: null | string;
 }
 
 /** Motive of a non-retenu decision (domain.md G20). */
@@ -1002,6 +1061,9 @@ export interface RecordTypes {
   'fr.passerelle.kairos.ExitRecorded': ExitRecorded;
   'fr.passerelle.kairos.EndOfTrainingReportRecorded': EndOfTrainingReportRecorded;
   'fr.passerelle.kairos.EnrolmentCancelled': EnrolmentCancelled;
+  'fr.passerelle.kairos.CandidatureWithdrawn': CandidatureWithdrawn;
+  'fr.passerelle.kairos.KairosCommand': KairosCommand;
+  'fr.passerelle.kairos.KairosCommandOutcome': KairosCommandOutcome;
   'fr.passerelle.catalogue.ListingPublished': ListingPublished;
   'fr.passerelle.journey.JourneyStatusChanged': JourneyStatusChanged;
 }
