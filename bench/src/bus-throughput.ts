@@ -140,7 +140,7 @@ async function main() {
     let busFirst: number | undefined;
     const consumer = bus.consumer({
       name: `bench-${round}`,
-      maxBytesPerPartition: Number(process.env.BENCH_MAX_BYTES ?? 1_048_576),
+      ...(process.env.BENCH_MAX_BYTES ? { maxBytesPerPartition: Number(process.env.BENCH_MAX_BYTES) } : {}),
       groupId: `bench-bus-${run}-${round}`,
       topics: [topic(`bus-in-${round}`)],
       handle(event, context) {

@@ -87,7 +87,9 @@ export interface ConsumerSpec<S = never> {
   sessionTimeoutMs?: number;
   /**
    * Most bytes fetched per partition at once. One batch is one transaction, so bigger batches amortise its fixed
-   * cost (about five broker round trips) at the price of latency. Default 1 MiB.
+   * cost (about five broker round trips). A fetch returns what is there, so the size only shows under a backlog —
+   * when the events wait anyway — and a caught-up consumer still handles small batches at once. Default 4 MiB
+   * (about 4 000 events of 1 KB: 1 MiB gave transactions of ~900 events and 10–15% less throughput).
    */
   maxBytesPerPartition?: number;
 }
@@ -193,7 +195,7 @@ export class ManagedConsumer<S = never> {
       partitionAssigners: [CoPartitionedAssigner],
       maxWaitTimeInMs: this.#spec.maxWaitTimeInMs ?? 100,
       sessionTimeout: this.#spec.sessionTimeoutMs ?? 15_000,
-      maxBytesPerPartition: this.#spec.maxBytesPerPartition ?? 1_048_576,
+      maxBytesPerPartition: this.#spec.maxBytesPerPartition ?? 4 * 1_048_576,
       heartbeatInterval: Math.max(500, Math.floor((this.#spec.sessionTimeoutMs ?? 15_000) / 10)),
       allowAutoTopicCreation: false,
       // The restart policy is ours (kafkajs#1721): kafkajs reports the crash and stops.
