@@ -1,0 +1,160 @@
+import type { Bus, ConsumedEvent, HandlerContext, ManagedConsumer } from '@passerelle/bus';
+import type {
+  KairosCommand,
+  KairosCommandOutcome,
+  PositioningRequested,
+  PositioningWithdrawn,
+  SessionWithdrawn,
+} from '@passerelle/schemas';
+import type { Act, Command } from '../domain/commands.js';
+import { type DecisionContext, decide } from '../domain/decide.js';
+import type { DomainEvent } from '../domain/emit.js';
+import { evolve } from '../domain/evolve.js';
+import { decidePositioning, decideSessionWithdrawn, decideWithdrawal } from '../domain/positioning.js';
+import type { SessionAggregate } from '../domain/state.js';
+import type { KairosTopics } from '../topics.js';
+
+export const COMMAND = 'fr.passerelle.kairos.KairosCommand';
+export const OUTCOME = 'fr.passerelle.kairos.KairosCommandOutcome';
+
+export interface SessionWriterOptions {
+  bus: Bus;
+  topics: KairosTopics;
+  groupId: string;
+  clock: () => Date;
+  journeyIdOf: DecisionContext['journeyIdOf'];
+}
+
+/**
+ * The single writer of each session: one managed consumer over the co-partitioned inputs (OF commands, positioning
+ * requests, the offer), whose state is every session of its partitions rebuilt from the offer and the connector's
+ * own events. The handler only translates: decode → decide (pure) → publish the events and, for a command, its
+ * outcome — in the same Kafka transaction as the consumed offset, so an act is recorded exactly once or not at all.
+ * Concurrent requests for the last place, from HTTP on any instance or from positioning requests, meet here one
+ * after the other: places cannot be oversold.
+ */
+export function declareSessionWriter({
+  bus,
+  topics,
+  groupId,
+  clock,
+  journeyIdOf,
+}: SessionWriterOptions): ManagedConsumer<SessionAggregate> {
+  const publishAll = (
+    context: HandlerContext<SessionAggregate>,
+    sessionKey: string,
+    events: readonly DomainEvent[],
+  ) => {
+    for (const event of events)
+      context.publish({ topic: topics.sessionEvents, key: sessionKey, record: event.record, value: event.value });
+  };
+
+  const handleCommand = (event: ConsumedEvent, sessionKey: string, context: HandlerContext<SessionAggregate>) => {
+    const command = event.value as KairosCommand;
+    const now = clock();
+    const outcome = (
+      fields: Omit<KairosCommandOutcome, 'envelope' | 'commandId' | 'sessionKey'>,
+    ): KairosCommandOutcome => ({
+      envelope: {
+        eventId: `kairos:${command.commandId}:outcome`,
+        occurredAt: now,
+        recordedAt: now,
+        actor: command.envelope.actor,
+        sourceSystem: 'KAIROS',
+        correlationId: sessionKey,
+        causationId: command.envelope.eventId,
+      },
+      commandId: command.commandId,
+      sessionKey,
+      ...fields,
+    });
+    let act: Act;
+    try {
+      act = { ...(JSON.parse(command.body) as object), type: command.type } as Act;
+    } catch {
+      // Only this connector writes commands, from validated requests: a body that is not JSON is refused, not retried.
+      context.log.warn({ commandId: command.commandId }, 'command body is not JSON; refused');
+      context.publish({
+        topic: topics.outcomes,
+        key: sessionKey,
+        record: OUTCOME,
+        value: outcome({
+          accepted: false,
+          status: 422,
+          rule: 'MALFORMED_COMMAND',
+          detail: 'The command body is not JSON.',
+          field: 'body',
+          eventIds: [],
+          result: null,
+        }),
+      });
+      return;
+    }
+    const decision = decide(
+      context.state(sessionKey),
+      { commandId: command.commandId, sessionKey, actorSirets: command.actorSirets, act } satisfies Command,
+      { now, journeyIdOf },
+    );
+    if ('rejection' in decision) {
+      const { status, rule, detail, field } = decision.rejection;
+      context.publish({
+        topic: topics.outcomes,
+        key: sessionKey,
+        record: OUTCOME,
+        value: outcome({ accepted: false, status, rule, detail, field: field ?? null, eventIds: [], result: null }),
+      });
+      return;
+    }
+    publishAll(context, sessionKey, decision.events);
+    context.publish({
+      topic: topics.outcomes,
+      key: sessionKey,
+      record: OUTCOME,
+      value: outcome({
+        accepted: true,
+        status: decision.status,
+        rule: null,
+        detail: null,
+        field: null,
+        eventIds: decision.events.map((decided) => decided.value.envelope.eventId),
+        result: JSON.stringify(decision.result),
+      }),
+    });
+  };
+
+  return bus.consumer<SessionAggregate>({
+    name: 'kairos.session-writer',
+    groupId,
+    topics: [topics.commands, topics.positioning, topics.offer],
+    // Small fetch waits: an OF is waiting on the other side of most commands.
+    maxWaitTimeInMs: 20,
+    state: {
+      topics: [topics.offer, topics.sessionEvents],
+      apply: (current, event) => evolve(current, event),
+    },
+    handle(event, context) {
+      const sessionKey = event.key;
+      if (sessionKey === null) return;
+      if (event.topic === topics.commands && event.record === COMMAND) {
+        handleCommand(event, sessionKey, context);
+        return;
+      }
+      const now = clock();
+      const state = context.state(sessionKey);
+      switch (event.record) {
+        case 'fr.passerelle.positioning.PositioningRequested':
+          publishAll(context, sessionKey, decidePositioning(state, event.value as PositioningRequested, now));
+          return;
+        case 'fr.passerelle.positioning.PositioningWithdrawn':
+          publishAll(context, sessionKey, decideWithdrawal(state, event.value as PositioningWithdrawn, now));
+          return;
+        case 'fr.passerelle.offer.SessionWithdrawn':
+          publishAll(context, sessionKey, decideSessionWithdrawn(state, event.value as SessionWithdrawn, now));
+          return;
+        default:
+          // Published and updated sessions only feed the state (applied by the runtime after this handler).
+          return;
+      }
+    },
+  });
+}

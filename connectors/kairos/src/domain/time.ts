@@ -1,0 +1,37 @@
+/**
+ * Dates of the domain are Europe/Paris local dates and times (domain.md G21): `YYYY-MM-DD` and `HH:MM`, compared
+ * as strings. LHEO session dates may be partial (`YYYY-MM`, `YYYY`), compared at their own precision.
+ */
+
+const parisFormat = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The local date and time in Paris at `now`: `{ date: 'YYYY-MM-DD', time: 'HH:MM' }`. */
+export function parisClock(now: Date): { date: string; time: string; stamp: string } {
+  const [date = '', time = ''] = parisFormat.format(now).split(' ');
+  return { date, time, stamp: `${date} ${time}` };
+}
+
+/** `date` (full) is on or after the partial LHEO date `start` (null: unknown, no bound). */
+export const onOrAfterPartial = (date: string, start: string | null) =>
+  start === null || date.slice(0, start.length) >= start;
+
+/** `date` (full) is on or before the partial LHEO date `end` (null: unknown, no bound). */
+export const onOrBeforePartial = (date: string, end: string | null) => end === null || date.slice(0, end.length) <= end;
+
+export const withinPartial = (date: string, start: string | null, end: string | null) =>
+  onOrAfterPartial(date, start) && onOrBeforePartial(date, end);
+
+/** Minutes since midnight of an `HH:MM` time. */
+export const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+/** Two inclusive date ranges share at least one day. */
+export const overlaps = (a: { start: string; end: string }, b: { start: string; end: string }) =>
+  a.start <= b.end && b.start <= a.end;

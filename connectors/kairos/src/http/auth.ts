@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import { ProblemError } from '@passerelle/service-kit';
+
+const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/**
+ * Bearer tokens → the SIRETs an OF acts for. Tokens are looked up by their SHA-256 digest, so neither the lookup's
+ * timing nor a memory dump reveals them.
+ */
+export class OfTokens {
+  readonly #sirets: Map<string, readonly string[]>;
+
+  constructor(tokens: ReadonlyMap<string, readonly string[]>) {
+    this.#sirets = new Map([...tokens].map(([token, sirets]) => [digest(token), sirets]));
+  }
+
+  /** The SIRETs of the caller, or a 401 problem (no detail: nothing to learn from it). */
+  siretsOf(authorization: string | undefined): readonly string[] {
+    const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '')?.[1];
+    const sirets = token === undefined ? undefined : this.#sirets.get(digest(token));
+    if (!sirets)
+      throw new ProblemError({ type: 'urn:passerelle:problem:unauthorized', title: 'Unauthorized', status: 401 });
+    return sirets;
+  }
+}

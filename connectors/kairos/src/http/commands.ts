@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Bus, Replies } from '@passerelle/bus';
+import type { KairosCommand, KairosCommandOutcome } from '@passerelle/schemas';
+import { COMMAND } from '../consumer/session-writer.js';
+import type { Act } from '../domain/commands.js';
+import type { SessionReadModel } from '../read-model.js';
+import type { KairosTopics } from '../topics.js';
+
+/** What an HTTP act answers: a status and a JSON body (a problem when refused), maybe a Location to poll. */
+export interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  problem: boolean;
+  location?: string;
+}
+
+const MAX_PENDING = 50_000;
+
+const kebab = (rule: string) => rule.toLowerCase().replaceAll('_', '-');
+
+/** The HTTP answer of a decided command. */
+export function answerOf(outcome: KairosCommandOutcome): Answer {
+  if (outcome.accepted) {
+    const result = outcome.result === null ? {} : (JSON.parse(outcome.result) as Record<string, unknown>);
+    return {
+      status: outcome.status,
+      problem: false,
+      body: { commandId: outcome.commandId, ...result, eventIds: outcome.eventIds },
+    };
+  }
+  const rule = outcome.rule ?? 'REFUSED';
+  return {
+    status: outcome.status,
+    problem: true,
+    body: {
+      type: `urn:passerelle:problem:kairos:${kebab(rule)}`,
+      title: rule,
+      status: outcome.status,
+      detail: outcome.detail ?? undefined,
+      rule,
+      commandId: outcome.commandId,
+      errors: outcome.field ? [{ field: outcome.field, message: outcome.detail ?? rule }] : [],
+    },
+  };
+}
+
+/**
+ * Routes OF acts to the session's single writer: publishes the command on `kairos.commands` (keyed by session, so
+ * it lands in the owner's partition whichever instance received the request), then waits for its outcome on
+ * `kairos.command-outcomes`, and for its events to reach this instance's read model (read-your-writes).
+ */
+export class CommandGateway {
+  /** Commands submitted here, with the SIRETs allowed to poll them. */
+  readonly #submitted = new Map<string, readonly string[]>();
+
+  constructor(
+    private readonly options: {
+      bus: Bus;
+      topics: KairosTopics;
+      replies: Replies;
+      readModel: SessionReadModel;
+      timeoutMs: number;
+    },
+  ) {}
+
+  async submit(sessionKey: string, sirets: readonly string[], act: Act): Promise<Answer> {
+    const { bus, topics, replies, timeoutMs } = this.options;
+    const commandId = randomUUID();
+    const now = new Date();
+    const { type, ...body } = act;
+    const command: KairosCommand = {
+      envelope: {
+        eventId: `kairos-command:${commandId}`,
+        occurredAt: now,
+        recordedAt: now,
+        actor: {
+          kind: 'OF',
+          siret: sirets[0] ?? null,
+          organisationName: null,
+          prescriberNetwork: null,
+          channel: 'KAIROS',
+        },
+        sourceSystem: 'KAIROS',
+        correlationId: sessionKey,
+        causationId: null,
+      },
+      commandId,
+      sessionKey,
+      type,
+      actorSirets: [...sirets],
+      body: JSON.stringify(body),
+    };
+    this.#remember(commandId, sirets);
+    await bus.publish([{ topic: topics.commands, key: sessionKey, record: COMMAND, value: command }]);
+    const outcome = await replies.wait(commandId, timeoutMs);
+    if (!outcome) return this.#pending(commandId);
+    return this.#settled(outcome.value as KairosCommandOutcome);
+  }
+
+  /** GET /commands/:id — the outcome if decided, 202 while pending, undefined when unknown or someone else's. */
+  async poll(commandId: string, sirets: readonly string[]): Promise<Answer | undefined> {
+    const owners = this.#submitted.get(commandId);
+    if (!owners?.some((siret) => sirets.includes(siret))) return undefined;
+    const outcome = this.options.replies.get(commandId);
+    return outcome ? this.#settled(outcome.value as KairosCommandOutcome) : this.#pending(commandId);
+  }
+
+  async #settled(outcome: KairosCommandOutcome): Promise<Answer> {
+    const last = outcome.eventIds.at(-1);
+    // Bounded: the answer is right even if the read model is slow; only an immediate read could then lag.
+    if (last !== undefined) await this.options.readModel.waitFor(last, this.options.timeoutMs);
+    return answerOf(outcome);
+  }
+
+  #pending(commandId: string): Answer {
+    return {
+      status: 202,
+      problem: false,
+      body: { commandId, status: 'PENDING' },
+      location: `/commands/${commandId}`,
+    };
+  }
+
+  #remember(commandId: string, sirets: readonly string[]) {
+    this.#submitted.set(commandId, sirets);
+    if (this.#submitted.size > MAX_PENDING) {
+      const oldest = this.#submitted.keys().next().value;
+      if (oldest !== undefined) this.#submitted.delete(oldest);
+    }
+  }
+}

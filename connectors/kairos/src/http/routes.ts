@@ -1,0 +1,175 @@
+import type { HttpServer } from '@passerelle/service-kit';
+import { ProblemError } from '@passerelle/service-kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Act } from '../domain/commands.js';
+import type { SessionAggregate } from '../domain/state.js';
+import type { SessionReadModel } from '../read-model.js';
+import { ACT_ROUTES, pathParameters } from './acts.js';
+import type { OfTokens } from './auth.js';
+import type { Answer, CommandGateway } from './commands.js';
+import { openApiDocument, type ReadRoute } from './openapi.js';
+import { actionBoard, canSee, enrolmentRow, pilotage, registrantCsv, registrantList, sessionView } from './views.js';
+
+export interface KairosRoutesOptions {
+  tokens: OfTokens;
+  gateway: CommandGateway;
+  readModel: SessionReadModel;
+  clock: () => Date;
+}
+
+const READ_ROUTES: readonly ReadRoute[] = [
+  { url: '/sessions', summary: "The OF's sessions with their counters", tag: 'Sessions' },
+  { url: '/sessions/:sessionKey', summary: 'A session with its modalities, places and counters', tag: 'Sessions' },
+  {
+    url: '/sessions/:sessionKey/modalities/:modalityId/registrants',
+    summary: 'Registrants of an ICO/RDVI (or candidates of a window), places available and waitlisted',
+    tag: 'Registrations',
+  },
+  {
+    url: '/sessions/:sessionKey/modalities/:modalityId/registrants.csv',
+    summary: 'The registrant list as CSV (Exporter tout le tableau)',
+    tag: 'Registrations',
+    produces: 'text/csv',
+  },
+  { url: '/sessions/:sessionKey/registrations/:registrationId', summary: 'One registration', tag: 'Registrations' },
+  { url: '/sessions/:sessionKey/candidatures/:candidatureId', summary: 'One candidature', tag: 'Candidatures' },
+  { url: '/sessions/:sessionKey/enrolments', summary: 'Trainees enrolled in the training', tag: 'Enrolment' },
+  { url: '/sessions/:sessionKey/enrolments/:enrolmentId', summary: 'One enrolment', tag: 'Enrolment' },
+  {
+    url: '/dashboards/pilotage',
+    summary: 'Pilotage: sessions, session by RDV, registrants, files under watch',
+    tag: 'Dashboards',
+  },
+  {
+    url: '/dashboards/actions',
+    summary: 'Action board: sessions awaiting entry input, RDV awaiting presence/results, sessions with future RDV',
+    tag: 'Dashboards',
+  },
+  { url: '/commands/:commandId', summary: 'The outcome of an act answered 202 (pending)', tag: 'Commands' },
+];
+
+const forbidden = () =>
+  new ProblemError({
+    type: 'urn:passerelle:problem:kairos:forbidden-session',
+    title: 'FORBIDDEN_SESSION',
+    status: 403,
+    detail: 'This session is not one of your organisation.',
+    rule: 'FORBIDDEN_SESSION',
+  });
+
+const notFound = (what: string) =>
+  new ProblemError({
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: `No such ${what} on this session.`,
+  });
+
+function send(reply: FastifyReply, answer: Answer) {
+  if (answer.location) void reply.header('location', answer.location);
+  void reply.status(answer.status);
+  if (answer.problem) void reply.type('application/problem+json');
+  return reply.send(answer.body);
+}
+
+/**
+ * The OF API: one route per act (validated by its JSON schema, then routed to the session's writer), reads served
+ * from this instance's read model, and the OpenAPI document. Every route but the document needs a bearer token; a
+ * session of another OF answers 403 exactly like an unknown one.
+ */
+export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readModel, clock }: KairosRoutesOptions) {
+  const document = openApiDocument(READ_ROUTES);
+  http.get('/openapi.json', async () => document);
+
+  void http.register(async (scope) => {
+    scope.decorateRequest('sirets', null);
+    scope.addHook('onRequest', async (request) => {
+      (request as FastifyRequest & { sirets: readonly string[] }).sirets = tokens.siretsOf(
+        request.headers.authorization,
+      );
+    });
+    const siretsOf = (request: FastifyRequest) => (request as FastifyRequest & { sirets: readonly string[] }).sirets;
+
+    for (const route of ACT_ROUTES) {
+      const names = pathParameters(route.url);
+      scope.route({
+        method: route.method,
+        url: route.url,
+        schema: {
+          params: {
+            type: 'object',
+            required: names,
+            properties: Object.fromEntries(
+              names.map((name) => [name, { type: 'string', minLength: 1, maxLength: 200 }]),
+            ),
+          },
+          body: route.body,
+        },
+        handler: async (request, reply) => {
+          const { sessionKey, ...ids } = request.params as Record<string, string>;
+          const act = { ...((request.body as object | undefined) ?? {}), ...ids, type: route.act } as Act;
+          return send(reply, await gateway.submit(sessionKey as string, siretsOf(request), act));
+        },
+      });
+    }
+
+    /** The session's aggregate if the caller may see it; 403 otherwise (also when unknown: nothing leaks). */
+    const visible = async (request: FastifyRequest): Promise<SessionAggregate> => {
+      await readModel.follower.caughtUp();
+      const { sessionKey } = request.params as { sessionKey: string };
+      const state = readModel.get(sessionKey);
+      if (!state || !canSee(state, siretsOf(request))) throw forbidden();
+      return state;
+    };
+    const mine = async (request: FastifyRequest) => {
+      await readModel.follower.caughtUp();
+      const sirets = siretsOf(request);
+      return [...readModel.sessions()].filter((state) => canSee(state, sirets));
+    };
+
+    scope.get('/sessions', async (request) => ({ sessions: (await mine(request)).map(sessionView) }));
+    scope.get('/sessions/:sessionKey', async (request) => sessionView(await visible(request)));
+    scope.get('/sessions/:sessionKey/modalities/:modalityId/registrants', async (request) => {
+      const list = registrantList(await visible(request), (request.params as { modalityId: string }).modalityId);
+      if (!list) throw notFound('modality');
+      return list;
+    });
+    scope.get('/sessions/:sessionKey/modalities/:modalityId/registrants.csv', async (request, reply) => {
+      const { modalityId } = request.params as { modalityId: string };
+      const list = registrantList(await visible(request), modalityId);
+      if (!list) throw notFound('modality');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="inscrits-${modalityId.replaceAll(/[^\w.-]/g, '_')}.csv"`)
+        .send(registrantCsv(list));
+    });
+    scope.get('/sessions/:sessionKey/registrations/:registrationId', async (request) => {
+      const state = await visible(request);
+      const registration = state.registrations.get((request.params as { registrationId: string }).registrationId);
+      if (!registration) throw notFound('registration');
+      return registration;
+    });
+    scope.get('/sessions/:sessionKey/candidatures/:candidatureId', async (request) => {
+      const state = await visible(request);
+      const candidature = state.candidatures.get((request.params as { candidatureId: string }).candidatureId);
+      if (!candidature) throw notFound('candidature');
+      return candidature;
+    });
+    scope.get('/sessions/:sessionKey/enrolments', async (request) => ({
+      enrolments: [...(await visible(request)).enrolments.values()].map(enrolmentRow),
+    }));
+    scope.get('/sessions/:sessionKey/enrolments/:enrolmentId', async (request) => {
+      const state = await visible(request);
+      const enrolment = state.enrolments.get((request.params as { enrolmentId: string }).enrolmentId);
+      if (!enrolment) throw notFound('enrolment');
+      return enrolmentRow(enrolment);
+    });
+    scope.get('/dashboards/pilotage', async (request) => pilotage(await mine(request), clock()));
+    scope.get('/dashboards/actions', async (request) => actionBoard(await mine(request), clock()));
+    scope.get('/commands/:commandId', async (request, reply) => {
+      const answer = await gateway.poll((request.params as { commandId: string }).commandId, siretsOf(request));
+      if (!answer) throw new ProblemError({ type: 'about:blank', title: 'Not Found', status: 404 });
+      return send(reply, answer);
+    });
+  });
+}
