@@ -19,7 +19,16 @@ export interface OutgoingEvent {
   headers?: Record<string, string>;
 }
 
+/**
+ * Names the record type of a tombstone, which has no schema id to say it. An event with a value carries its type
+ * in its schema id, so it goes without: a header is encoded, sent and decoded with every message.
+ */
 export const RECORD_HEADER = 'passerelle.record';
+
+function messageOf(event: OutgoingEvent, value: Buffer | null): Message {
+  if (value === null) return { key: event.key, value, headers: { ...event.headers, [RECORD_HEADER]: event.record } };
+  return event.headers ? { key: event.key, value, headers: event.headers } : { key: event.key, value };
+}
 
 /**
  * Encodes and appends without waiting when every schema id is already known (the hot path); returns false, having
@@ -30,10 +39,7 @@ export function encodeKnownInto(serde: Serde, events: readonly OutgoingEvent[], 
   for (const event of events) {
     const value = event.value === null ? null : serde.encodeIfKnown(event.topic, event.record, event.value);
     if (value === undefined) return false;
-    encoded.push([
-      event.topic,
-      { key: event.key, value, headers: { ...event.headers, [RECORD_HEADER]: event.record } },
-    ]);
+    encoded.push([event.topic, messageOf(event, value)]);
   }
   for (const [topic, message] of encoded) {
     const messages = into.get(topic);
@@ -56,7 +62,7 @@ export async function toTopicMessages(
         : (serde.encodeIfKnown(event.topic, event.record, event.value) ??
           (await serde.encode(event.topic, event.record, event.value)));
     const messages = into.get(event.topic) ?? [];
-    messages.push({ key: event.key, value, headers: { ...event.headers, [RECORD_HEADER]: event.record } });
+    messages.push(messageOf(event, value));
     into.set(event.topic, messages);
   }
   return into;

@@ -54,7 +54,7 @@ describe('a runnable (runService)', () => {
       behaviour: 'OK' as const,
     }));
     await publishCommands(bus, commands, sent);
-    const env = { PREFIX: prefix, GROUP: groupId, PARTITIONS: '3', HANDLE_DELAY_MS: '10' };
+    const env = { PREFIX: prefix, GROUP: groupId, PARTITIONS: '3', HANDLE_DELAY_MS: '25' };
     const first = startService(env);
     const url = await waitFor(() => first.output.url, { description: 'the service to listen' });
 
