@@ -1,0 +1,82 @@
+/**
+ * The scenario talks to Passerelle as its users do: JSON over HTTP with a bearer token. A refusal comes back as a
+ * problem+json document, kept whole so a check can say which rule refused what.
+ */
+
+export interface Problem {
+  status: number;
+  type?: string;
+  title?: string;
+  detail?: string;
+  rule?: string;
+  [field: string]: unknown;
+}
+
+export class ApiError extends Error {
+  readonly problem: Problem;
+  constructor(method: string, url: string, problem: Problem) {
+    super(
+      `${method} ${url} → ${problem.status} ${problem.rule ?? problem.title ?? ''}: ${problem.detail ?? ''}`.trim(),
+    );
+    this.problem = problem;
+  }
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+  location: string | null;
+}
+
+export class Api {
+  readonly baseUrl: string;
+  readonly #token: string | undefined;
+
+  constructor(baseUrl: string, token?: string) {
+    this.baseUrl = baseUrl.replace(/\/$/, '');
+    this.#token = token;
+  }
+
+  withToken(token: string): Api {
+    return new Api(this.baseUrl, token);
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.call<T>('GET', path).then((response) => response.body);
+  }
+
+  /** POST/PATCH/DELETE; throws ApiError on a 4xx/5xx. */
+  async send<T>(method: 'POST' | 'PATCH' | 'DELETE' | 'PUT', path: string, body?: unknown): Promise<ApiResponse<T>> {
+    return this.call<T>(method, path, body);
+  }
+
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<ApiResponse<T>> {
+    const url = `${this.baseUrl}${path}`;
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    let payload: string | Buffer | undefined;
+    if (body !== undefined) {
+      headers['content-type'] = contentType;
+      payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    }
+    const response = await fetch(url, { method, headers, body: payload });
+    const text = await response.text();
+    const parsed = text.length > 0 && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+    if (!response.ok) {
+      const problem: Problem =
+        typeof parsed === 'object' && parsed !== null
+          ? { ...parsed, status: response.status }
+          : { status: response.status, detail: String(parsed).slice(0, 500) };
+      throw new ApiError(method, url, problem);
+    }
+    return { status: response.status, body: parsed as T, location: response.headers.get('location') };
+  }
+}
+
+/** Path segment of a session key (it holds `|`). */
+export const seg = (value: string) => encodeURIComponent(value);
