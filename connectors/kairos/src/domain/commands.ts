@@ -20,7 +20,7 @@ export type Act =
       type: 'modality.delete';
       modalityId: string;
       /** What happens to active registrants: cancelled (RDV annulé) or transferred to another ICO/RDVI. */
-      registrants?: { action: 'cancel' } | { action: 'transfer'; toModalityId: string };
+      registrants?: { action: 'cancel' | 'transfer'; toModalityId?: string };
       reason?: string;
     }
   | {

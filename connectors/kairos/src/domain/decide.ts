@@ -208,6 +208,15 @@ const isFuture = (modality: RecruitmentModality, now: Date) => appointmentStamp(
 
 const isAppointment = (modality: RecruitmentModality) => modality.kind === 'ICO' || modality.kind === 'RDVI';
 
+/** The DE as events carry it: optional contacts explicitly null, the identifier upper-cased (domain.md §h.1). */
+const personalData = (de: DePersonalData): DePersonalData => ({
+  deIdentifier: de.deIdentifier.trim().toUpperCase(),
+  lastName: de.lastName,
+  firstName: de.firstName,
+  email: de.email ?? null,
+  phone: de.phone ?? null,
+});
+
 function journeyIdOf(context: DecisionContext, de: DePersonalData, sessionKey: string): string {
   try {
     return context.journeyIdOf(de.deIdentifier, sessionKey);
@@ -408,9 +417,11 @@ function deleteModality(state: SessionAggregate, act: ActOf<'modality.delete'>, 
         'registrants',
       );
     if (choice?.action === 'transfer') {
+      if (!choice.toModalityId)
+        refuse(422, 'MISSING_FIELD', 'A transfer names the receiving appointment.', 'registrants.toModalityId');
       const target = transferTarget(
         state,
-        choice.toModalityId,
+        choice.toModalityId ?? '',
         modality.modalityId,
         context.now,
         'registrants.toModalityId',
@@ -481,7 +492,15 @@ function adjustWindow(state: SessionAggregate, act: ActOf<'modality.adjust-windo
     },
     state.sessionKey,
   );
-  return { result: { modalityId: modality.modalityId, ...modalityCounters(state, modality.modalityId) } };
+  const { taken } = modalityCounters(state, modality.modalityId);
+  return {
+    result: {
+      modalityId: modality.modalityId,
+      capacity: modality.capacity,
+      taken,
+      placesAvailable: Math.max(0, modality.capacity - taken),
+    },
+  };
 }
 
 // --- registrations (§c.1) ------------------------------------------------------------------------------------------
@@ -514,7 +533,7 @@ function registerOnModality(
       modalityId: modality.modality.modalityId,
       modalityKind: modality.modality.kind,
       requestId: null,
-      de: act.de,
+      de: personalData(act.de),
       status: 'INSCRIT',
       sourceLabel: LABELS.INSCRIT,
     },
@@ -862,7 +881,7 @@ function proposeDirectly(state: SessionAggregate, act: ActOf<'enrolment.propose'
   requireSessionNotEnded(state, context.now);
   requireTrainingPlace(state);
   const journeyId = journeyIdOf(context, act.de, state.sessionKey);
-  const enrolmentId = openEnrolment(state, journeyId, act.de, 'DIRECT_PROPOSAL', null, context);
+  const enrolmentId = openEnrolment(state, journeyId, personalData(act.de), 'DIRECT_PROPOSAL', null, context);
   return { status: 201, result: { enrolmentId, journeyId } };
 }
 

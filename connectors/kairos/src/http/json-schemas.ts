@@ -22,8 +22,8 @@ export const de = {
     deIdentifier: { type: 'string', pattern: '^[0-9A-Za-z]{8,11}$', description: 'France Travail identifier' },
     lastName: text(100),
     firstName: text(100),
-    email: { type: 'string', maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' },
-    phone: { type: 'string', maxLength: 30, pattern: '^[+0-9 .()-]{6,30}$' },
+    email: { type: ['string', 'null'], maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' },
+    phone: { type: ['string', 'null'], maxLength: 30, pattern: '^[+0-9 .()-]{6,30}$' },
   },
 } as const;
 
@@ -69,12 +69,14 @@ export const bodies = {
   duplicateModality: object({ date, startTime: modalityFields.startTime, endTime: modalityFields.endTime }),
   deleteModality: object({
     reason: text(500),
-    registrants: {
-      oneOf: [
-        object({ action: { const: 'cancel' } }, ['action']),
-        object({ action: { const: 'transfer' }, toModalityId: id }, ['action', 'toModalityId']),
-      ],
-    },
+    // One object rather than oneOf: fastify's ajv removes additional properties while trying each branch.
+    registrants: object(
+      {
+        action: { type: 'string', enum: ['cancel', 'transfer'] },
+        toModalityId: { ...id, description: 'The ICO/RDVI receiving the registrants (action transfer)' },
+      },
+      ['action'],
+    ),
   }),
   adjustWindow: {
     ...object({ receptionStart: date, receptionEnd: date, capacity: modalityFields.capacity }),
