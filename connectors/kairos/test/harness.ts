@@ -129,8 +129,18 @@ export class Broker {
     });
   }
 
+  /**
+   * Creates the topics and waits for their partition leaders before following them: right after creation the
+   * broker answers offset requests with NOT_LEADER for a moment, which fails a follower's start (see report).
+   */
   async start() {
     await this.bus.registerSchemas();
+    await this.bus.ensureTopics();
+    const admin = await this.bus.admin();
+    for (const topic of Object.values(this.topics))
+      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length > 0, {
+        description: `the leaders of ${topic}`,
+      });
     await this.bus.start();
   }
 
