@@ -321,6 +321,30 @@ describe('dashboards, documents and commands', () => {
     clock.set('2026-12-01T10:00:00Z');
   });
 
+  it('when the OF asks for the fiche régionale of its registrant, then a PDF; another OF gets 403', async () => {
+    const { path } = await newSession();
+    const modalityId = (
+      await kairos.api.post(`${path}/modalities`, {
+        kind: 'ICO',
+        date: '2026-12-10',
+        startTime: '09:30',
+        endTime: '11:30',
+        place: 'Nantes',
+        capacity: 5,
+      })
+    ).body.modalityId as string;
+    const de = newDe();
+    const registered = await kairos.api.post(`${path}/modalities/${modalityId}/registrations`, { de });
+    const fiche = `${path}/registrations/${registered.body.registrationId}/fiche-regionale.pdf`;
+    const response = await kairos.api.get(fiche);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.text.startsWith('%PDF-1.4')).toBe(true);
+    expect(response.text).toContain(de.lastName);
+    expect((await kairos.other.get(fiche)).status).toBe(403);
+    expect((await kairos.api.get(`${path}/registrations/REG-none/fiche-regionale.pdf`)).status).toBe(404);
+  });
+
   it('when the OpenAPI document is fetched, then every act is described with its request schema', async () => {
     const response = await kairos.api.request('GET', '/openapi.json', undefined, null);
     expect(response.status).toBe(200);

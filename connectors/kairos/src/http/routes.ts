@@ -1,6 +1,7 @@
 import type { HttpServer } from '@passerelle/service-kit';
 import { ProblemError } from '@passerelle/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ficheRegionale } from '../documents/fiche-regionale.js';
 import type { Act } from '../domain/commands.js';
 import type { SessionAggregate } from '../domain/state.js';
 import type { SessionReadModel } from '../read-model.js';
@@ -44,6 +45,18 @@ const READ_ROUTES: readonly ReadRoute[] = [
     url: '/dashboards/actions',
     summary: 'Action board: sessions awaiting entry input, RDV awaiting presence/results, sessions with future RDV',
     tag: 'Dashboards',
+  },
+  {
+    url: '/sessions/:sessionKey/registrations/:registrationId/fiche-regionale.pdf',
+    summary: 'The fiche régionale of a registered DE (PDF)',
+    tag: 'Registrations',
+    produces: 'application/pdf',
+  },
+  {
+    url: '/sessions/:sessionKey/candidatures/:candidatureId/fiche-regionale.pdf',
+    summary: 'The fiche régionale of a candidate (PDF)',
+    tag: 'Candidatures',
+    produces: 'application/pdf',
   },
   { url: '/commands/:commandId', summary: 'The outcome of an act answered 202 (pending)', tag: 'Commands' },
 ];
@@ -164,6 +177,21 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
       if (!enrolment) throw notFound('enrolment');
       return enrolmentRow(enrolment);
     });
+    for (const [collection, parameter] of [
+      ['registrations', 'registrationId'],
+      ['candidatures', 'candidatureId'],
+    ] as const) {
+      scope.get(`/sessions/:sessionKey/${collection}/:${parameter}/fiche-regionale.pdf`, async (request, reply) => {
+        const id = (request.params as Record<string, string>)[parameter] ?? '';
+        const pdf = ficheRegionale(await visible(request), id, clock());
+        if (!pdf) throw notFound(collection === 'registrations' ? 'registration' : 'candidature');
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="fiche-regionale-${id.replaceAll(/[^\w.-]/g, '_')}.pdf"`)
+          .header('cache-control', 'no-store')
+          .send(pdf);
+      });
+    }
     scope.get('/dashboards/pilotage', async (request) => pilotage(await mine(request), clock()));
     scope.get('/dashboards/actions', async (request) => actionBoard(await mine(request), clock()));
     scope.get('/commands/:commandId', async (request, reply) => {
