@@ -131,6 +131,7 @@ export const offerSession: OfferSession = {
   },
   exportedAt: '2026-03-15T02:10:00',
   contentHash: 'b1946ac92492d2347c6235b4d2611184b1946ac92492d2347c6235b4d2611184',
+  sourceHash: '5d41402abc4b2a76b9719d911017c592',
 };
 
 const ico: RecruitmentModality = {

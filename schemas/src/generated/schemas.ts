@@ -815,7 +815,16 @@ export const eventSchemas = {
             {
               "name": "contentHash",
               "type": "string",
-              "doc": "sha256 (hex) of the canonical JSON of the snapshot without contentHash and exportedAt, computed by connector-sofi: equal hashes mean no change."
+              "doc": "sha256 (hex) of the canonical JSON of the snapshot without contentHash, exportedAt and sourceHash, computed by connector-sofi: equal hashes mean no change."
+            },
+            {
+              "name": "sourceHash",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "Fingerprint of the LHEO source the snapshot was mapped from (connector-sofi: sha256 of the formation element's text as exported, with the LHEO namespace and the connector's mapping revision; first 32 hex digits). Equal fingerprints mean the same formation text, so the connector skips mapping it again. Not part of contentHash; null when the connector did not set one (snapshots from before this field, or a formation whose mapping reported warnings)."
             }
           ]
         }
@@ -1635,7 +1644,16 @@ export const eventSchemas = {
             {
               "name": "contentHash",
               "type": "string",
-              "doc": "sha256 (hex) of the canonical JSON of the snapshot without contentHash and exportedAt, computed by connector-sofi: equal hashes mean no change."
+              "doc": "sha256 (hex) of the canonical JSON of the snapshot without contentHash, exportedAt and sourceHash, computed by connector-sofi: equal hashes mean no change."
+            },
+            {
+              "name": "sourceHash",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "Fingerprint of the LHEO source the snapshot was mapped from (connector-sofi: sha256 of the formation element's text as exported, with the LHEO namespace and the connector's mapping revision; first 32 hex digits). Equal fingerprints mean the same formation text, so the connector skips mapping it again. Not part of contentHash; null when the connector did not set one (snapshots from before this field, or a formation whose mapping reported warnings)."
             }
           ]
         }
@@ -2480,7 +2498,16 @@ export const eventSchemas = {
             {
               "name": "contentHash",
               "type": "string",
-              "doc": "sha256 (hex) of the canonical JSON of the snapshot without contentHash and exportedAt, computed by connector-sofi: equal hashes mean no change."
+              "doc": "sha256 (hex) of the canonical JSON of the snapshot without contentHash, exportedAt and sourceHash, computed by connector-sofi: equal hashes mean no change."
+            },
+            {
+              "name": "sourceHash",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "Fingerprint of the LHEO source the snapshot was mapped from (connector-sofi: sha256 of the formation element's text as exported, with the LHEO namespace and the connector's mapping revision; first 32 hex digits). Equal fingerprints mean the same formation text, so the connector skips mapping it again. Not part of contentHash; null when the connector did not set one (snapshots from before this field, or a formation whose mapping reported warnings)."
             }
           ]
         }

@@ -860,8 +860,10 @@ export interface OfferSession {
   session: Session;
   /** Intercarif flux-intercarif date-export (+ heure-export), or LHEO 2.3 lheo/@horodatage-export, as exported; null when absent. */
   exportedAt: null | string;
-  /** sha256 (hex) of the canonical JSON of the snapshot without contentHash and exportedAt, computed by connector-sofi: equal hashes mean no change. */
+  /** sha256 (hex) of the canonical JSON of the snapshot without contentHash, exportedAt and sourceHash, computed by connector-sofi: equal hashes mean no change. */
   contentHash: string;
+  /** Fingerprint of the LHEO source the snapshot was mapped from (connector-sofi: sha256 of the formation element's text as exported, with the LHEO namespace and the connector's mapping revision; first 32 hex digits). Equal fingerprints mean the same formation text, so the connector skips mapping it again. Not part of contentHash; null when the connector did not set one (snapshots from before this field, or a formation whose mapping reported warnings). */
+  sourceHash: null | string;
 }
 
 /** LHEO 2.3 recrutement element of a session. */
