@@ -1,0 +1,70 @@
+import type { ScenarioRun, TraineeRun } from './runner.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface ScenarioSummary {
+  runId: string;
+  trainees: number;
+  sessions: number;
+  byFinalStatus: Record<string, number>;
+  eventsByType: Record<string, number>;
+  checks: Check[];
+  ok: boolean;
+  durationMs: number;
+}
+
+/**
+ * The demo's answer: one JSON document. `ok` only when every journey ended where its path said and every check
+ * held; each check names what it verified so a failing run says what went wrong.
+ */
+export function summarise(
+  run: ScenarioRun,
+  eventsByType: Record<string, number>,
+  extraChecks: readonly Check[] = [],
+): ScenarioSummary {
+  const byFinalStatus: Record<string, number> = {};
+  for (const trainee of run.trainees) {
+    const status = trainee.finalStatus ?? 'UNKNOWN';
+    byFinalStatus[status] = (byFinalStatus[status] ?? 0) + 1;
+  }
+  const misplaced = run.trainees.filter((t) => t.finalStatus !== t.trainee.path.expected);
+  const failed = run.trainees.filter((t) => t.failures.length > 0);
+  const checks: Check[] = [
+    {
+      name: 'every journey ended in the status its path expects',
+      ok: misplaced.length === 0,
+      ...(misplaced.length > 0
+        ? { detail: describe(misplaced, (t) => `${t.finalStatus ?? 'none'} ≠ ${t.trainee.path.expected}`) }
+        : {}),
+    },
+    {
+      name: 'every act of the scenario was accepted (or refused exactly where the path expects)',
+      ok: failed.length === 0,
+      ...(failed.length > 0 ? { detail: describe(failed, (t) => t.failures.join('; ')) } : {}),
+    },
+    ...extraChecks,
+  ];
+  return {
+    runId: run.runId,
+    trainees: run.trainees.length,
+    sessions: run.sessions.length,
+    byFinalStatus: sortKeys(byFinalStatus),
+    eventsByType: sortKeys(eventsByType),
+    checks,
+    ok: checks.every((check) => check.ok),
+    durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+  };
+}
+
+const describe = (runs: TraineeRun[], what: (run: TraineeRun) => string) =>
+  runs
+    .slice(0, 5)
+    .map((run) => `${run.trainee.id} (${run.trainee.path.name}): ${what(run)}`)
+    .join(' | ') + (runs.length > 5 ? ` | … ${runs.length - 5} more` : '');
+
+const sortKeys = (record: Record<string, number>) =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
