@@ -17,7 +17,29 @@ export {
   subjectFor,
   type TopicContract,
 } from './contracts.js';
+export {
+  type ActionResult,
+  DEAD_LETTER_ACTIONS_TOPIC,
+  type DeadLetterAction,
+  type DeadLetterEntry,
+  type DeadLetterStatus,
+  DeadLetters,
+  type DeadLetterTopicSummary,
+  maskPersonalData,
+} from './dead-letters.js';
 export { Follower, type FollowSpec, Replies, type RepliesSpec } from './follower.js';
+export {
+  bearerMatches,
+  CONSUMER_ACTIONS,
+  type ConsumerAction,
+  consumerGroupLag,
+  describeTopics,
+  type PartitionLag,
+  type RegisteredSubject,
+  registeredSubjects,
+  type TopicDescription,
+  unauthorized,
+} from './ops.js';
 export type { PartitionStates, StateEvent, StateSpec } from './partition-state.js';
 export { type OutgoingEvent, type PublishTransaction, RECORD_HEADER } from './publisher.js';
 export type { SchemaRegistryGateway } from './registry.js';

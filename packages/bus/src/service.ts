@@ -12,6 +12,7 @@ import {
 import { Bus } from './bus.js';
 import { busConfigSchema } from './config.js';
 import type { Contracts } from './contracts.js';
+import { registerOpsRoutes } from './ops.js';
 
 /** What every runnable reads from its environment, besides its own keys. */
 export const serviceConfigSchema = busConfigSchema.extend({
@@ -26,6 +27,11 @@ export const serviceConfigSchema = busConfigSchema.extend({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * Bearer token of the ops actions on consumers (`POST /status/consumers/{name}/pause|resume|restart`); without
+   * it those actions answer 403, so steering a consumer is always a deliberate choice.
+   */
+  OPS_TOKEN: z.string().min(16).optional(),
 });
 
 export interface ServiceContext<Config> {
@@ -57,7 +63,8 @@ export interface RunningService {
 /**
  * The composition root every runnable shares: configuration validated first (all problems at once), one logger,
  * one metrics registry, the bus, and an HTTP server with /healthz, /readyz (broker reachable, consumers running),
- * /metrics and /status/consumers. Then the consumers start and the server listens.
+ * /metrics, /status/consumers and the ops actions on consumers (registerOpsRoutes). Then the consumers start and
+ * the server listens.
  */
 export async function startService<Schema extends z.ZodObject>(
   definition: ServiceDefinition<Schema>,
@@ -74,7 +81,7 @@ export async function startService<Schema extends z.ZodObject>(
     metrics,
   });
   const http = createHttpServer({ log, metrics, readiness: { bus: () => bus.readiness() } });
-  http.get('/status/consumers', async () => bus.statuses());
+  registerOpsRoutes(http, { consumers: () => bus.consumers(), opsToken: config.OPS_TOKEN });
   await definition.setup({ config, log, metrics, bus, http });
   if (config.SCHEMAS_REGISTER_ON_START) await bus.registerSchemas();
   await bus.start();

@@ -1,0 +1,184 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { type HttpServer, ProblemError, RetriableError } from '@passerelle/service-kit';
+import kafkajs, { type Admin } from 'kafkajs';
+import type { ConsumerStatus, ManagedConsumer } from './consumer.js';
+
+/** The actions ops can take on a consumer, as Kafka Connect names them. */
+export const CONSUMER_ACTIONS = ['pause', 'resume', 'restart'] as const;
+export type ConsumerAction = (typeof CONSUMER_ACTIONS)[number];
+
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/** Constant-time check of `Authorization: Bearer <token>` (digests first, so lengths never show either). */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  return timingSafeEqual(digest(match?.[1] ?? ''), digest(token)) && match !== null;
+}
+
+export const unauthorized = () =>
+  new ProblemError({
+    type: 'urn:passerelle:problem:unauthorized',
+    title: 'Unauthorized',
+    status: 401,
+    detail: 'A valid bearer token is required.',
+  });
+
+/**
+ * `GET /status/consumers` (open: states and assignments, no data) and the ops actions
+ * `POST /status/consumers/{name}/pause|resume|restart`, which need `Authorization: Bearer <OPS_TOKEN>`.
+ *
+ * A runnable started without an ops token refuses every action with 403 `ops-actions-disabled`: a consumer can only
+ * be steered where someone chose to allow it, and a forgotten token never means "open". Answers follow Kafka
+ * Connect's REST API: 202 Accepted with the consumer's status after the action, 404 for an unknown consumer.
+ */
+export function registerOpsRoutes(
+  http: HttpServer,
+  { consumers, opsToken }: { consumers: () => readonly ManagedConsumer<unknown>[]; opsToken: string | undefined },
+): void {
+  http.get('/status/consumers', async () => consumers().map((consumer) => consumer.status()));
+  http.post<{ Params: { name: string; action: string } }>(
+    '/status/consumers/:name/:action',
+    async (request, reply): Promise<ConsumerStatus> => {
+      const { name, action } = request.params;
+      if (!CONSUMER_ACTIONS.includes(action as ConsumerAction)) {
+        throw new ProblemError({
+          type: 'about:blank',
+          title: 'Not Found',
+          status: 404,
+          detail: `No action ${action}; the actions are ${CONSUMER_ACTIONS.join(', ')}.`,
+        });
+      }
+      if (opsToken === undefined) {
+        throw new ProblemError({
+          type: 'urn:passerelle:problem:ops-actions-disabled',
+          title: 'Ops actions disabled',
+          status: 403,
+          detail: 'This runnable was started without OPS_TOKEN: its consumers cannot be paused, resumed or restarted.',
+        });
+      }
+      if (!bearerMatches(request.headers.authorization, opsToken)) throw unauthorized();
+      const consumer = consumers().find((candidate) => candidate.name === name);
+      if (!consumer) {
+        throw new ProblemError({
+          type: 'urn:passerelle:problem:unknown-consumer',
+          title: 'Not Found',
+          status: 404,
+          detail: `No consumer named ${name} in this runnable.`,
+        });
+      }
+      request.log.warn({ consumer: name, action }, 'ops action on a consumer');
+      if (action === 'pause') consumer.pause();
+      else if (action === 'resume') consumer.resume();
+      else await consumer.restart();
+      return reply.status(202).send(consumer.status());
+    },
+  );
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Next offset the group will read; null when it never committed on this partition. */
+  committed: string | null;
+  /** The partition's end (high watermark). */
+  end: string;
+  /**
+   * Offsets between the two. On topics written in transactions, each commit leaves a marker that takes an offset,
+   * so an idle group that read everything may show 1 there: Kafka's own tools count it the same way.
+   */
+  lag: number;
+}
+
+/**
+ * Lag of a consumer group on each partition of the topics it committed on (or of `topics`, for a group that has
+ * not committed yet): committed offsets against end offsets, both read from the broker.
+ */
+export async function consumerGroupLag(admin: Admin, groupId: string, topics?: readonly string[]) {
+  const committed = await admin.fetchOffsets({ groupId, ...(topics ? { topics: [...topics] } : {}) });
+  const partitions: PartitionLag[] = [];
+  for (const { topic, partitions: committedPartitions } of committed) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    for (const { partition, high, low } of ends) {
+      const offset = committedPartitions.find((candidate) => candidate.partition === partition)?.offset;
+      const known = offset !== undefined && offset !== '-1';
+      // A group with no committed offset starts from the beginning (the bus's default): all that is there is lag.
+      const from = known ? BigInt(offset) : BigInt(low);
+      const lag = BigInt(high) > from ? Number(BigInt(high) - from) : 0;
+      partitions.push({ topic, partition, committed: known ? offset : null, end: high, lag });
+    }
+  }
+  partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  return { groupId, lag: partitions.reduce((sum, partition) => sum + partition.lag, 0), partitions };
+}
+
+export interface TopicDescription {
+  name: string;
+  partitions: number;
+  cleanupPolicy: string | undefined;
+  retentionMs: number | undefined;
+  /** Events on the topic (end − start offsets, transaction markers included). */
+  offsets: number;
+}
+
+/** Every topic of the cluster but Kafka's internal ones, with partitions, cleanup policy and retention. */
+export async function describeTopics(admin: Admin): Promise<TopicDescription[]> {
+  const names = (await admin.listTopics()).filter((name) => !name.startsWith('__') && !name.startsWith('_')).sort();
+  if (names.length === 0) return [];
+  const metadata = await admin.fetchTopicMetadata({ topics: names });
+  const configs = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: names.map((name) => ({
+      type: kafkajs.ConfigResourceTypes.TOPIC,
+      name,
+      configNames: ['cleanup.policy', 'retention.ms'],
+    })),
+  });
+  const described: TopicDescription[] = [];
+  for (const name of names) {
+    const config = configs.resources.find((resource) => resource.resourceName === name)?.configEntries ?? [];
+    const value = (key: string) => config.find((entry) => entry.configName === key)?.configValue;
+    const offsets = await admin.fetchTopicOffsets(name);
+    described.push({
+      name,
+      partitions: metadata.topics.find((topic) => topic.name === name)?.partitions.length ?? 0,
+      cleanupPolicy: value('cleanup.policy'),
+      retentionMs: value('retention.ms') === undefined ? undefined : Number(value('retention.ms')),
+      offsets: offsets.reduce((sum, offset) => sum + Number(BigInt(offset.high) - BigInt(offset.low)), 0),
+    });
+  }
+  return described;
+}
+
+export interface RegisteredSubject {
+  subject: string;
+  versions: number[];
+  latest: { version: number; id: number; record: string | undefined } | undefined;
+}
+
+/** The schema registry's subjects with their versions and the latest schema's id and record name (REST API). */
+export async function registeredSubjects(registryUrl: string): Promise<RegisteredSubject[]> {
+  const base = registryUrl.replace(/\/+$/, '');
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${base}${path}`);
+    if (!response.ok) throw new RetriableError('BUS_REGISTRY_UNAVAILABLE', `registry answered ${response.status}`);
+    return (await response.json()) as T;
+  };
+  const subjects = (await get<string[]>('/subjects')).sort();
+  return Promise.all(
+    subjects.map(async (subject) => {
+      const path = `/subjects/${encodeURIComponent(subject)}/versions`;
+      const versions = await get<number[]>(path);
+      const latest = await get<{ version: number; id: number; schema: string }>(`${path}/latest`);
+      const record = JSON.parse(latest.schema) as { name?: string; namespace?: string };
+      return {
+        subject,
+        versions,
+        latest: {
+          version: latest.version,
+          id: latest.id,
+          record: record.name && (record.namespace ? `${record.namespace}.${record.name}` : record.name),
+        },
+      };
+    }),
+  );
+}
