@@ -576,6 +576,7 @@ export const fixtures: { [Name in EventRecordName]: RecordTypes[Name] } = {
     ],
     deMaySelfRegister: true,
     prescriberMayPosition: true,
+    content: offerSession.formation.content,
   },
   'fr.passerelle.journey.JourneyStatusChanged': {
     envelope: envelope('journey:92d2f7aa:12', '2026-05-02T09:00:01Z', journeyId, {

@@ -11247,6 +11247,15 @@ export const eventSchemas = {
         "name": "prescriberMayPosition",
         "type": "boolean",
         "default": false
+      },
+      {
+        "name": "content",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The formation's content (contenu-formation) as text, for full-text search; null when the offer has none."
       }
     ]
   },

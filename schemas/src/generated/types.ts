@@ -42,6 +42,8 @@ export interface ListingPublished {
   /** Whether a DE may register himself from this channel (TMF, Ma Formation). */
   deMaySelfRegister: boolean;
   prescriberMayPosition: boolean;
+  /** The formation's content (contenu-formation) as text, for full-text search; null when the offer has none. */
+  content: null | string;
 }
 
 /** Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here. */
