@@ -1,0 +1,36 @@
+import { discoverRunnables } from '@passerelle/infra/runnables';
+
+/**
+ * The development settings of the runnables (their package.json `passerelle.dev` blocks): the ports `npm start`
+ * serves them on and the tokens it gives them. The scenario acts with those same tokens, as their users would.
+ */
+export interface DevSettings {
+  /** Base URL per runnable folder name (`sofi`, `kairos`, …) as `npm start` serves them. */
+  urls: Record<string, string>;
+  env: Record<string, Record<string, string>>;
+}
+
+export function devSettings(): DevSettings {
+  const urls: Record<string, string> = {};
+  const env: Record<string, Record<string, string>> = {};
+  for (const runnable of discoverRunnables()) {
+    urls[runnable.short] = `http://127.0.0.1:${runnable.dev.port ?? 0}`;
+    env[runnable.short] = runnable.dev.env ?? {};
+  }
+  return { urls, env };
+}
+
+export function setting(settings: DevSettings, runnable: string, name: string): string {
+  const value = settings.env[runnable]?.[name];
+  if (value === undefined)
+    throw new Error(`${runnable} has no ${name} in its package.json passerelle.dev.env (the scenario needs it)`);
+  return value;
+}
+
+/** The first token of a JSON token map (`{ "<token>": … }`) and what it grants. */
+export function firstToken<T>(settings: DevSettings, runnable: string, name: string): { token: string; grant: T } {
+  const map = JSON.parse(setting(settings, runnable, name)) as Record<string, T>;
+  const [entry] = Object.entries(map);
+  if (!entry) throw new Error(`${runnable} ${name} holds no token`);
+  return { token: entry[0], grant: entry[1] };
+}
