@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { signWebhook, verifyWebhook } from './signature.js';
+
+const secret = 'a-webhook-secret-of-the-subscription';
+const body = '{"type":"prescription.follow-up"}';
+const now = 1_790_000_000_000;
+const timestamp = String(now / 1000);
+
+describe('webhook signature', () => {
+  it('when a receiver checks a delivery with the shared secret, then it verifies', () => {
+    const signature = signWebhook(secret, Number(timestamp), body);
+    expect(signature).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook({ secret, body, timestamp, signature, now })).toBe(true);
+  });
+
+  it('when the body, the timestamp or the secret differ, or the delivery is old, then it does not verify', () => {
+    const signature = signWebhook(secret, Number(timestamp), body);
+    expect(verifyWebhook({ secret, body: `${body} `, timestamp, signature, now })).toBe(false);
+    expect(verifyWebhook({ secret, body, timestamp: String(Number(timestamp) + 1), signature, now })).toBe(false);
+    expect(verifyWebhook({ secret: `${secret}!`, body, timestamp, signature, now })).toBe(false);
+    expect(verifyWebhook({ secret, body, timestamp, signature, now: now + 301_000 })).toBe(false);
+    expect(verifyWebhook({ secret, body, timestamp: undefined, signature, now })).toBe(false);
+  });
+});
