@@ -147,6 +147,30 @@ export const topics: readonly TopicDefinition[] = [
     producers: ['service-journey'],
     consumers: ['connector-ouiform', 'service-admin'],
   },
+  {
+    name: 'journey.vigilance-reviews.v1',
+    description:
+      "The journey service's clock: a request to review a session's files under watch as of an instant, consumed by the owner of the session's partition like any other input. Compacted: the latest review of each session is what a rebuild needs. Internal to service-journey.",
+    key: SESSION_KEY,
+    records: ['fr.passerelle.journey.VigilanceReviewRequested'],
+    partitions: SESSION_PARTITIONS,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    producers: ['service-journey'],
+    consumers: ['service-journey'],
+  },
+  {
+    name: 'journey.erasures.v1',
+    description:
+      'Journeys of DEs who asked for erasure: every instance and every rebuild of the journey service forgets them. Kept as long as the trainee events they suppress (13 months). Internal to service-journey.',
+    key: SESSION_KEY,
+    records: ['fr.passerelle.journey.JourneyErased'],
+    partitions: SESSION_PARTITIONS,
+    cleanupPolicy: 'delete',
+    retentionMs: THIRTEEN_MONTHS,
+    producers: ['service-journey'],
+    consumers: ['service-journey'],
+  },
 ];
 
 /** TopicRecordNameStrategy — the same rule as `subjectFor` in packages/bus, which registers and resolves (packages never import schemas). */

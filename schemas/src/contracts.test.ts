@@ -148,13 +148,20 @@ describe('the topic catalogue', () => {
       'kairos.session-events.v1',
       'kairos.commands.v1',
       'kairos.command-outcomes.v1',
+      'journey.vigilance-reviews.v1',
+      'journey.erasures.v1',
     ]);
     expect(new Set(bySessionKey.map((topic) => topic.partitions)).size).toBe(1);
   });
 
   it('when snapshots are kept, then their topics are compacted', () => {
     const compacted = topics.filter((topic) => topic.cleanupPolicy === 'compact').map((topic) => topic.name);
-    expect(compacted).toEqual(['offer.sessions.v1', 'catalogue.listings.v1', 'journey.status.v1']);
+    expect(compacted).toEqual([
+      'offer.sessions.v1',
+      'catalogue.listings.v1',
+      'journey.status.v1',
+      'journey.vigilance-reviews.v1',
+    ]);
   });
 });
 

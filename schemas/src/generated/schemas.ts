@@ -11533,6 +11533,598 @@ export const eventSchemas = {
       {
         "name": "lastEventId",
         "type": "string"
+      },
+      {
+        "name": "organisationSirets",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "default": [],
+        "doc": "SIRETs of the session's responsible and delivering organisations: the OFs that may see this journey."
+      },
+      {
+        "name": "statusSince",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "When the current status was reached (occurred-at of its event)."
+      },
+      {
+        "name": "links",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "JourneyLink",
+            "namespace": "fr.passerelle.journey",
+            "doc": "A request, registration, candidature or enrolment of the journey, and the one it came from: how the registration, candidature and enrolment of a DE on a session are linked.",
+            "fields": [
+              {
+                "name": "kind",
+                "type": {
+                  "type": "enum",
+                  "name": "JourneySubjectKind",
+                  "namespace": "fr.passerelle.journey",
+                  "doc": "What a journey step is about: the positioning request, a registration on an ICO/RDVI, a Kairos NG candidature, or the enrolment in training (domain.md §c.0).",
+                  "symbols": [
+                    "POSITIONING",
+                    "REGISTRATION",
+                    "CANDIDATURE",
+                    "ENROLMENT",
+                    "UNKNOWN"
+                  ],
+                  "default": "UNKNOWN"
+                },
+                "default": "UNKNOWN"
+              },
+              {
+                "name": "id",
+                "type": "string"
+              },
+              {
+                "name": "status",
+                "type": "fr.passerelle.journey.JourneyStatus",
+                "default": "UNKNOWN"
+              },
+              {
+                "name": "sourceLabel",
+                "type": "string"
+              },
+              {
+                "name": "from",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "The request a registration or candidature answers, the registration a transfer or an enrolment came from, the candidature an enrolment came from."
+              },
+              {
+                "name": "modalityId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              }
+            ]
+          }
+        },
+        "default": [],
+        "doc": "The request(s), registration(s), candidature(s) and enrolment(s) of the journey and how they follow from each other."
+      },
+      {
+        "name": "timeline",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "JourneyStep",
+            "namespace": "fr.passerelle.journey",
+            "doc": "One event of a journey's timeline, who did it and when; an event the state machine refuses is kept here and flagged.",
+            "fields": [
+              {
+                "name": "eventId",
+                "type": "string"
+              },
+              {
+                "name": "record",
+                "type": "string",
+                "doc": "Record name of the event (e.g. RegistrationRecorded)."
+              },
+              {
+                "name": "subjectKind",
+                "type": "fr.passerelle.journey.JourneySubjectKind",
+                "default": "UNKNOWN"
+              },
+              {
+                "name": "subjectId",
+                "type": "string",
+                "doc": "Request, registration, candidature or enrolment id."
+              },
+              {
+                "name": "status",
+                "type": [
+                  "null",
+                  "fr.passerelle.journey.JourneyStatus"
+                ],
+                "default": null,
+                "doc": "The status the event gives its subject; null when it changes none (interview fixed, attendance, report)."
+              },
+              {
+                "name": "sourceLabel",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "actor",
+                "type": "fr.passerelle.common.Actor"
+              },
+              {
+                "name": "occurredAt",
+                "type": {
+                  "type": "long",
+                  "logicalType": "timestamp-millis"
+                }
+              },
+              {
+                "name": "recordedAt",
+                "type": {
+                  "type": "long",
+                  "logicalType": "timestamp-millis"
+                }
+              },
+              {
+                "name": "anomaly",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "IMPOSSIBLE_TRANSITION, UNKNOWN_SUBJECT, RULE_VIOLATION or OUT_OF_ORDER; null for a regular step."
+              },
+              {
+                "name": "anomalyDetail",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              }
+            ]
+          }
+        },
+        "default": [],
+        "doc": "Every event of the journey in business order (occurred-at, then each source's order), anomalies flagged."
+      },
+      {
+        "name": "vigilanceItems",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "VigilanceItem",
+            "namespace": "fr.passerelle.journey",
+            "doc": "Why a file is under watch (dossier en vigilance), since when, and about what.",
+            "fields": [
+              {
+                "name": "code",
+                "type": "string",
+                "doc": "RETAINED_NO_ENTRY, ENTRY_NOT_DECLARED, WAITLISTED_AT_START or APPOINTMENT_WITHOUT_OUTCOME."
+              },
+              {
+                "name": "label",
+                "type": "string",
+                "doc": "In French, as an OF dashboard shows it."
+              },
+              {
+                "name": "since",
+                "type": {
+                  "type": "long",
+                  "logicalType": "timestamp-millis"
+                }
+              },
+              {
+                "name": "subjectId",
+                "type": "string",
+                "doc": "The enrolment, registration or candidature concerned."
+              }
+            ]
+          }
+        },
+        "default": [],
+        "doc": "The files-under-watch flags with their label, since when and their subject (the codes are in `vigilance`)."
+      },
+      {
+        "name": "vigilanceDueAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "When a files-under-watch flag falls due if nothing is recorded before (e.g. the entry declaration deadline); null when none is pending."
+      }
+    ]
+  },
+  "fr.passerelle.journey.VigilanceReviewRequested": {
+    "type": "record",
+    "name": "VigilanceReviewRequested",
+    "namespace": "fr.passerelle.journey",
+    "doc": "The journey service's clock for one session: its sweep asks the owner of the session to review the files under watch as of `at` (a deadline passed). Time enters the journeys' state only through these, so the review is a consumed event like any other: effectively once, and the same after a rebuild.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "at",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "Review the session as of this instant."
+      }
+    ]
+  },
+  "fr.passerelle.journey.JourneyErased": {
+    "type": "record",
+    "name": "JourneyErased",
+    "namespace": "fr.passerelle.journey",
+    "doc": "A DE asked for erasure (RGPD): this journey of his is forgotten — its status tombstoned, and every event of it recorded until `envelope.occurredAt` never folded again, by any instance or rebuild. Carries no personal data: the journey id is a keyed hash.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "journeyId",
+        "type": "string",
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
+      },
+      {
+        "name": "erasureId",
+        "type": "string",
+        "doc": "The erasure request this journey was found by (one request, several journeys)."
       }
     ]
   }

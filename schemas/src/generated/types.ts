@@ -106,6 +106,29 @@ export type Presence = 'PRESENT' | 'ABSENT' | 'UNKNOWN';
 /** System of record the event comes from. */
 export type SourceSystem = 'SOFI' | 'KAIROS' | 'KAIROS_NG' | 'OUIFORM' | 'AUDEF' | 'TMF' | 'MA_FORMATION' | 'PASSERELLE' | 'OTHER';
 
+/** A DE asked for erasure (RGPD): this journey of his is forgotten — its status tombstoned, and every event of it recorded until `envelope.occurredAt` never folded again, by any instance or rebuild. Carries no personal data: the journey id is a keyed hash. */
+export interface JourneyErased {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
+  journeyId: string;
+  /** The erasure request this journey was found by (one request, several journeys). */
+  erasureId: string;
+}
+
+/** A request, registration, candidature or enrolment of the journey, and the one it came from: how the registration, candidature and enrolment of a DE on a session are linked. */
+export interface JourneyLink {
+  kind: JourneySubjectKind;
+  id: string;
+  status: JourneyStatus;
+  sourceLabel: string;
+  /** The request a registration or candidature answers, the registration a transfer or an enrolment came from, the candidature an enrolment came from. */
+  from: null | string;
+  modalityId: null | string;
+}
+
 /** Canonical journey statuses (domain.md G1), plus POSITIONNE / REFUSE / RETIRE for a positioning request waiting, refused or withdrawn. */
 export type JourneyStatus = 'POSITIONNE' | 'REFUSE' | 'RETIRE' | 'INSCRIT' | 'RDV_ANNULE' | 'PRESENT' | 'ABSENT' | 'RETENU' | 'RETENU_EN_ATTENTE' | 'NON_RETENU' | 'REFUSE_APRES_ATTENTE' | 'TRANSFERE' | 'CANDIDATURE_RECUE' | 'CONTACTE' | 'INJOIGNABLE' | 'REFUS_CANDIDAT' | 'SANS_SUITE' | 'PRESENT_ENTRETIEN' | 'ABSENT_ENTRETIEN' | 'INSCRIT_EN_FORMATION' | 'ENTRE_EN_FORMATION' | 'ABSENT_A_L_ENTREE' | 'EN_INTERRUPTION' | 'ABANDON' | 'SORTI' | 'ANNULE' | 'UNKNOWN';
 
@@ -130,6 +153,61 @@ export interface JourneyStatusChanged {
   /** Out-of-order or impossible events kept and flagged. */
   anomalies: Array<string>;
   lastEventId: string;
+  /** SIRETs of the session's responsible and delivering organisations: the OFs that may see this journey. */
+  organisationSirets: Array<string>;
+  /** When the current status was reached (occurred-at of its event). */
+  statusSince: null | Date;
+  /** The request(s), registration(s), candidature(s) and enrolment(s) of the journey and how they follow from each other. */
+  links: Array<JourneyLink>;
+  /** Every event of the journey in business order (occurred-at, then each source's order), anomalies flagged. */
+  timeline: Array<JourneyStep>;
+  /** The files-under-watch flags with their label, since when and their subject (the codes are in `vigilance`). */
+  vigilanceItems: Array<VigilanceItem>;
+  /** When a files-under-watch flag falls due if nothing is recorded before (e.g. the entry declaration deadline); null when none is pending. */
+  vigilanceDueAt: null | Date;
+}
+
+/** One event of a journey's timeline, who did it and when; an event the state machine refuses is kept here and flagged. */
+export interface JourneyStep {
+  eventId: string;
+  /** Record name of the event (e.g. RegistrationRecorded). */
+  record: string;
+  subjectKind: JourneySubjectKind;
+  /** Request, registration, candidature or enrolment id. */
+  subjectId: string;
+  /** The status the event gives its subject; null when it changes none (interview fixed, attendance, report). */
+  status: null | JourneyStatus;
+  sourceLabel: null | string;
+  actor: Actor;
+  occurredAt: Date;
+  recordedAt: Date;
+  /** IMPOSSIBLE_TRANSITION, UNKNOWN_SUBJECT, RULE_VIOLATION or OUT_OF_ORDER; null for a regular step. */
+  anomaly: null | string;
+  anomalyDetail: null | string;
+}
+
+/** What a journey step is about: the positioning request, a registration on an ICO/RDVI, a Kairos NG candidature, or the enrolment in training (domain.md §c.0). */
+export type JourneySubjectKind = 'POSITIONING' | 'REGISTRATION' | 'CANDIDATURE' | 'ENROLMENT' | 'UNKNOWN';
+
+/** Why a file is under watch (dossier en vigilance), since when, and about what. */
+export interface VigilanceItem {
+  /** RETAINED_NO_ENTRY, ENTRY_NOT_DECLARED, WAITLISTED_AT_START or APPOINTMENT_WITHOUT_OUTCOME. */
+  code: string;
+  /** In French, as an OF dashboard shows it. */
+  label: string;
+  since: Date;
+  /** The enrolment, registration or candidature concerned. */
+  subjectId: string;
+}
+
+/** The journey service's clock for one session: its sweep asks the owner of the session to review the files under watch as of `at` (a deadline passed). Time enters the journeys' state only through these, so the review is a consumed event like any other: effectively once, and the same after a rebuild. */
+export interface VigilanceReviewRequested {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** Review the session as of this instant. */
+  at: Date;
 }
 
 /** The DE quit the training (abandon). */
@@ -1070,6 +1148,8 @@ export interface RecordTypes {
   'fr.passerelle.kairos.KairosCommandOutcome': KairosCommandOutcome;
   'fr.passerelle.catalogue.ListingPublished': ListingPublished;
   'fr.passerelle.journey.JourneyStatusChanged': JourneyStatusChanged;
+  'fr.passerelle.journey.VigilanceReviewRequested': VigilanceReviewRequested;
+  'fr.passerelle.journey.JourneyErased': JourneyErased;
 }
 
 export type EventRecordName = keyof RecordTypes;
