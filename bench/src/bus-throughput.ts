@@ -7,6 +7,7 @@ import { Bus, type Contracts } from '@passerelle/bus';
 import { createLogger, Metrics } from '@passerelle/service-kit';
 import avro from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
+import { plainKafkajsRound } from './plain-kafkajs.js';
 import { benchStack, peakRssMiB } from './stack.js';
 
 const args = process.argv.slice(2);
@@ -79,55 +80,25 @@ async function main() {
 
   for (let round = 0; round < ROUNDS; round += 1) {
     // --- plain kafkajs: produce encoded bytes, then consume + decode + encode + produce (autocommit) ---------------
-    const plainProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await plainProducer.connect();
-    const encoded = events.map((event) => ({
-      key: event.sessionKey,
-      value: Buffer.concat([header, type.toBuffer(event)]),
-    }));
-    let started = performance.now();
-    for (let start = 0; start < encoded.length; start += 500) {
-      await plainProducer.send({
-        topic: topic(`plain-in-${round}`),
-        acks: -1,
-        messages: encoded.slice(start, start + 500),
-      });
-    }
-    const plainPublish = (performance.now() - started) / 1000;
-
-    const plainConsumer = kafka.consumer({ groupId: `bench-plain-${run}-${round}`, maxWaitTimeInMs: 100 });
-    await plainConsumer.connect();
-    await plainConsumer.subscribe({ topic: topic(`plain-in-${round}`), fromBeginning: true });
-    let plainDone = 0;
-    let plainFinished: () => void = () => {};
-    const plainAll = new Promise<void>((resolve) => {
-      plainFinished = resolve;
-    });
-    // Steady-state throughput: both clocks start at the first batch, after group join and client start-up.
-    let plainFirst: number | undefined;
-    await plainConsumer.run({
-      partitionsConsumedConcurrently: 3,
-      eachBatch: async ({ batch }) => {
-        plainFirst ??= performance.now();
-        const out = batch.messages.map((message) => {
-          const value = type.fromBuffer((message.value as Buffer).subarray(5)) as ReturnType<typeof makeEvent>;
-          return {
-            key: message.key,
-            value: Buffer.concat([header, type.toBuffer({ ...value, places: value.places + 1 })]),
-          };
-        });
-        await plainProducer.send({ topic: topic(`plain-out-${round}`), acks: -1, messages: out });
-        plainDone += out.length;
-        if (plainDone >= EVENTS) plainFinished();
+    const plain = await plainKafkajsRound({
+      brokers,
+      input: topic(`plain-in-${round}`),
+      output: topic(`plain-out-${round}`),
+      groupId: `bench-plain-${run}-${round}`,
+      messages: events.map((event) => ({
+        key: event.sessionKey,
+        value: Buffer.concat([header, type.toBuffer(event)]),
+      })),
+      transform: (bytes) => {
+        const value = type.fromBuffer(bytes.subarray(5)) as ReturnType<typeof makeEvent>;
+        return Buffer.concat([header, type.toBuffer({ ...value, places: value.places + 1 })]);
       },
     });
-    await plainAll;
-    const plainConsume = (performance.now() - (plainFirst as number)) / 1000;
-    await plainConsumer.disconnect();
-    await plainProducer.disconnect();
+    const plainPublish = plain.produceSeconds;
+    const plainConsume = plain.consumeProduceSeconds;
 
     // --- the bus runtime: typed publish, then a declared consumer publishing transactionally ---------------------
-    started = performance.now();
+    const started = performance.now();
     for (let start = 0; start < events.length; start += 500) {
       await bus.publish(
         events
