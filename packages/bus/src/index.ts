@@ -36,7 +36,7 @@ export {
   describeTopics,
   type PartitionLag,
   type RegisteredSubject,
-  registeredSubjects,
+  RegistryCatalogue,
   type TopicDescription,
   unauthorized,
 } from './ops.js';

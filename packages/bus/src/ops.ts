@@ -152,33 +152,54 @@ export async function describeTopics(admin: Admin): Promise<TopicDescription[]> 
 export interface RegisteredSubject {
   subject: string;
   versions: number[];
-  latest: { version: number; id: number; record: string | undefined } | undefined;
+  latest: { version: number; id: number; record: string | undefined };
 }
 
-/** The schema registry's subjects with their versions and the latest schema's id and record name (REST API). */
-export async function registeredSubjects(registryUrl: string): Promise<RegisteredSubject[]> {
-  const base = registryUrl.replace(/\/+$/, '');
-  const get = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${base}${path}`);
+/** Schema registry reads over its REST API (the Confluent client offers registration and lookups only). */
+export class RegistryCatalogue {
+  readonly #base: string;
+
+  constructor(registryUrl: string) {
+    this.#base = registryUrl.replace(/\/+$/, '');
+  }
+
+  /**
+   * The subjects the registry lists. Some registries cap this list (Apicurio's Confluent API: 1 000 names), so
+   * look a known subject up with `subject()` rather than searching it here.
+   */
+  subjects(): Promise<string[]> {
+    return this.#get<string[]>('/subjects').then((subjects) => (subjects ?? []).sort());
+  }
+
+  /** A subject's versions and its latest schema's id and record name; undefined when it is not registered. */
+  async subject(subject: string): Promise<RegisteredSubject | undefined> {
+    const path = `/subjects/${encodeURIComponent(subject)}/versions`;
+    const versions = await this.#get<number[]>(path);
+    const latest = versions && (await this.#get<{ version: number; id: number; schema: string }>(`${path}/latest`));
+    if (!versions || !latest) return undefined;
+    const record = JSON.parse(latest.schema) as { name?: string; namespace?: string };
+    return {
+      subject,
+      versions,
+      latest: {
+        version: latest.version,
+        id: latest.id,
+        record: record.name && (record.namespace ? `${record.namespace}.${record.name}` : record.name),
+      },
+    };
+  }
+
+  async #get<T>(path: string): Promise<T | undefined> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.#base}${path}`, { signal: AbortSignal.timeout(10_000) });
+    } catch (error) {
+      throw new RetriableError('BUS_REGISTRY_UNAVAILABLE', `schema registry unreachable at ${this.#base}`, {
+        cause: error,
+      });
+    }
+    if (response.status === 404) return undefined;
     if (!response.ok) throw new RetriableError('BUS_REGISTRY_UNAVAILABLE', `registry answered ${response.status}`);
     return (await response.json()) as T;
-  };
-  const subjects = (await get<string[]>('/subjects')).sort();
-  return Promise.all(
-    subjects.map(async (subject) => {
-      const path = `/subjects/${encodeURIComponent(subject)}/versions`;
-      const versions = await get<number[]>(path);
-      const latest = await get<{ version: number; id: number; schema: string }>(`${path}/latest`);
-      const record = JSON.parse(latest.schema) as { name?: string; namespace?: string };
-      return {
-        subject,
-        versions,
-        latest: {
-          version: latest.version,
-          id: latest.id,
-          record: record.name && (record.namespace ? `${record.namespace}.${record.name}` : record.name),
-        },
-      };
-    }),
-  );
+  }
 }

@@ -1,0 +1,310 @@
+import { readFileSync } from 'node:fs';
+import {
+  bearerMatches,
+  CONSUMER_ACTIONS,
+  type ConsumerAction,
+  consumerGroupLag,
+  DeadLetters,
+  describeTopics,
+  RegistryCatalogue,
+  type ServiceDefinition,
+  subjectFor,
+  unauthorized,
+} from '@passerelle/bus';
+import { topics as catalogue, logicalTypes } from '@passerelle/schemas';
+import { type HttpServer, type Metrics, ProblemError, z } from '@passerelle/service-kit';
+import { type ConnectorStatus, parseTargets, Runnables } from './targets.js';
+
+export const adminConfigSchema = z.object({
+  /** Bearer token people and tools present on `/api/*` (the page asks for it once). */
+  ADMIN_TOKEN: z.string().min(16),
+  /** The runnables watched: `name=http://host:port` separated by commas. */
+  ADMIN_TARGETS: z
+    .string()
+    .default('')
+    .transform((text, context) => {
+      try {
+        return parseTargets(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Which target serves `GET /journeys/{id}`, and the bearer token it wants (if any). */
+  ADMIN_JOURNEY_TARGET: z.string().min(1).default('journey'),
+  ADMIN_JOURNEY_TOKEN: z.string().min(1).optional(),
+  /** How often the lag and up gauges of /metrics are refreshed; 0: never (they are then set by API reads only). */
+  ADMIN_METRICS_REFRESH_MS: z.coerce.number().int().min(0).default(15_000),
+});
+
+const PAGE_FILES = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/admin.js': { file: 'admin.js', type: 'text/javascript; charset=utf-8' },
+} as const;
+
+const problem = (status: number, type: string, title: string, detail: string) =>
+  new ProblemError({ type: `urn:passerelle:problem:${type}`, title, status, detail });
+
+/**
+ * The ops admin endpoint. Everything under `/api` needs `Authorization: Bearer <ADMIN_TOKEN>`; the page (`/`,
+ * `/admin.js`) is public and holds no data, it calls the API with the token typed in. `/healthz`, `/readyz` and
+ * `/metrics` are the service-kit ones. It reads Kafka and the registry through the bus, and the runnables through
+ * their HTTP endpoints; it writes only when ops act (consumer actions, dead-letter replay and discard).
+ */
+export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
+  return {
+    name: 'service-admin',
+    // The admin publishes nothing of the catalogue: it decodes with the writers' schemas from the registry.
+    contracts: { topics: [], records: new Map(), logicalTypes },
+    configSchema: adminConfigSchema,
+    setup({ config, bus, log, http, metrics }) {
+      const runnables = new Runnables(config.ADMIN_TARGETS, { opsToken: config.OPS_TOKEN });
+      const deadLetters = new DeadLetters(bus, { log });
+      const registry = new RegistryCatalogue(config.SCHEMA_REGISTRY_URL);
+      const gauges = adminGauges(metrics);
+
+      const groupsOf = (statuses: readonly ConnectorStatus[]) => [
+        ...new Set(statuses.flatMap((status) => status.tasks.map((task) => task.groupId))),
+      ];
+      const lagOf = async (groups: readonly string[]) => {
+        const admin = await bus.admin();
+        const lags = await Promise.all(groups.map((group) => consumerGroupLag(admin, group)));
+        for (const group of lags)
+          for (const partition of group.partitions)
+            gauges.lag.set(
+              { group: group.groupId, topic: partition.topic, partition: String(partition.partition) },
+              partition.lag,
+            );
+        return lags;
+      };
+      const statuses = async () => {
+        const found = await runnables.statuses();
+        for (const status of found) gauges.up.set({ runnable: status.name }, status.health === 'UP' ? 1 : 0);
+        return found;
+      };
+
+      servePage(http);
+      void http.register(
+        async (api) => {
+          api.addHook('onRequest', async (request, reply) => {
+            if (!bearerMatches(request.headers.authorization, config.ADMIN_TOKEN)) {
+              void reply.header('www-authenticate', 'Bearer realm="passerelle-admin"');
+              throw unauthorized();
+            }
+          });
+
+          /** Every runnable: health, readiness and the Kafka Connect status of its consumers. */
+          api.get('/connectors', async () => statuses());
+          api.get<{ Params: { name: string } }>('/connectors/:name/status', async (request) =>
+            runnables.status(runnables.target(request.params.name)),
+          );
+
+          /** Kafka Connect's actions: on every consumer of a runnable, or on one (a task). */
+          api.post<{ Params: { name: string; action: string } }>(
+            '/connectors/:name/:action',
+            async (request, reply) => {
+              const target = runnables.target(request.params.name);
+              const action = actionOf(request.params.action);
+              const { tasks } = await runnables.status(target);
+              const results = [];
+              for (const task of tasks) results.push((await runnables.act(target, task.name, action)).body);
+              log.warn({ runnable: target.name, action, consumers: tasks.length }, 'ops action on a connector');
+              return reply.status(202).send(results);
+            },
+          );
+          api.post<{ Params: { name: string; task: string; action: string } }>(
+            '/connectors/:name/tasks/:task/:action',
+            async (request, reply) => {
+              const target = runnables.target(request.params.name);
+              const action = actionOf(request.params.action);
+              const answer = await runnables.act(target, request.params.task, action);
+              log.warn({ runnable: target.name, consumer: request.params.task, action }, 'ops action on a consumer');
+              return reply
+                .status(answer.status)
+                .type(answer.status >= 400 ? 'application/problem+json' : 'application/json')
+                .send(answer.body);
+            },
+          );
+
+          /** Lag per consumer group and partition: the groups of the watched consumers, or those asked for. */
+          api.get<{ Querystring: { group?: string | string[] } }>(
+            '/lag',
+            {
+              schema: {
+                querystring: {
+                  type: 'object',
+                  properties: { group: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+                },
+              },
+            },
+            async (request) => {
+              const asked = request.query.group;
+              const groups = asked === undefined ? groupsOf(await statuses()) : [asked].flat();
+              return lagOf(groups);
+            },
+          );
+
+          api.get('/dead-letters', async () => {
+            const summaries = await deadLetters.topics();
+            for (const summary of summaries) gauges.deadLetters.set({ topic: summary.topic }, summary.pending);
+            return summaries;
+          });
+          api.get<{ Params: { topic: string }; Querystring: { all?: boolean; limit?: number } }>(
+            '/dead-letters/:topic',
+            {
+              schema: {
+                querystring: {
+                  type: 'object',
+                  properties: {
+                    all: { type: 'boolean', default: false },
+                    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+                  },
+                  additionalProperties: false,
+                },
+              },
+            },
+            async (request) => {
+              const topic = deadLetterTopic(request.params.topic);
+              if (!(await (await bus.admin()).listTopics()).includes(topic))
+                throw problem(404, 'unknown-topic', 'Not Found', `There is no topic ${topic}.`);
+              const page = await deadLetters.browse(topic, request.query);
+              gauges.deadLetters.set({ topic }, page.pending);
+              return page;
+            },
+          );
+          const entriesBody = {
+            body: {
+              type: 'object',
+              required: ['entries'],
+              additionalProperties: false,
+              properties: {
+                entries: {
+                  anyOf: [
+                    { type: 'string', const: 'all' },
+                    { type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'string', pattern: '^\\d+:\\d+$' } },
+                  ],
+                },
+              },
+            },
+          };
+          for (const action of ['replay', 'discard'] as const) {
+            api.post<{ Params: { topic: string }; Body: { entries: string[] | 'all' } }>(
+              `/dead-letters/:topic/${action}`,
+              { schema: entriesBody },
+              async (request) => {
+                const topic = deadLetterTopic(request.params.topic);
+                const result = await deadLetters[action](topic, request.body.entries);
+                log.warn({ topic, action, done: result.done.length }, 'dead-letter action');
+                return result;
+              },
+            );
+          }
+
+          api.get('/topics', async () => {
+            const described = await describeTopics(await bus.admin());
+            return described.map((topic) => {
+              const entry = catalogue.find((known) => known.name === topic.name);
+              return {
+                ...topic,
+                ...(entry ? { description: entry.description, records: entry.records } : {}),
+                ...(DeadLetters.groupOf(topic.name) ? { deadLetterOf: DeadLetters.groupOf(topic.name) } : {}),
+              };
+            });
+          });
+          /**
+           * The catalogue's subjects with their versions, and the names of every other subject the registry lists
+           * (test and retired subjects; some registries cap that list — ask for one by name below).
+           */
+          api.get('/schemas', async () => {
+            const known = catalogue.flatMap((topic) => topic.records.map((record) => subjectFor(topic.name, record)));
+            const [registered, listed] = await Promise.all([
+              Promise.all(known.map((subject) => registry.subject(subject))),
+              registry.subjects(),
+            ]);
+            return {
+              catalogue: registered.filter((subject) => subject !== undefined),
+              unregistered: known.filter((_, index) => registered[index] === undefined),
+              others: listed.filter((subject) => !known.includes(subject)),
+            };
+          });
+          api.get<{ Params: { subject: string } }>('/schemas/:subject', async (request) => {
+            const found = await registry.subject(request.params.subject);
+            if (!found) throw problem(404, 'unknown-subject', 'Not Found', `No subject ${request.params.subject}.`);
+            return found;
+          });
+
+          api.get<{ Params: { id: string } }>('/journeys/:id', async (request, reply) => {
+            const target = runnables.target(config.ADMIN_JOURNEY_TARGET);
+            const answer = await runnables.get(
+              target,
+              `/journeys/${encodeURIComponent(request.params.id)}`,
+              config.ADMIN_JOURNEY_TOKEN,
+            );
+            return reply.status(answer.status).type(answer.type).send(answer.body);
+          });
+        },
+        { prefix: '/api' },
+      );
+
+      let timer: NodeJS.Timeout | undefined;
+      if (config.ADMIN_METRICS_REFRESH_MS > 0) {
+        http.addHook('onReady', async () => {
+          const refresh = () =>
+            statuses()
+              .then((found) => lagOf(groupsOf(found)))
+              .catch((error: unknown) => log.warn({ err: error }, 'metrics refresh failed'));
+          timer = setInterval(refresh, config.ADMIN_METRICS_REFRESH_MS);
+          timer.unref();
+        });
+        http.addHook('onClose', async () => clearInterval(timer));
+      }
+    },
+  };
+}
+
+function adminGauges(metrics: Metrics) {
+  return {
+    up: metrics.gauge('admin_runnable_up', 'Whether a watched runnable answers /healthz (1) or not (0)', ['runnable']),
+    lag: metrics.gauge('admin_consumer_lag', 'Consumer group lag per partition, as the broker reports it', [
+      'group',
+      'topic',
+      'partition',
+    ]),
+    deadLetters: metrics.gauge('admin_dead_letters_pending', 'Dead-lettered events neither replayed nor discarded', [
+      'topic',
+    ]),
+  };
+}
+
+function actionOf(action: string): ConsumerAction {
+  if (CONSUMER_ACTIONS.includes(action as ConsumerAction)) return action as ConsumerAction;
+  throw problem(
+    404,
+    'unknown-action',
+    'Not Found',
+    `No action ${action}; the actions are ${CONSUMER_ACTIONS.join(', ')}.`,
+  );
+}
+
+function deadLetterTopic(topic: string): string {
+  if (DeadLetters.groupOf(topic)) return topic;
+  throw problem(404, 'not-a-dead-letter-topic', 'Not Found', `${topic} is not a dead-letter topic (dlq.<group>.v1).`);
+}
+
+/** The page: two static files read once, served with a policy that allows nothing but this origin. */
+function servePage(http: HttpServer) {
+  for (const [path, { file, type }] of Object.entries(PAGE_FILES)) {
+    const body = readFileSync(new URL(`./page/${file}`, import.meta.url));
+    http.get(path, async (_request, reply) =>
+      reply
+        .type(type)
+        .header(
+          'content-security-policy',
+          "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
+        )
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .send(body),
+    );
+  }
+}

@@ -1,0 +1,294 @@
+// The admin page: plain DOM over the admin API (/api/*), the token typed in once and kept for the tab's session.
+// Everything shown is set as text (never as HTML), so nothing an event carries can run here.
+
+const TOKEN_KEY = 'passerelle.admin.token';
+const REFRESH_MS = 5000;
+const SVG = 'http://www.w3.org/2000/svg';
+const $ = (selector) => document.querySelector(selector);
+
+/** An element with attributes and children (strings become text nodes). */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else if (value !== undefined && value !== null) node.setAttribute(name, String(value));
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+class Unauthorized extends Error {}
+
+async function api(path, options = {}) {
+  const response = await fetch(`/api${path}`, {
+    ...options,
+    headers: {
+      authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`,
+      ...(options.body ? { 'content-type': 'application/json' } : {}),
+    },
+  });
+  if (response.status === 401) throw new Unauthorized('Jeton refusé');
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.detail ?? body.title ?? `HTTP ${response.status}`);
+  return body;
+}
+
+const state = (value) => el('span', { class: `state ${value}`, 'data-state': value }, value);
+
+// --- connectors ---------------------------------------------------------------------------------------------------
+
+function renderConnectors(connectors) {
+  const body = $('#connectors tbody');
+  body.replaceChildren(
+    ...connectors.map((connector) =>
+      el(
+        'tr',
+        { 'data-connector': connector.name },
+        el('td', {}, el('strong', {}, connector.name), el('div', { class: 'muted' }, connector.url)),
+        el('td', {}, state(connector.health)),
+        el('td', {}, connector.ready === null ? '—' : connector.ready ? 'oui' : 'non'),
+        el(
+          'td',
+          {},
+          state(connector.connector.state),
+          connector.error ? el('div', { class: 'muted' }, connector.error) : null,
+        ),
+        el(
+          'td',
+          {},
+          connector.tasks.length === 0 ? el('span', { class: 'muted' }, 'aucun consommateur') : null,
+          ...connector.tasks.map((task) =>
+            el(
+              'div',
+              { class: 'task', 'data-task': task.name },
+              state(task.state),
+              ` ${task.name} `,
+              el('span', { class: 'muted' }, `(${task.groupId})`),
+              ' ',
+              ...taskButtons(connector.name, task),
+              task.trace ? el('pre', {}, task.trace) : null,
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function taskButtons(connector, task) {
+  const act = (action) => async () => {
+    try {
+      await api(`/connectors/${encodeURIComponent(connector)}/tasks/${encodeURIComponent(task.name)}/${action}`, {
+        method: 'POST',
+      });
+    } catch (error) {
+      alert(`${action} ${task.name}: ${error.message}`);
+    }
+    await refresh();
+  };
+  const buttons = [];
+  if (task.state === 'PAUSED') buttons.push(el('button', { type: 'button', onclick: act('resume') }, 'Reprendre'));
+  else buttons.push(el('button', { type: 'button', onclick: act('pause') }, 'Pause'));
+  buttons.push(' ', el('button', { type: 'button', onclick: act('restart') }, 'Redémarrer'));
+  return buttons;
+}
+
+// --- lag ------------------------------------------------------------------------------------------------------------
+
+function renderLag(groups) {
+  const rows = [];
+  for (const group of groups) {
+    for (const partition of group.partitions) {
+      rows.push(
+        el(
+          'tr',
+          { 'data-group': group.groupId },
+          el('td', {}, group.groupId),
+          el('td', {}, partition.topic),
+          el('td', { class: 'num' }, partition.partition),
+          el('td', { class: 'num' }, partition.committed ?? '—'),
+          el('td', { class: 'num' }, partition.end),
+          el('td', { class: 'num lag' }, partition.lag),
+        ),
+      );
+    }
+  }
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'aucun groupe')));
+  $('#lag tbody').replaceChildren(...rows);
+}
+
+// --- dead letters ----------------------------------------------------------------------------------------------------
+
+let openDeadLetterTopic = null;
+
+function renderDeadLetters(topics) {
+  const rows = topics.map((topic) =>
+    el(
+      'tr',
+      { 'data-topic': topic.topic },
+      el('td', {}, topic.topic),
+      el('td', { class: 'num pending' }, topic.pending),
+      el('td', { class: 'num' }, topic.total),
+      el(
+        'td',
+        {},
+        el('button', { type: 'button', onclick: () => browse(topic.topic) }, 'Parcourir'),
+        ' ',
+        topic.pending > 0
+          ? el('button', { type: 'button', onclick: () => act(topic.topic, 'replay', 'all') }, 'Rejouer tout')
+          : null,
+      ),
+    ),
+  );
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'aucune DLQ')));
+  $('#dead-letters tbody').replaceChildren(...rows);
+}
+
+async function browse(topic) {
+  openDeadLetterTopic = topic;
+  const page = await api(`/dead-letters/${encodeURIComponent(topic)}`);
+  $('#dlq-entries').replaceChildren(
+    el('h3', {}, `${topic} — ${page.pending} en attente`),
+    ...page.entries.map((entry) =>
+      el(
+        'div',
+        { class: 'entry', 'data-entry': entry.id },
+        el('strong', {}, entry.record ?? '(non décodable)'),
+        ` ${entry.origin.topic} p${entry.origin.partition} @${entry.origin.offset} — ${entry.failure.code}: ${entry.failure.message}`,
+        el(
+          'div',
+          { class: 'muted' },
+          `${entry.deadLetteredAt} · étape ${entry.failure.stage} · clé ${entry.key ?? '—'}`,
+        ),
+        el('pre', {}, entry.decodeError ?? JSON.stringify(entry.value, null, 2)),
+        el('button', { type: 'button', onclick: () => act(topic, 'replay', [entry.id]) }, 'Rejouer'),
+        ' ',
+        el('button', { type: 'button', onclick: () => act(topic, 'discard', [entry.id]) }, 'Écarter'),
+      ),
+    ),
+  );
+}
+
+async function act(topic, action, entries) {
+  try {
+    await api(`/dead-letters/${encodeURIComponent(topic)}/${action}`, {
+      method: 'POST',
+      body: JSON.stringify({ entries }),
+    });
+  } catch (error) {
+    alert(`${action}: ${error.message}`);
+  }
+  await refresh();
+  if (openDeadLetterTopic === topic) await browse(topic);
+}
+
+// --- journey ----------------------------------------------------------------------------------------------------------
+
+const first = (object, names) =>
+  names.map((name) => object?.[name]).find((value) => value !== undefined && value !== null);
+const textOf = (value) =>
+  typeof value === 'object' && value !== null ? first(value, ['label', 'code', 'name']) : value;
+
+/** A journey's timeline as a picture: one dot per step, in order, red when the step was flagged. */
+function timelinePicture(journey) {
+  const steps = first(journey, ['timeline', 'steps', 'events']) ?? [];
+  const rowHeight = 46;
+  const picture = svg('svg', {
+    width: 760,
+    height: 30 + Math.max(steps.length, 1) * rowHeight,
+    role: 'img',
+    'aria-label': `Parcours ${first(journey, ['journeyId', 'id']) ?? ''}`,
+    id: 'journey-timeline',
+  });
+  picture.append(
+    svg('line', { x1: 24, y1: 20, x2: 24, y2: 10 + steps.length * rowHeight, stroke: '#9aa6b5', 'stroke-width': 2 }),
+  );
+  steps.forEach((step, index) => {
+    const y = 24 + index * rowHeight;
+    const flagged = Boolean(first(step, ['flagged', 'anomaly', 'invalid', 'outOfOrder']));
+    const label = textOf(first(step, ['label', 'statusLabel', 'status', 'type', 'event', 'record'])) ?? 'étape';
+    const at = first(step, ['at', 'occurredAt', 'timestamp', 'date']) ?? '';
+    const by = textOf(first(step, ['by', 'actor', 'source', 'who'])) ?? '';
+    const group = svg('g', { class: 'step', 'data-flagged': flagged });
+    group.append(
+      svg('circle', { cx: 24, cy: y, r: 8, fill: flagged ? '#c0392b' : '#123c69' }),
+      svg(
+        'text',
+        { x: 44, y: y - 2, 'font-size': 14, 'font-weight': 600, fill: flagged ? '#8f1d18' : '#1d2733' },
+        String(label),
+      ),
+      svg('text', { x: 44, y: y + 15, 'font-size': 12, fill: '#6b7684' }, [at, by].filter(Boolean).join(' · ')),
+    );
+    picture.append(group);
+  });
+  return picture;
+}
+
+async function showJourney(event) {
+  event.preventDefault();
+  const id = $('#journey-id').value.trim();
+  const target = $('#journey');
+  try {
+    const journey = await api(`/journeys/${encodeURIComponent(id)}`);
+    const status = textOf(first(journey, ['status', 'currentStatus'])) ?? '';
+    target.replaceChildren(el('p', {}, 'Statut : ', el('strong', {}, String(status))), timelinePicture(journey));
+  } catch (error) {
+    if (error instanceof Unauthorized) return signOut();
+    target.replaceChildren(el('p', { class: 'error' }, error.message));
+  }
+}
+
+// --- session -----------------------------------------------------------------------------------------------------------
+
+let timer;
+
+async function refresh() {
+  try {
+    const [connectors, lag, deadLetters] = await Promise.all([api('/connectors'), api('/lag'), api('/dead-letters')]);
+    renderConnectors(connectors);
+    renderLag(lag);
+    renderDeadLetters(deadLetters);
+    $('#updated').textContent = `mis à jour ${new Date().toLocaleTimeString('fr-FR')}`;
+    $('#login').hidden = true;
+    $('#dashboard').hidden = false;
+    $('#sign-out').hidden = false;
+  } catch (error) {
+    if (error instanceof Unauthorized) return signOut('Jeton refusé.');
+    $('#updated').textContent = `erreur : ${error.message}`;
+  }
+}
+
+function signOut(message = '') {
+  clearInterval(timer);
+  sessionStorage.removeItem(TOKEN_KEY);
+  $('#dashboard').hidden = true;
+  $('#sign-out').hidden = true;
+  $('#login').hidden = false;
+  $('#login-error').textContent = message;
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, $('#token').value.trim());
+  $('#token').value = '';
+  await start();
+}
+
+async function start() {
+  await refresh();
+  clearInterval(timer);
+  if (!$('#dashboard').hidden) timer = setInterval(refresh, REFRESH_MS);
+}
+
+$('#login').addEventListener('submit', signIn);
+$('#sign-out').addEventListener('click', () => signOut());
+$('#journey-form').addEventListener('submit', showJourney);
+if (sessionStorage.getItem(TOKEN_KEY)) void start();
+else signOut();

@@ -1,0 +1,170 @@
+import { Bus, type Contracts, type RunningService, type ServiceDefinition, startService } from '@passerelle/bus';
+import { createLogger, Metrics, NonRetriableError, z } from '@passerelle/service-kit';
+import { testStack, uniqueName } from '@passerelle/test-kit';
+import avro from 'avsc';
+import { adminService } from '../src/index.js';
+
+export const ADMIN_TOKEN = 'admin-token-for-the-tests-0001';
+export const OPS_TOKEN = 'ops-token-for-the-admin-tests-01';
+
+export const APPLICATION = 'fr.passerelle.test.admin.ApplicationSent';
+export const ACCEPTED = 'fr.passerelle.test.admin.ApplicationAccepted';
+
+/** An application carrying a DE's identity (personal data), as positioning requests do. */
+const schemas = {
+  [APPLICATION]: {
+    type: 'record',
+    name: 'ApplicationSent',
+    namespace: 'fr.passerelle.test.admin',
+    fields: [
+      { name: 'requestId', type: 'string' },
+      { name: 'sessionKey', type: 'string' },
+      {
+        name: 'de',
+        type: {
+          type: 'record',
+          name: 'Applicant',
+          fields: [
+            { name: 'deIdentifier', type: 'string' },
+            { name: 'lastName', type: 'string' },
+            { name: 'email', type: ['null', 'string'], default: null },
+          ],
+        },
+      },
+    ],
+  },
+  [ACCEPTED]: {
+    type: 'record',
+    name: 'ApplicationAccepted',
+    namespace: 'fr.passerelle.test.admin',
+    fields: [
+      { name: 'requestId', type: 'string' },
+      { name: 'sessionKey', type: 'string' },
+    ],
+  },
+};
+
+export interface Application {
+  requestId: string;
+  sessionKey: string;
+  de: { deIdentifier: string; lastName: string; email: string | null };
+}
+
+export function workerContracts(prefix: string) {
+  const applications = `${prefix}.applications`;
+  const accepted = `${prefix}.accepted`;
+  const contracts: Contracts = {
+    topics: [
+      { name: applications, partitions: 2, cleanupPolicy: 'delete', retentionMs: 86_400_000, records: [APPLICATION] },
+      { name: accepted, partitions: 2, cleanupPolicy: 'delete', retentionMs: 86_400_000, records: [ACCEPTED] },
+    ],
+    records: new Map(
+      Object.entries(schemas).map(([fullName, schema]) => [
+        fullName,
+        { fullName, schema, type: avro.Type.forSchema(schema as avro.Schema) },
+      ]),
+    ),
+  };
+  return { contracts, applications, accepted };
+}
+
+/**
+ * A worker runnable: accepts applications to the sessions it knows, refuses (dead-letters) the others — the
+ * "cause" a test fixes by adding the session before replaying.
+ */
+export function workerService(
+  prefix: string,
+  groupId: string,
+  knownSessions: Set<string>,
+): ServiceDefinition<z.ZodObject> {
+  const { contracts, applications, accepted } = workerContracts(prefix);
+  return {
+    name: 'admin-test-worker',
+    contracts,
+    configSchema: z.object({}),
+    setup({ bus }) {
+      bus.consumer({
+        name: `applications.${groupId}`,
+        groupId,
+        topics: [applications],
+        maxWaitTimeInMs: 50,
+        handle(event, context) {
+          const application = event.value as Application;
+          if (!knownSessions.has(application.sessionKey))
+            throw new NonRetriableError('TEST_UNKNOWN_SESSION', `no session ${application.sessionKey}`);
+          context.publish({
+            topic: accepted,
+            key: event.key as string,
+            record: ACCEPTED,
+            value: { requestId: application.requestId, sessionKey: application.sessionKey },
+          });
+        },
+      });
+    },
+  };
+}
+
+export function stackEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const stack = testStack();
+  return {
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    SCHEMAS_REGISTER_ON_START: 'true',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    KAFKA_CLIENT_ID: uniqueName('admin-test'),
+    ...extra,
+  };
+}
+
+export function startWorker(prefix: string, groupId: string, knownSessions: Set<string>) {
+  return startService(workerService(prefix, groupId, knownSessions), stackEnv({ OPS_TOKEN }));
+}
+
+export function startAdmin(targets: Record<string, string>, extra: Record<string, string> = {}) {
+  return startService(
+    adminService(),
+    stackEnv({
+      ADMIN_TOKEN,
+      OPS_TOKEN,
+      ADMIN_TARGETS: Object.entries(targets)
+        .map(([name, url]) => `${name}=${url}`)
+        .join(','),
+      ADMIN_METRICS_REFRESH_MS: '0',
+      ...extra,
+    }),
+  );
+}
+
+/** The test's own connection, to publish inputs and read outputs. */
+export function testBus(contracts: Contracts): Bus {
+  const stack = testStack();
+  return new Bus({
+    config: {
+      KAFKA_BROKERS: stack.kafkaBrokers,
+      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+      KAFKA_CLIENT_ID: uniqueName('admin-test-client'),
+    },
+    contracts,
+    log: createLogger({ service: 'admin-test', level: 'silent' }),
+    metrics: new Metrics({ defaultMetrics: false }),
+  });
+}
+
+/** A client of the admin API with a token (the right one by default), or none (`null`). */
+export function adminClient(admin: RunningService, token: string | null = ADMIN_TOKEN) {
+  const call = async <T>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${admin.url}/api${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as T };
+  };
+  return {
+    get: <T>(path: string) => call<T>('GET', path),
+    post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
+  };
+}
