@@ -1,8 +1,9 @@
 import type { Issue } from './issue.js';
 import type { LheoEncoding } from './lheo/encoding.js';
+import type { LheoNode } from './lheo/lheo-node.js';
 import { type ByteSource, type LheoParseOptions, type LheoVersion, parseLheo } from './lheo/parse-lheo.js';
 import { exportedAtOf } from './mapping/exported-at.js';
-import { mapFormation } from './mapping/map-formation.js';
+import { mapFormation, sessionOutlineOf, sourceHashOf } from './mapping/map-formation.js';
 import type { OfferSession } from './mapping/offer-session.js';
 
 /**
@@ -22,6 +23,8 @@ export interface LheoReport {
   sessions: number;
   /** Sessions handed to `onSession`. */
   mappedSessions: number;
+  /** Sessions of the formations `skipFormation` took as known: counted in `sessions`, neither mapped nor handed over. */
+  skippedSessions: number;
   exportedAt: string | null;
   bytesRead: number;
   /** The first `maxIssues` errors and warnings, in the order found; the counts are the totals. */
@@ -37,6 +40,13 @@ export interface ReadOfferSessionsOptions extends LheoParseOptions {
    * at the end: an all-or-nothing importer stages what it receives and commits only if the report is valid.
    */
   onSession?: (snapshot: OfferSession) => void | Promise<void>;
+  /**
+   * Asked before each formation is mapped, with its source fingerprint (`OfferSession.sourceHash`) and session keys:
+   * true means the caller already knows what this very text maps to (and takes its sessions as unchanged), so the
+   * formation is not mapped and its sessions are not handed to `onSession`. Their keys still count against
+   * duplicates. Only asked for formations whose keys are all readable and not yet seen in the file.
+   */
+  skipFormation?: (formation: { sourceHash: string; sessionKeys: string[] }) => boolean | Promise<boolean>;
   onProgress?: (progress: { bytesRead: number; sessions: number }) => void;
   /**
    * `exportedAt` for the snapshots. Intercarif writes the export date after the offers, so one streaming pass only
@@ -72,14 +82,32 @@ export async function readOfferSessions(
   let actions = 0;
   let sessions = 0;
   let mappedSessions = 0;
+  let skippedSessions = 0;
+
+  /** Counts a formation as read when the caller knows it already; false when it has to be mapped. */
+  const skipped = async (formation: LheoNode, sourceHash: string, skip: NonNullable<typeof options.skipFormation>) => {
+    const outline = sessionOutlineOf(formation);
+    if (outline === undefined || outline.sessions.length === 0) return false;
+    const sessionKeys = outline.sessions.map(({ sessionKey }) => sessionKey);
+    // A duplicate key (here or with an earlier formation) is the mapping path's to report.
+    if (new Set(sessionKeys).size < sessionKeys.length || sessionKeys.some((key) => keys.has(key))) return false;
+    if (!(await skip({ sourceHash, sessionKeys }))) return false;
+    actions += outline.actions;
+    sessions += outline.sessions.length;
+    skippedSessions += outline.sessions.length;
+    for (const { sessionKey, line } of outline.sessions) keys.set(sessionKey, line);
+    return true;
+  };
 
   const parsed = await parseLheo(
     source,
     {
       onWarning: addWarning,
       onProgress: (bytesRead) => options.onProgress?.({ bytesRead, sessions }),
-      onFormation: async (formation) => {
-        const mapping = mapFormation(formation, context);
+      onFormation: async (formation, sourceDigest) => {
+        const sourceHash = sourceHashOf(sourceDigest);
+        if (options.skipFormation && (await skipped(formation, sourceHash, options.skipFormation))) return;
+        const mapping = mapFormation(formation, { ...context, sourceHash });
         actions += mapping.actions;
         sessions += mapping.sessionElements;
         mapping.errors.forEach(addError);
@@ -118,6 +146,7 @@ export async function readOfferSessions(
     actions,
     sessions,
     mappedSessions,
+    skippedSessions,
     exportedAt: exported.exportedAt,
     bytesRead: parsed.bytesRead,
     errors,

@@ -10,6 +10,12 @@ export interface KnownSession {
   contentHash: string;
   withdrawn: boolean;
   fingerprint: string;
+  /**
+   * The formation text (`OfferSession.sourceHash`) that this known state is exactly what an import makes of: the
+   * same text again decides `unchanged`, so it need not be mapped. Null when unknown, e.g. snapshots published
+   * before the field existed, or a session withdrawn for being absent (its text, exported again, republishes it).
+   */
+  sourceHash: string | null;
 }
 
 const SECTIONS = ['formation', 'action', 'session'] as const;
@@ -61,7 +67,14 @@ export const knownSessionOf = (snapshot: OfferSession, withdrawn: boolean): Know
   contentHash: snapshot.contentHash,
   withdrawn,
   fingerprint: fingerprintOf(snapshot),
+  // Withdrawn and expired go together when the text itself withdrew the session (session-perimee); a withdrawn
+  // session that is not expired was withdrawn for something else (absence), which its text does not say.
+  sourceHash: withdrawn === snapshot.session.expired ? (snapshot.sourceHash ?? null) : null,
 });
+
+/** A known session the export's own (mapped) snapshot left unchanged: the same text will leave it unchanged again. */
+export const confirmedBy = (known: KnownSession, snapshot: OfferSession): KnownSession =>
+  known.sourceHash === snapshot.sourceHash ? known : { ...known, sourceHash: snapshot.sourceHash };
 
 /**
  * The offer as last published on `offer.sessions.v1` — rebuilt from Kafka, never from a private file — against
@@ -85,5 +98,19 @@ export class KnownOffer {
 
   get size(): number {
     return this.#sessions.size;
+  }
+
+  /**
+   * The known sessions of a formation, when every one of `sessionKeys` is known as what `sourceHash`'s text makes;
+   * undefined otherwise (a new, changed or formerly absent session, or a known offer without fingerprints).
+   */
+  unchangedFormation(sourceHash: string, sessionKeys: readonly string[]): Map<string, KnownSession> | undefined {
+    const sessions = new Map<string, KnownSession>();
+    for (const sessionKey of sessionKeys) {
+      const session = this.#sessions.get(sessionKey);
+      if (session?.sourceHash !== sourceHash) return undefined;
+      sessions.set(sessionKey, session);
+    }
+    return sessions;
   }
 }

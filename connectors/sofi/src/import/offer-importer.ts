@@ -13,7 +13,7 @@ import type { ByteSource } from '../lheo/parse-lheo.js';
 import type { OfferSession } from '../mapping/offer-session.js';
 import { type LheoReport, readOfferSessions } from '../read-offer-sessions.js';
 import { decide } from './decide.js';
-import { KnownOffer, type KnownSession, knownSessionOf } from './known-offer.js';
+import { confirmedBy, KnownOffer, type KnownSession, knownSessionOf } from './known-offer.js';
 
 export const OFFER_TOPIC = 'offer.sessions.v1';
 const PUBLISHED = 'fr.passerelle.offer.SessionPublished';
@@ -137,10 +137,21 @@ export class OfferImporter {
     try {
       report = await readOfferSessions(source, {
         onProgress,
+        // A formation whose text is the one every known session of it was made from is unchanged as a whole: it is
+        // neither mapped nor diffed (most of a daily export). Any other formation is mapped and diffed session by
+        // session below.
+        skipFormation: ({ sourceHash, sessionKeys }) => {
+          const sessions = known.unchangedFormation(sourceHash, sessionKeys);
+          if (sessions === undefined) return false;
+          for (const [sessionKey, session] of sessions) staged.set(sessionKey, session);
+          counts.unchanged += sessions.size;
+          return true;
+        },
         onSession: async (snapshot) => {
           const decision = decide(known.get(snapshot.sessionKey), snapshot);
           if (decision.kind === 'unchanged') {
-            staged.set(snapshot.sessionKey, known.get(snapshot.sessionKey) ?? knownSessionOf(snapshot, true));
+            const knownSession = known.get(snapshot.sessionKey) ?? knownSessionOf(snapshot, true);
+            staged.set(snapshot.sessionKey, confirmedBy(knownSession, snapshot));
             counts.unchanged += 1;
             return;
           }

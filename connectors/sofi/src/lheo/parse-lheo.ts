@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
@@ -26,8 +27,11 @@ export const LHEO_NAMESPACES: Readonly<Record<string, LheoVersion>> = {
 export type ByteSource = string | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 export interface LheoParseHandlers {
-  /** Receives each formation (with its actions and sessions) once its end tag is read; awaited before reading on. */
-  onFormation?: (formation: LheoNode) => void | Promise<void>;
+  /**
+   * Receives each formation (with its actions and sessions) once its end tag is read, with its source digest;
+   * awaited before reading on.
+   */
+  onFormation?: (formation: LheoNode, sourceDigest: string) => void | Promise<void>;
   /** Findings that do not prevent using the file, e.g. unknown elements. */
   onWarning?: (issue: Issue) => void;
   /** Called after each chunk with the total bytes read so far. */
@@ -52,6 +56,13 @@ export interface LheoParseResult {
   /** Why the file cannot be used at all (not XML, not LHEO, hostile, wrong encoding, limit exceeded); else null. */
   fatal: Issue | null;
 }
+
+/**
+ * What a formation says, as exported: sha256 (hex) of the namespaces in scope, the formation's start-tag attributes
+ * and its text as written, from the end of its start tag to the end of its end tag. Two formations with the same
+ * digest are the same text, wherever they sit in a file and however the file is cut into chunks.
+ */
+export type SourceDigest = string;
 
 // saxes is synchronous: the text is fed in slices so that limits are checked, and formations handed over, at a
 // bounded distance from where they happen.
@@ -83,7 +94,7 @@ export async function parseLheo(
   const limits: LheoLimits = { ...DEFAULT_LHEO_LIMITS, ...options.limits };
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: Frame[] = [];
-  const pending: LheoNode[] = [];
+  const pending: { formation: LheoNode; sourceDigest: SourceDigest }[] = [];
   let version: LheoVersion | null = null;
   let rootUri = '';
   let root: LheoNode | null = null;
@@ -97,6 +108,13 @@ export async function parseLheo(
   let events = 0;
   let charsWithoutEvent = 0;
   let fatal: Issue | null = null;
+  // The source digest of the formation being read is fed with the text as it is fed to saxes, whose `position` is an
+  // index into the whole decoded text: the digest covers [hashedFrom, position) of the slices seen so far.
+  let namespaceScope = '';
+  let formationDigest: Hash | null = null;
+  let hashedFrom = 0;
+  let slice = '';
+  let sliceStart = 0;
 
   const currentPath = () => stack.at(-1)?.path ?? '/';
   const reject = (line: number, message: string, path = currentPath()): never => {
@@ -189,9 +207,13 @@ export async function parseLheo(
       text: '',
     };
     // Formations are handed over when they close and never attached to `offres`: that is what bounds memory.
-    if (!(tag.local === 'formation' && parent.node.name === 'offres' && stack.length === 2)) {
+    if (tag.local === 'formation' && parent.node.name === 'offres' && stack.length === 2) {
+      startFormationDigest(tag);
+    } else {
       parent.node.children.push(node);
     }
+    // Namespace declarations on `offres` change what the formations' prefixes mean.
+    if (tag.local === 'offres' && stack.length === 1) namespaceScope += JSON.stringify(tag.ns ?? {});
     stack.push({ node, path, freeForm: parent.freeForm || FREE_FORM_ELEMENTS.has(tag.local), counts: undefined });
   }
 
@@ -207,6 +229,7 @@ export async function parseLheo(
     version = rootVersion ?? null;
     rootUri = tag.uri;
     root = { name: 'lheo', line, parent: null, index: 1, attributes: plainAttributes(tag), children: [], text: '' };
+    namespaceScope = `${tag.uri}${JSON.stringify(tag.ns ?? {})}`;
     stack.push({ node: root, path: '/lheo', freeForm: false, counts: undefined });
   }
 
@@ -218,8 +241,30 @@ export async function parseLheo(
     if (node.name === 'formation' && stack.length === 2 && node.parent?.name === 'offres') {
       formations += 1;
       bufferedElements = 0;
-      pending.push(node);
+      pending.push({ formation: node, sourceDigest: endFormationDigest() });
     }
+  }
+
+  function startFormationDigest(tag: SaxesTagNS): void {
+    formationDigest = createHash('sha256').update(namespaceScope);
+    for (const attribute of Object.values(tag.attributes))
+      formationDigest.update(`\0${attribute.name}=${attribute.value}`);
+    formationDigest.update('\0');
+    hashedFrom = parser.position;
+  }
+
+  /** Feeds the digest with the current slice's text read so far (the rest comes with the next slices). */
+  function feedFormationDigest(until: number): void {
+    if (formationDigest === null || until <= hashedFrom) return;
+    formationDigest.update(slice.slice(hashedFrom - sliceStart, until - sliceStart));
+    hashedFrom = until;
+  }
+
+  function endFormationDigest(): SourceDigest {
+    feedFormationDigest(parser.position);
+    const digest = (formationDigest as Hash).digest('hex');
+    formationDigest = null;
+    return digest;
   }
 
   function appendText(text: string): void {
@@ -234,8 +279,10 @@ export async function parseLheo(
   async function feed(text: string): Promise<void> {
     for (let offset = 0; offset < text.length; offset += SLICE_CHARS) {
       const eventsBefore = events;
-      const slice = text.slice(offset, offset + SLICE_CHARS);
+      slice = text.slice(offset, offset + SLICE_CHARS);
       sax(() => parser.write(slice));
+      feedFormationDigest(sliceStart + slice.length);
+      sliceStart += slice.length;
       charsWithoutEvent = events === eventsBefore ? charsWithoutEvent + slice.length : 0;
       // A token may also span the end of the previous slice and the start of the next: two slices of slack.
       if (charsWithoutEvent > limits.maxTokenLength) {
@@ -247,8 +294,8 @@ export async function parseLheo(
 
   async function flush(): Promise<void> {
     while (pending.length > 0) {
-      const formation = pending.shift() as LheoNode;
-      await handlers.onFormation?.(formation);
+      const { formation, sourceDigest } = pending.shift() as (typeof pending)[number];
+      await handlers.onFormation?.(formation, sourceDigest);
     }
   }
 

@@ -20,9 +20,10 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Hash of what the session says, for change detection between two exports. `exportedAt` is left out on purpose:
- * it changes with every daily export, and including it would make every session look changed every day.
+ * it changes with every daily export, and including it would make every session look changed every day; so is
+ * `sourceHash`, which says how the session was written, not what it says.
  */
-export function contentHashOf(snapshot: Omit<OfferSession, 'contentHash'>): string {
+export function contentHashOf(snapshot: Omit<OfferSession, 'contentHash' | 'sourceHash'>): string {
   const { exportedAt: _exportedAt, ...content } = snapshot;
   // The mapper builds every snapshot with the same field order, so plain (native, several times faster)
   // JSON.stringify is already canonical here; canonicalJson stays for objects of unknown order (decoded events).

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Issue } from '../issue.js';
 import { childNamed, childrenNamed, descendant, type LheoNode, pathOf } from '../lheo/lheo-node.js';
 import { contentHashOf } from './content-hash.js';
@@ -22,7 +23,52 @@ import { cleanText, stripHtml } from './text.js';
 export interface MappingContext {
   /** Export timestamp of the whole file (see `exportedAtOf`); copied into every snapshot. */
   exportedAt: string | null;
+  /** The formation's `sourceHashOf`; copied into its snapshots when the mapping reports no finding. Default null. */
+  sourceHash?: string | null;
 }
+
+/**
+ * Version of what `mapFormation` makes of a formation. A snapshot's `sourceHash` covers it, so that a connector
+ * mapping differently never takes an old snapshot for what it would make of the same text. Bump it with every change
+ * of the mapping's output: the test "mapping revision" pins a digest of the fixtures' snapshots to remind you.
+ */
+export const MAPPING_REVISION = 1;
+
+/**
+ * A formation's source fingerprint: its source digest (as the parser computed it from the text exported) under this
+ * mapping revision. Equal fingerprints mean `mapFormation` gives equal snapshots (`exportedAt` aside).
+ */
+export function sourceHashOf(sourceDigest: string): string {
+  return createHash('sha256').update(`sofi-mapping-${MAPPING_REVISION}|${sourceDigest}`).digest('hex').slice(0, 32);
+}
+
+export interface SessionOutline {
+  sessionKey: string;
+  line: number;
+}
+
+/**
+ * The session keys of a formation, read from its numero attributes exactly as `mapFormation` builds them, without
+ * mapping anything else; undefined when a numero is missing (only the mapping can report that).
+ */
+export function sessionOutlineOf(formation: LheoNode): { actions: number; sessions: SessionOutline[] } | undefined {
+  const formationNumero = cleanText(formation.attributes.numero);
+  if (formationNumero === null) return undefined;
+  const actions = childrenNamed(formation, 'action');
+  const sessions: SessionOutline[] = [];
+  for (const action of actions) {
+    const actionNumero = cleanText(action.attributes.numero);
+    if (actionNumero === null) return undefined;
+    for (const session of childrenNamed(action, 'session')) {
+      const sessionNumero = cleanText(session.attributes.numero);
+      if (sessionNumero === null) return undefined;
+      sessions.push({ sessionKey: sessionKeyOf(formationNumero, actionNumero, sessionNumero), line: session.line });
+    }
+  }
+  return { actions: actions.length, sessions };
+}
+
+const sessionKeyOf = (formation: string, action: string, session: string) => `${formation}|${action}|${session}`;
 
 export interface MappedSession {
   snapshot: OfferSession;
@@ -76,20 +122,23 @@ export function mapFormation(formation: LheoNode, context: MappingContext): Form
       const session = mapSession(sessionNode, findings);
       if (formationFailed || actionFailed || findings.errors.length > sessionErrorsBefore) continue;
       const snapshot = {
-        sessionKey: `${mappedFormation.numero}|${action.numero}|${session.numero}`,
+        sessionKey: sessionKeyOf(mappedFormation.numero, action.numero, session.numero),
         formation: mappedFormation,
         action,
         session,
         exportedAt: context.exportedAt,
       };
       sessions.push({
-        snapshot: { ...snapshot, contentHash: contentHashOf(snapshot) },
+        snapshot: { ...snapshot, contentHash: contentHashOf(snapshot), sourceHash: null },
         line: sessionNode.line,
         path: pathOf(sessionNode),
       });
     }
   }
   if (actions.length === 0) findings.error(formation, 'formation without any <action>');
+  // A formation with findings is mapped again at every import (no fingerprint), so every report shows them.
+  const sourceHash = findings.errors.length + findings.warnings.length === 0 ? (context.sourceHash ?? null) : null;
+  if (sourceHash !== null) for (const { snapshot } of sessions) snapshot.sourceHash = sourceHash;
   return { sessions, actions: actions.length, sessionElements, errors: findings.errors, warnings: findings.warnings };
 }
 

@@ -12,8 +12,13 @@ export interface OfferSession {
   session: OfferSessionDetails;
   /** Intercarif `flux-intercarif` date-export (+ heure-export), or LHEO 2.3 `lheo/@horodatage-export`. */
   exportedAt: string | null;
-  /** sha256 (hex) of the canonical JSON of the snapshot without `contentHash` and `exportedAt`. */
+  /** sha256 (hex) of the canonical JSON of the snapshot without `contentHash`, `exportedAt` and `sourceHash`. */
   contentHash: string;
+  /**
+   * Fingerprint of the formation text this snapshot was mapped from (see `sourceHashOf`); null when its formation's
+   * mapping reported warnings (so that every import reports them again), or for snapshots published before it existed.
+   */
+  sourceHash: string | null;
 }
 
 export interface OfferFormation {
