@@ -1,0 +1,107 @@
+/**
+ * Dates of the domain are Europe/Paris local dates (`YYYY-MM-DD`, domain.md G21); deadlines count French working
+ * days (jours ouvrés): Monday to Friday except the public holidays of metropolitan France (Code du travail
+ * L3133-1: 1 January, Easter Monday, 1 May, 8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November,
+ * 11 November, 25 December). Alsace-Moselle's two extra days are not counted: the offer is Pays de la Loire's.
+ */
+
+const parisParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+const DAY_MS = 24 * 3600_000;
+
+function partsOf(instant: number) {
+  const parts: Record<string, string> = {};
+  for (const part of parisParts.formatToParts(new Date(instant))) parts[part.type] = part.value;
+  return parts as { year: string; month: string; day: string; hour: string; minute: string };
+}
+
+/** The Paris local date at `instant`. */
+export function parisDate(instant: number): string {
+  const { year, month, day } = partsOf(instant);
+  return `${year}-${month}-${day}`;
+}
+
+/** Paris's offset from UTC at `instant`, in ms (+1 h in winter, +2 h in summer). */
+function parisOffset(instant: number): number {
+  const { year, month, day, hour, minute } = partsOf(instant);
+  const local = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute));
+  return local - Math.floor(instant / 60_000) * 60_000;
+}
+
+/** The instant of a Paris local date and `HH:MM` time (a time skipped by the spring change resolves an hour later). */
+export function parisInstant(date: string, time = '00:00'): number {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
+  const [hour = 0, minute = 0] = time.split(':').map(Number);
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  const guess = asUtc - parisOffset(asUtc);
+  return asUtc - parisOffset(guess);
+}
+
+/** A full date from an LHEO partial one (`YYYY-MM` → the 1st, `YYYY` → 1 January); null stays null. */
+export function fullDate(partial: string | null): string | null {
+  if (partial === null) return null;
+  if (/^\d{4}$/.test(partial)) return `${partial}-01-01`;
+  if (/^\d{4}-\d{2}$/.test(partial)) return `${partial}-01`;
+  return /^\d{4}-\d{2}-\d{2}$/.test(partial) ? partial : null;
+}
+
+export function addDays(date: string, days: number): string {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, day) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Easter Sunday of `year` (anonymous Gregorian algorithm, Meeus/Jones/Butcher). */
+export function easterSunday(year: number): string {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const holidayCache = new Map<number, ReadonlySet<string>>();
+
+/** The public holidays (jours fériés) of metropolitan France in `year`. */
+export function publicHolidays(year: number): ReadonlySet<string> {
+  let holidays = holidayCache.get(year);
+  if (!holidays) {
+    const easter = easterSunday(year);
+    const fixed = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'].map((d) => `${year}-${d}`);
+    holidays = new Set([...fixed, addDays(easter, 1), addDays(easter, 39), addDays(easter, 50)]);
+    holidayCache.set(year, holidays);
+  }
+  return holidays;
+}
+
+export function isWorkingDay(date: string): boolean {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !publicHolidays(Number(date.slice(0, 4))).has(date);
+}
+
+/** The `count`-th working day after `date` (`date` itself never counts). */
+export function addWorkingDays(date: string, count: number): string {
+  let current = date;
+  for (let left = count; left > 0; ) {
+    current = addDays(current, 1);
+    if (isWorkingDay(current)) left -= 1;
+  }
+  return current;
+}

@@ -1,0 +1,115 @@
+import { addDays, addWorkingDays, fullDate, parisInstant } from './calendar.js';
+import type { JourneyPart, JourneyView, SessionFacts } from './journey.js';
+
+/**
+ * Files under watch (dossiers en vigilance, domain.md §d.6), each a rule over the journey's facts and a clock:
+ * - RETAINED_NO_ENTRY: enrolled (retained, or proposed directly) and the session has started — or, enrolled
+ *   after its start, the day of enrolment has come — with neither entry, absence at entry nor cancellation;
+ * - ENTRY_NOT_DECLARED: the same, past three French working days (E2, G14: the EDOF deadline) — it replaces
+ *   RETAINED_NO_ENTRY, the file is now late;
+ * - WAITLISTED_AT_START: still retenu mis en attente when a fixed-dates session starts (G11; permanent-entry
+ *   sessions keep their waiting list);
+ * - APPOINTMENT_WITHOUT_OUTCOME: an ICO/RDVI that took place with its presence or result not entered (R4, "RDV en
+ *   attente de saisie"), or an interview that took place with its presence or result not entered.
+ */
+export type VigilanceCode =
+  | 'RETAINED_NO_ENTRY'
+  | 'ENTRY_NOT_DECLARED'
+  | 'WAITLISTED_AT_START'
+  | 'APPOINTMENT_WITHOUT_OUTCOME';
+
+export interface VigilanceItem {
+  code: VigilanceCode;
+  label: string;
+  /** When the file came under watch (ms). */
+  since: number;
+  /** The enrolment, registration or candidature concerned. */
+  subjectId: string;
+}
+
+export interface VigilanceReview {
+  items: VigilanceItem[];
+  /** The next instant a flag falls due if nothing is recorded before; null when none is pending. */
+  dueAt: number | null;
+}
+
+/** An ICO or RDVI range as the journey needs it (from kairos.session-events modality events). */
+export interface AppointmentFacts {
+  /** YYYY-MM-DD; null for a candidature window. */
+  date: string | null;
+  startTime: string | null;
+  endTime: string | null;
+  cancelled: boolean;
+}
+
+const LABELS: Record<VigilanceCode, string> = {
+  RETAINED_NO_ENTRY: 'Retenu, entrée non saisie depuis le début de la session',
+  ENTRY_NOT_DECLARED: 'Entrée non déclarée sous trois jours ouvrés',
+  WAITLISTED_AT_START: 'Toujours en attente au début de la session',
+  APPOINTMENT_WITHOUT_OUTCOME: 'RDV passé sans présence ni résultat',
+};
+const INTERVIEW_LABEL = 'Entretien passé sans présence ni résultat';
+
+/** The instant an appointment is over: its end time, else its start, else the end of its day. */
+const appointmentEnd = (date: string, time: string | null) =>
+  time === null ? parisInstant(addDays(date, 1)) : parisInstant(date, time);
+
+/** The journey's files under watch at `at` (undefined: no clock yet — nothing flagged, the first deadline due). */
+export function reviewVigilance(
+  journey: Pick<JourneyView, 'parts'>,
+  session: SessionFacts | undefined,
+  appointments: ReadonlyMap<string, AppointmentFacts>,
+  at: number | undefined,
+): VigilanceReview {
+  const now = at ?? Number.NEGATIVE_INFINITY;
+  const items: VigilanceItem[] = [];
+  const deadlines: number[] = [];
+  /** Raises `code` from `from` on; until then, `from` is a deadline to review at. Returns whether it is raised. */
+  const watch = (part: JourneyPart, code: VigilanceCode, from: number, label = LABELS[code]) => {
+    if (now < from) {
+      deadlines.push(from);
+      return false;
+    }
+    items.push({ code, label, since: from, subjectId: part.id });
+    return true;
+  };
+  const sessionStart = fullDate(session?.start ?? null);
+
+  for (const part of journey.parts) {
+    if (part.kind === 'ENROLMENT' && part.status === 'INSCRIT_EN_FORMATION' && sessionStart !== null) {
+      // Entry is expected from the session start, or from the enrolment when it came later (permanent entries).
+      const expected = part.openedOn !== null && part.openedOn > sessionStart ? part.openedOn : sessionStart;
+      const late = parisInstant(addDays(addWorkingDays(expected, 3), 1));
+      if (now >= late) watch(part, 'ENTRY_NOT_DECLARED', late);
+      else if (watch(part, 'RETAINED_NO_ENTRY', parisInstant(expected))) deadlines.push(late);
+    }
+    if (
+      part.kind === 'REGISTRATION' &&
+      part.status === 'RETENU_EN_ATTENTE' &&
+      sessionStart !== null &&
+      !session?.permanentEntry
+    )
+      watch(part, 'WAITLISTED_AT_START', parisInstant(sessionStart));
+    if (part.kind === 'REGISTRATION' && (part.status === 'INSCRIT' || part.status === 'PRESENT')) {
+      const appointment = part.modalityId === null ? undefined : appointments.get(part.modalityId);
+      if (appointment?.date && !appointment.cancelled)
+        watch(
+          part,
+          'APPOINTMENT_WITHOUT_OUTCOME',
+          appointmentEnd(appointment.date, appointment.endTime ?? appointment.startTime),
+        );
+    }
+    if (
+      part.kind === 'CANDIDATURE' &&
+      (part.status === 'CONTACTE' || part.status === 'PRESENT_ENTRETIEN') &&
+      part.interview
+    )
+      watch(
+        part,
+        'APPOINTMENT_WITHOUT_OUTCOME',
+        appointmentEnd(part.interview.date, part.interview.time),
+        INTERVIEW_LABEL,
+      );
+  }
+  return { items, dueAt: deadlines.length === 0 ? null : Math.min(...deadlines) };
+}
