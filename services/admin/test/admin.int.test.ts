@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bus, DeadLetterEntry, PartitionLag, RunningService } from '@passerelle/bus';
 import { uniqueName, waitFor } from '@passerelle/test-kit';
@@ -9,6 +9,7 @@ import {
   APPLICATION,
   type Application,
   adminClient,
+  fakeJourneyService,
   startAdmin,
   startWorker,
   testBus,
@@ -295,28 +296,3 @@ describe('the admin endpoint', () => {
     expect(metrics).toMatch(new RegExp(`passerelle_admin_consumer_lag\\{group="${groupId.replaceAll('.', '\\.')}"`));
   });
 });
-
-/**
- * A stand-in for services/journey's `GET /journeys/{id}` (its own tests cover it): the admin test checks the
- * proxying, not the journey logic.
- */
-function fakeJourneyService(): Promise<Server> {
-  const server = createServer((request, response) => {
-    if (request.url === '/healthz') return response.writeHead(200).end('{"status":"ok"}');
-    if (request.url === '/readyz') return response.writeHead(200).end('{"status":"ready"}');
-    if (request.url === '/status/consumers') return response.writeHead(200).end('[]');
-    if (request.url === '/journeys/J-42') {
-      return response.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          journeyId: 'J-42',
-          status: { code: 'ENTERED', label: 'Entré en formation' },
-          timeline: [{ at: '2026-09-01T08:00:00.000Z', label: 'Positionné', by: 'OUIFORM' }],
-        }),
-      );
-    }
-    response
-      .writeHead(404, { 'content-type': 'application/problem+json' })
-      .end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404 }));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}

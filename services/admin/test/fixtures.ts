@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import { Bus, type Contracts, type RunningService, type ServiceDefinition, startService } from '@passerelle/bus';
 import { createLogger, Metrics, NonRetriableError, z } from '@passerelle/service-kit';
 import { testStack, uniqueName } from '@passerelle/test-kit';
@@ -167,4 +168,34 @@ export function adminClient(admin: RunningService, token: string | null = ADMIN_
     get: <T>(path: string) => call<T>('GET', path),
     post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
   };
+}
+
+/**
+ * A stand-in for services/journey's `GET /journeys/{id}` (its own tests cover it): the admin test checks the
+ * proxying, not the journey logic.
+ */
+export function fakeJourneyService(): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.url === '/healthz') return response.writeHead(200).end('{"status":"ok"}');
+    if (request.url === '/readyz') return response.writeHead(200).end('{"status":"ready"}');
+    if (request.url === '/status/consumers') return response.writeHead(200).end('[]');
+    if (request.url === '/journeys/J-42') {
+      return response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          journeyId: 'J-42',
+          status: { code: 'ENTERED', label: 'Entré en formation' },
+          timeline: [
+            { at: '2026-09-01T08:00:00.000Z', label: 'Positionné', by: 'OUIFORM' },
+            { at: '2026-09-03T09:30:00.000Z', label: 'Inscrit à l’information collective', by: 'KAIROS' },
+            { at: '2026-09-02T10:00:00.000Z', label: 'Présent à l’ICO (hors ordre)', by: 'KAIROS', flagged: true },
+            { at: '2026-09-15T08:00:00.000Z', label: 'Entré en formation', by: 'KAIROS' },
+          ],
+        }),
+      );
+    }
+    response
+      .writeHead(404, { 'content-type': 'application/problem+json' })
+      .end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404 }));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }

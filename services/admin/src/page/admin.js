@@ -102,16 +102,22 @@ function taskButtons(connector, task) {
 
 // --- lag ------------------------------------------------------------------------------------------------------------
 
+/** One row per partition; the group's name and total lag on its first row. */
 function renderLag(groups) {
   const rows = [];
   for (const group of groups) {
-    for (const partition of group.partitions) {
+    for (const [index, partition] of group.partitions.entries()) {
       rows.push(
         el(
           'tr',
           { 'data-group': group.groupId },
-          el('td', {}, group.groupId),
-          el('td', {}, partition.topic),
+          el(
+            'td',
+            { class: 'topic' },
+            index === 0 ? el('strong', {}, group.groupId) : null,
+            index === 0 ? el('div', { class: 'muted' }, `total ${group.lag}`) : null,
+          ),
+          el('td', { class: 'topic' }, partition.topic),
           el('td', { class: 'num' }, partition.partition),
           el('td', { class: 'num' }, partition.committed ?? '—'),
           el('td', { class: 'num' }, partition.end),
@@ -128,12 +134,18 @@ function renderLag(groups) {
 
 let openDeadLetterTopic = null;
 
+let showEmptyDeadLetters = false;
+
+/** Dead-letter topics with something pending first; the empty ones only on demand (a cluster has one per group). */
 function renderDeadLetters(topics) {
-  const rows = topics.map((topic) =>
+  const shown = topics
+    .filter((topic) => showEmptyDeadLetters || topic.pending > 0)
+    .sort((a, b) => b.pending - a.pending || a.topic.localeCompare(b.topic));
+  const rows = shown.map((topic) =>
     el(
       'tr',
       { 'data-topic': topic.topic },
-      el('td', {}, topic.topic),
+      el('td', { class: 'topic' }, topic.topic),
       el('td', { class: 'num pending' }, topic.pending),
       el('td', { class: 'num' }, topic.total),
       el(
@@ -147,7 +159,16 @@ function renderDeadLetters(topics) {
       ),
     ),
   );
-  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'aucune DLQ')));
+  const hidden = topics.length - shown.length;
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'rien en attente')));
+  if (hidden > 0 || showEmptyDeadLetters) {
+    const toggle = () => {
+      showEmptyDeadLetters = !showEmptyDeadLetters;
+      renderDeadLetters(topics);
+    };
+    const label = showEmptyDeadLetters ? 'masquer les DLQ sans attente' : `afficher ${hidden} DLQ sans attente`;
+    rows.push(el('tr', {}, el('td', { colspan: 4 }, el('button', { type: 'button', onclick: toggle }, label))));
+  }
   $('#dead-letters tbody').replaceChildren(...rows);
 }
 
@@ -208,7 +229,14 @@ function timelinePicture(journey) {
     id: 'journey-timeline',
   });
   picture.append(
-    svg('line', { x1: 24, y1: 20, x2: 24, y2: 10 + steps.length * rowHeight, stroke: '#9aa6b5', 'stroke-width': 2 }),
+    svg('line', {
+      x1: 24,
+      y1: 24,
+      x2: 24,
+      y2: 24 + Math.max(steps.length - 1, 0) * rowHeight,
+      stroke: '#9aa6b5',
+      'stroke-width': 2,
+    }),
   );
   steps.forEach((step, index) => {
     const y = 24 + index * rowHeight;
