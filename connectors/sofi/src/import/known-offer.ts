@@ -1,4 +1,3 @@
-import { canonicalJson } from '../mapping/content-hash.js';
 import type { OfferSession } from '../mapping/offer-session.js';
 
 /**
@@ -23,31 +22,66 @@ const HASH_CHARS = 7;
 
 /** The second-level fields of a snapshot, in a fixed order: the fingerprint's positions. */
 export function fieldPaths(snapshot: OfferSession): string[] {
-  return SECTIONS.flatMap((section) =>
-    Object.keys(snapshot[section])
-      .sort()
-      .map((key) => `${section}.${key}`),
-  );
+  return SECTIONS.flatMap((section) => sortedKeys(snapshot[section]).map((key) => `${section}.${key}`));
 }
 
-/** FNV-1a, 32 bits, base-36: cheap, and a collision only hides a field name from `changedFields`, never a change. */
-function shortHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(36).padStart(HASH_CHARS, '0');
-}
-
+/**
+ * One short hash per field, in `fieldPaths` order. Computed for every session when the known offer is rebuilt from
+ * Kafka, so it walks the values instead of serialising them: keys in sorted order at every level (a decoded event
+ * and a mapped snapshot list them differently), strings length-prefixed, all fed to FNV-1a (32 bits, base-36).
+ * Cheap, and a collision only hides a field name from `changedFields`, never a change (`contentHash` decides).
+ */
 export function fingerprintOf(snapshot: OfferSession): string {
-  const paths = fieldPaths(snapshot);
-  return `${paths.length}:${paths
-    .map((path) => {
-      const [section, key] = path.split('.') as [(typeof SECTIONS)[number], string];
-      return shortHash(canonicalJson((snapshot[section] as unknown as Record<string, unknown>)[key]));
-    })
-    .join('')}`;
+  let count = 0;
+  let hashes = '';
+  for (const section of SECTIONS) {
+    const record = snapshot[section] as unknown as Record<string, unknown>;
+    for (const key of sortedKeys(record)) {
+      hashes += (feedValue(FNV_OFFSET, record[key]) >>> 0).toString(36).padStart(HASH_CHARS, '0');
+      count += 1;
+    }
+  }
+  return `${count}:${hashes}`;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const feedCode = (hash: number, code: number) => Math.imul(hash ^ code, FNV_PRIME);
+
+function feedText(hash: number, text: string): number {
+  let fed = hash;
+  for (let index = 0; index < text.length; index += 1) fed = feedCode(fed, text.charCodeAt(index));
+  return fed;
+}
+
+/** Feeds a JSON-like value: a type mark, then its content (undefined counts as null). */
+function feedValue(hash: number, value: unknown): number {
+  if (value === null || value === undefined) return feedCode(hash, 0x6e /* n */);
+  if (typeof value === 'string') return feedText(feedText(feedCode(hash, 0x73 /* s */), `${value.length}:`), value);
+  if (typeof value === 'number') return feedText(feedCode(hash, 0x64 /* d */), String(value));
+  if (typeof value === 'boolean') return feedCode(hash, value ? 0x74 /* t */ : 0x66 /* f */);
+  if (Array.isArray(value)) {
+    let fed = feedText(feedCode(hash, 0x5b /* [ */), `${value.length}:`);
+    for (const item of value) fed = feedValue(fed, item);
+    return fed;
+  }
+  const record = value as Record<string, unknown>;
+  let fed = feedCode(hash, 0x7b /* { */);
+  for (const key of sortedKeys(record)) fed = feedValue(feedText(fed, key), record[key]);
+  return feedCode(fed, 0x7d /* } */);
+}
+
+/** Sorted keys, by key order seen: snapshots have a handful of shapes (mapped, decoded), so this sorts a few times. */
+const sortedKeysByOrder = new Map<string, string[]>();
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  const order = keys.join('\0');
+  let sorted = sortedKeysByOrder.get(order);
+  if (sorted === undefined) {
+    sorted = keys.sort();
+    sortedKeysByOrder.set(order, sorted);
+  }
+  return sorted;
 }
 
 /** The fields whose hash differs; every field when the two fingerprints do not have the same shape. */
