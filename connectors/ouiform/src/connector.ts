@@ -5,6 +5,7 @@ import { FollowUpStore } from './follow-up/follow-up-store.js';
 import { PrescriberTokens } from './http/prescriber-tokens.js';
 import { registerOuiformRoutes } from './http/routes.js';
 import { REQUEST_PREFIX } from './prescriptions/prescription-request.js';
+import { OuiformListing } from './sessions/session-search.js';
 import { ouiformContracts, ouiformTopics } from './topics.js';
 import { declareWebhookDelivery } from './webhooks/webhook-delivery.js';
 
@@ -15,7 +16,8 @@ export interface OuiformConnectorOptions {
 
 /**
  * The Ouiform connector as a runnable. Two followers rebuild the prescribers' read model from Kafka at every start
- * (who prescribed what: positioning.requests; what happened: kairos.session-events); a reply waiter gives
+ * (who prescribed what: positioning.requests; what happened: kairos.session-events), a third the OUIFORM listing
+ * the search serves (catalogue.listings); a reply waiter gives
  * POST /prescriptions Kairos's decision; one managed consumer per webhook subscription delivers the follow-up.
  * Topic names come from `OUIFORM_TOPIC_PREFIX` in `env`, as the contracts must know them before start.
  */
@@ -30,6 +32,13 @@ export function ouiformConnector({
     setup({ config, bus, http, metrics }) {
       const topics = ouiformTopics(config.OUIFORM_TOPIC_PREFIX);
       const store = new FollowUpStore({ requestPrefix: REQUEST_PREFIX });
+      const listing = new OuiformListing();
+      bus.follow({
+        name: 'ouiform.listing',
+        topics: [topics.listings],
+        fromBeginning: true,
+        onEvent: (event) => listing.apply(event.key, event.value),
+      });
       bus.follow({
         name: 'ouiform.prescriptions',
         topics: [topics.positioning],
@@ -72,6 +81,7 @@ export function ouiformConnector({
       registerOuiformRoutes(http, {
         bus,
         store,
+        listing,
         replies,
         tokens: new PrescriberTokens(config.OUIFORM_TOKENS),
         topics,

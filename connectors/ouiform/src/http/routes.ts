@@ -10,12 +10,14 @@ import {
   prescriptionRequestSchema,
   toPositioningRequested,
 } from '../prescriptions/prescription-request.js';
+import { type OuiformListing, type SessionSearchParameters, sessionSearchSchema } from '../sessions/session-search.js';
 import type { OuiformTopics } from '../topics.js';
 import type { Caller, PrescriberTokens } from './prescriber-tokens.js';
 
 export interface OuiformRoutesOptions {
   bus: Bus;
   store: FollowUpStore;
+  listing: OuiformListing;
   replies: Replies;
   tokens: PrescriberTokens;
   topics: OuiformTopics;
@@ -49,7 +51,7 @@ const locationOf = (prescriptionId: string) => `/prescriptions/${encodeURICompon
 const present = ({ owner: _owner, ...view }: PrescriptionView & { owner: string }) => view;
 
 /**
- * The prescriber API: prescribe (position a DE), follow a prescription, withdraw it, and the follow-up feed. Every
+ * The prescriber API: search the OUIFORM listing, prescribe (position a DE), follow a prescription, withdraw it, and the follow-up feed. Every
  * route authenticates first; a prescription of another organisation is a 403 with nothing about it.
  */
 export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOptions): void {
@@ -174,6 +176,17 @@ export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOp
     // Kairos cancels what the request created (RegistrationCancelled / CandidatureWithdrawn): it shows in the feed.
     return reply.status(202).send(present(view ?? { ...prescription, withdrawn: true }));
   });
+
+  http.get<{ Querystring: SessionSearchParameters }>(
+    '/sessions',
+    {
+      onRequest: async (request) => {
+        caller(request);
+      },
+      schema: { querystring: sessionSearchSchema },
+    },
+    async (request) => options.listing.search(request.query, clock()),
+  );
 
   http.get<{ Querystring: { after?: string; limit?: number } }>(
     '/feed',
