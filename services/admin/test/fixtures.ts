@@ -7,6 +7,7 @@ import { adminService } from '../src/index.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-the-tests-0001';
 export const OPS_TOKEN = 'ops-token-for-the-admin-tests-01';
+export const JOURNEY_TOKEN = 'journey-ops-token-for-the-tests';
 
 export const APPLICATION = 'fr.passerelle.test.admin.ApplicationSent';
 export const ACCEPTED = 'fr.passerelle.test.admin.ApplicationAccepted';
@@ -131,6 +132,7 @@ export function startAdmin(targets: Record<string, string>, extra: Record<string
         .map(([name, url]) => `${name}=${url}`)
         .join(','),
       ADMIN_METRICS_REFRESH_MS: '0',
+      ADMIN_JOURNEY_TOKEN: JOURNEY_TOKEN,
       ...extra,
     }),
   );
@@ -170,12 +172,24 @@ export function adminClient(admin: RunningService, token: string | null = ADMIN_
   };
 }
 
+const step = (record: string, sourceLabel: string, occurredAt: string, kind: string) => ({
+  eventId: `${record}-${occurredAt}`,
+  record,
+  sourceLabel,
+  occurredAt,
+  actor: { kind, organisationName: kind === 'OF' ? 'AFPA Laon' : null, channel: 'KAIROS' },
+  anomaly: null,
+  anomalyDetail: null,
+});
+
 /**
  * A stand-in for services/journey's `GET /journeys/{id}` (its own tests cover it): the admin test checks the
  * proxying, not the journey logic.
  */
 export function fakeJourneyService(): Promise<Server> {
   const server = createServer((request, response) => {
+    if (request.url?.startsWith('/journeys/') && request.headers.authorization !== `Bearer ${JOURNEY_TOKEN}`)
+      return response.writeHead(401, { 'content-type': 'application/problem+json' }).end('{"status":401}');
     if (request.url === '/healthz') return response.writeHead(200).end('{"status":"ok"}');
     if (request.url === '/readyz') return response.writeHead(200).end('{"status":"ready"}');
     if (request.url === '/status/consumers') return response.writeHead(200).end('[]');
@@ -183,12 +197,16 @@ export function fakeJourneyService(): Promise<Server> {
       return response.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           journeyId: 'J-42',
-          status: { code: 'ENTERED', label: 'Entré en formation' },
+          sessionKey: 'F1|A1|S1',
+          status: 'ENTRE_EN_FORMATION',
+          sourceLabel: 'Entré en formation',
+          statusSince: '2026-09-15T08:00:00.000Z',
+          vigilance: [],
           timeline: [
-            { at: '2026-09-01T08:00:00.000Z', label: 'Positionné', by: 'OUIFORM' },
-            { at: '2026-09-03T09:30:00.000Z', label: 'Inscrit à l’information collective', by: 'KAIROS' },
-            { at: '2026-09-02T10:00:00.000Z', label: 'Présent à l’ICO (hors ordre)', by: 'KAIROS', flagged: true },
-            { at: '2026-09-15T08:00:00.000Z', label: 'Entré en formation', by: 'KAIROS' },
+            step('PositioningRequested', 'Positionné', '2026-09-01T08:00:00.000Z', 'PRESCRIBER'),
+            step('RegistrationRecorded', 'Inscrit', '2026-09-03T09:30:00.000Z', 'OF'),
+            { ...step('PresenceRecorded', 'Présent', '2026-09-02T10:00:00.000Z', 'OF'), anomaly: 'OUT_OF_ORDER' },
+            step('EnrolmentOpened', 'Entré en formation', '2026-09-15T08:00:00.000Z', 'OF'),
           ],
         }),
       );

@@ -127,7 +127,8 @@ describe('the admin page in headless Chromium', () => {
     expect(steps).toBe(4);
     expect(flagged).toBe(1);
     expect(timelineText).toContain('Positionné');
-    expect(timelineText).toContain('Entré en formation');
+    expect(timelineText).toContain('OUT_OF_ORDER');
+    expect(await page.locator('#journey-status').textContent()).toContain('Entré en formation');
     expect(await workerState()).toBe('RUNNING');
   });
 });

@@ -212,20 +212,24 @@ async function act(topic, action, entries) {
 
 // --- journey ----------------------------------------------------------------------------------------------------------
 
-const first = (object, names) =>
-  names.map((name) => object?.[name]).find((value) => value !== undefined && value !== null);
-const textOf = (value) =>
-  typeof value === 'object' && value !== null ? first(value, ['label', 'code', 'name']) : value;
+/** Who did a step, from the journey service's actor: its kind and organisation, or its channel. */
+const actorOf = (actor) =>
+  actor
+    ? [actor.kind, actor.organisationName ?? actor.prescriberNetwork ?? actor.channel].filter(Boolean).join(' ')
+    : '';
 
-/** A journey's timeline as a picture: one dot per step, in order, red when the step was flagged. */
+/**
+ * A journey's timeline (services/journey `GET /journeys/{id}`) as a picture: one dot per step in business order,
+ * the French label, when and who; a step the journey service flagged (impossible, out of order…) is red and says why.
+ */
 function timelinePicture(journey) {
-  const steps = first(journey, ['timeline', 'steps', 'events']) ?? [];
+  const steps = journey.timeline ?? [];
   const rowHeight = 46;
   const picture = svg('svg', {
-    width: 760,
+    width: 900,
     height: 30 + Math.max(steps.length, 1) * rowHeight,
     role: 'img',
-    'aria-label': `Parcours ${first(journey, ['journeyId', 'id']) ?? ''}`,
+    'aria-label': `Parcours ${journey.journeyId}`,
     id: 'journey-timeline',
   });
   picture.append(
@@ -240,20 +244,19 @@ function timelinePicture(journey) {
   );
   steps.forEach((step, index) => {
     const y = 24 + index * rowHeight;
-    const flagged = Boolean(first(step, ['flagged', 'anomaly', 'invalid', 'outOfOrder']));
-    const label = textOf(first(step, ['label', 'statusLabel', 'status', 'type', 'event', 'record'])) ?? 'étape';
-    const at = first(step, ['at', 'occurredAt', 'timestamp', 'date']) ?? '';
-    const by = textOf(first(step, ['by', 'actor', 'source', 'who'])) ?? '';
+    const flagged = Boolean(step.anomaly);
+    const details = [step.occurredAt, actorOf(step.actor), step.record, flagged ? `⚠ ${step.anomaly}` : null];
     const group = svg('g', { class: 'step', 'data-flagged': flagged });
     group.append(
       svg('circle', { cx: 24, cy: y, r: 8, fill: flagged ? '#c0392b' : '#123c69' }),
       svg(
         'text',
         { x: 44, y: y - 2, 'font-size': 14, 'font-weight': 600, fill: flagged ? '#8f1d18' : '#1d2733' },
-        String(label),
+        step.sourceLabel ?? step.status ?? step.record,
       ),
-      svg('text', { x: 44, y: y + 15, 'font-size': 12, fill: '#6b7684' }, [at, by].filter(Boolean).join(' · ')),
+      svg('text', { x: 44, y: y + 15, 'font-size': 12, fill: '#6b7684' }, details.filter(Boolean).join(' · ')),
     );
+    if (step.anomalyDetail) group.append(svg('title', {}, step.anomalyDetail));
     picture.append(group);
   });
   return picture;
@@ -265,8 +268,19 @@ async function showJourney(event) {
   const target = $('#journey');
   try {
     const journey = await api(`/journeys/${encodeURIComponent(id)}`);
-    const status = textOf(first(journey, ['status', 'currentStatus'])) ?? '';
-    target.replaceChildren(el('p', {}, 'Statut : ', el('strong', {}, String(status))), timelinePicture(journey));
+    target.replaceChildren(
+      el(
+        'p',
+        { id: 'journey-status' },
+        'Statut : ',
+        el('strong', {}, journey.sourceLabel ?? journey.status),
+        el('span', { class: 'muted' }, ` (${journey.status}, depuis ${journey.statusSince ?? '—'})`),
+      ),
+      ...(journey.vigilance ?? []).map((item) =>
+        el('p', { class: 'error' }, `Vigilance : ${item.label} (depuis ${item.since})`),
+      ),
+      timelinePicture(journey),
+    );
   } catch (error) {
     if (error instanceof Unauthorized) return signOut();
     target.replaceChildren(el('p', { class: 'error' }, error.message));
