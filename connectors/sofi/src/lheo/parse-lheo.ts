@@ -366,12 +366,19 @@ function nextIndex(frame: Frame, name: string): number {
   return index;
 }
 
-function plainAttributes(tag: SaxesTagNS): Record<string, string> {
-  const attributes: Record<string, string> = {};
-  for (const attribute of Object.values(tag.attributes)) {
-    if (attribute.prefix === '') attributes[attribute.local] = attribute.value;
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Most LHEO elements have no attribute: they share one empty (frozen) record instead of each getting one. */
+function plainAttributes(tag: SaxesTagNS): Readonly<Record<string, string>> {
+  let attributes: Record<string, string> | undefined;
+  for (const name in tag.attributes) {
+    const attribute = tag.attributes[name] as SaxesTagNS['attributes'][string];
+    if (attribute.prefix === '') {
+      attributes ??= {};
+      attributes[attribute.local] = attribute.value;
+    }
   }
-  return attributes;
+  return attributes ?? NO_ATTRIBUTES;
 }
 
 function countNewlines(text: Uint8Array | string, end: number): number {
