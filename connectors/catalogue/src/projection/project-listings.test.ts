@@ -1,4 +1,4 @@
-import type { EventRecordName, RecordTypes, RecruitmentState } from '@passerelle/schemas';
+import type { EventEnvelope, EventRecordName, RecordTypes, RecruitmentState } from '@passerelle/schemas';
 import { fixtures, sessionKey } from '@passerelle/schemas/fixtures';
 import { describe, expect, it } from 'vitest';
 import { type ListingChange, listingChanges } from './project-listings.js';
@@ -26,14 +26,7 @@ function run(inputs: Input[], initial?: CatalogueSession) {
   const published: ListingChange[][] = [];
   for (const input of inputs) {
     const next = applySessionEvent(state, { key: sessionKey, ...input });
-    published.push(
-      listingChanges(
-        state,
-        next,
-        input.value as { envelope: RecordTypes['fr.passerelle.offer.SessionPublished']['envelope'] },
-        now,
-      ),
-    );
+    published.push(listingChanges(state, next, (input.value as { envelope: EventEnvelope }).envelope, now));
     state = next;
   }
   return { state, published, last: published.at(-1) ?? [] };
@@ -207,7 +200,7 @@ describe('projecting a session into the channels', () => {
       record: 'fr.passerelle.offer.SessionPublished',
       value: null,
     });
-    expect(listingChanges(state, next, published.value as never, now)).toHaveLength(4);
+    expect(listingChanges(state, next, published.value.envelope, now)).toHaveLength(4);
     expect(next?.withdrawn).toBe(true);
   });
 

@@ -1,10 +1,4 @@
-import type {
-  EventEnvelope,
-  ListedModality,
-  ListingChannel,
-  ListingPublished,
-  RecruitmentModality,
-} from '@passerelle/schemas';
+import type { ListedModality, ListingChannel, ListingPublished, RecruitmentModality } from '@passerelle/schemas';
 import { ACCEPTING, CHANNEL_RULES, type ChannelRule } from './channel-rules.js';
 import type { CatalogueSession } from './session-state.js';
 
@@ -80,6 +74,12 @@ const orderOf = (modality: RecruitmentModality) =>
   `${modality.date ?? modality.receptionStart ?? ''} ${modality.startTime ?? ''} ${modality.modalityId}`;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The event a listing change answers: its id and business time (an event's envelope fits). */
+export interface ListingCause {
+  eventId: string;
+  occurredAt: Date;
+}
+
 /**
  * The listings to publish when a session goes from `before` to `after` because of the event `cause`: a version for
  * each channel whose listing changed, a tombstone for each channel it left, nothing where it stayed the same. The
@@ -89,7 +89,7 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function listingChanges(
   before: CatalogueSession | undefined,
   after: CatalogueSession | undefined,
-  cause: { envelope: EventEnvelope },
+  cause: ListingCause,
   now: Date,
 ): ListingChange[] {
   const sessionKey = after?.sessionKey ?? before?.sessionKey;
@@ -109,8 +109,8 @@ export function listingChanges(
       channel: rule.channel,
       listing: {
         envelope: {
-          eventId: `catalogue:${rule.channel}:${cause.envelope.eventId}`,
-          occurredAt: cause.envelope.occurredAt,
+          eventId: `catalogue:${rule.channel}:${cause.eventId}`,
+          occurredAt: cause.occurredAt,
           recordedAt: now,
           actor: {
             kind: 'SYSTEM',
@@ -121,7 +121,7 @@ export function listingChanges(
           },
           sourceSystem: 'PASSERELLE',
           correlationId: sessionKey,
-          causationId: cause.envelope.eventId,
+          causationId: cause.eventId,
         },
         ...next,
       },

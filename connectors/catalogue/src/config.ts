@@ -1,0 +1,52 @@
+import { z } from '@passerelle/service-kit';
+
+const CHANNEL = z.enum(['AUDEF', 'OUIFORM', 'TMF', 'MA_FORMATION']);
+
+/** What a bearer token stands for: a channel's front end searching, or a DE acting for himself. */
+export const tokenGrantSchema = z.discriminatedUnion('role', [
+  z.object({
+    role: z.literal('SEARCH'),
+    /** Channels it may search (default: all). */
+    channels: z.array(CHANNEL).min(1).optional(),
+  }),
+  z.object({
+    role: z.literal('DE'),
+    /** The DE the token authenticates (France Travail identifier). Personal data: never logged. */
+    deIdentifier: z.string().regex(/^[0-9A-Za-z]{8,11}$/),
+  }),
+]);
+export type TokenGrant = z.infer<typeof tokenGrantSchema>;
+
+export const catalogueConfigSchema = z.object({
+  /**
+   * Bearer tokens as JSON: `{ "<token>": { "role": "SEARCH", "channels"?: [...] } | { "role": "DE", "deIdentifier":
+   * "…" } }`. In production the DE's token comes from France Travail's identity provider; the map stands in for it.
+   * Secret: never logged.
+   */
+  CATALOGUE_TOKENS: z
+    .string()
+    .min(2)
+    .transform((text, context) => {
+      try {
+        const parsed = z.record(z.string().min(16), tokenGrantSchema).parse(JSON.parse(text));
+        return new Map(Object.entries(parsed));
+      } catch {
+        context.addIssue({
+          code: 'custom',
+          message:
+            'must be a JSON object of tokens (16+ characters) to {"role":"SEARCH","channels"?:[…]} or {"role":"DE","deIdentifier":"…"}',
+        });
+        return z.NEVER;
+      }
+    }),
+  /** The journey secret every producer shares (journeyIdFor). */
+  JOURNEY_SECRET: z.string().min(16),
+  /** How long a self-registration waits for Kairos's decision before answering 202 with a link to poll. */
+  CATALOGUE_DECISION_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
+  /** Prefix of every topic the connector uses; only tests and rehearsals set it. */
+  CATALOGUE_TOPIC_PREFIX: z.string().default(''),
+  /** Consumer group of the listing projector (instances of one deployment share it). */
+  CATALOGUE_GROUP_ID: z.string().min(1).default('connector-catalogue'),
+});
+
+export type CatalogueConfig = z.infer<typeof catalogueConfigSchema>;

@@ -1,0 +1,77 @@
+import type { Bus, ConsumedEvent } from '@passerelle/bus';
+import type { Channel, PositioningRequested, PositioningTarget } from '@passerelle/schemas';
+import type { CatalogueTopics } from '../topics.js';
+import { type Decision, decisionOf, REQUEST_PREFIX } from './decision.js';
+
+/** A DE's self-registration as the catalogue keeps it: enough to check ownership, answer a poll, print the letter. */
+export interface SelfRegistration {
+  requestId: string;
+  channel: Channel;
+  target: PositioningTarget;
+  /** HMAC of the DE identifier and the session key: ownership is checked against it, the identifier is not kept. */
+  journeyId: string;
+  /** For the letter's salutation only (personal data: in memory, never logged). */
+  de: { firstName: string; lastName: string };
+  requestedAt: Date;
+  decision: Decision | null;
+}
+
+/**
+ * The DEs' self-registrations and Kairos's answers, read from the beginning of `positioning.requests` and
+ * `kairos.session-events` by every instance, so a DE can poll or fetch his letter from any of them, also after a
+ * restart. Only the catalogue's own requests are kept (their ids are in its namespace), so answers to prescribers'
+ * requests cost nothing; an answer read before its request (two topics are not ordered together) waits for it.
+ */
+export class SelfRegistrations {
+  readonly #requests = new Map<string, SelfRegistration>();
+  readonly #earlyAnswers = new Map<string, Decision>();
+
+  follow(bus: Bus, topics: CatalogueTopics) {
+    return bus.follow({
+      name: 'catalogue.self-registrations',
+      topics: [topics.positioning, topics.sessionEvents],
+      fromBeginning: true,
+      onEvent: (event) => this.apply(event),
+    });
+  }
+
+  apply(event: ConsumedEvent) {
+    if (event.record === 'fr.passerelle.positioning.PositioningRequested' && event.value !== null) {
+      this.recordRequest(event.value as PositioningRequested);
+      return;
+    }
+    const answer = decisionOf(event.record, event.value);
+    if (answer) this.recordDecision(answer.requestId, answer.decision);
+  }
+
+  /** The first answer counts (Kairos gives one; a redelivery changes nothing). */
+  recordDecision(requestId: string, decision: Decision) {
+    const request = this.#requests.get(requestId);
+    if (!request) {
+      if (!this.#earlyAnswers.has(requestId)) this.#earlyAnswers.set(requestId, decision);
+      return;
+    }
+    if (request.decision === null) request.decision = decision;
+  }
+
+  get(requestId: string): SelfRegistration | undefined {
+    return this.#requests.get(requestId);
+  }
+
+  /** Also called by the instance that published the request, so a poll right after finds it. */
+  recordRequest(request: PositioningRequested) {
+    if (request.origin !== 'CHANNEL' || !request.requestId.startsWith(REQUEST_PREFIX)) return;
+    if (this.#requests.has(request.requestId)) return;
+    const early = this.#earlyAnswers.get(request.requestId) ?? null;
+    this.#earlyAnswers.delete(request.requestId);
+    this.#requests.set(request.requestId, {
+      requestId: request.requestId,
+      channel: request.channel,
+      target: request.target,
+      journeyId: request.journeyId,
+      de: { firstName: request.de.firstName, lastName: request.de.lastName },
+      requestedAt: request.envelope.occurredAt,
+      decision: early,
+    });
+  }
+}
