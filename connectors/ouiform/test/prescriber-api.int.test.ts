@@ -135,6 +135,12 @@ describe('the prescriber API on the real broker', () => {
       receiver.attempts.filter((attempt) => attempt.headers[WEBHOOK_HEADERS.id] === presence).map((a) => a.status),
     ).toEqual([503, 503, 204]);
 
+    // A retried POST (same reference) is the same prescription: its answer, nothing published again.
+    const retried = await ml.post('/prescriptions', prescriptionBody('2345678B', { prescriptionId: 'PRES-ML-1' }));
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ requestId: request.requestId, decision: { status: 'INSCRIT' } });
+    expect(kairos.requests.filter((candidate) => candidate.requestId === request.requestId)).toHaveLength(1);
+
     // The prescription itself tells the whole story.
     const followed = await ml.get('/prescriptions/PRES-ML-1');
     expect(followed.status).toBe(200);

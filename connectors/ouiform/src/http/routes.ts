@@ -97,6 +97,9 @@ export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOp
       const existing = store.prescription(prescriptionId);
       // A reference another organisation already used is theirs (references should be UUIDs; ours are).
       if (existing && existing.owner !== who.owner) throw forbidden();
+      // A retried POST of a decided prescription: the answer it got, nothing published again.
+      if (existing?.decision)
+        return reply.status(200).header('location', locationOf(prescriptionId)).send(present(existing));
 
       // Kairos ignores a request id it already answered: a retried POST publishes again and gets the same answer.
       await bus.publish([
