@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { Bus, type ConsumedEvent, type RunningService, startService } from '@passerelle/bus';
+import type {
+  EventEnvelope,
+  ListingPublished,
+  OfferSession,
+  PositioningRequested,
+  RecordTypes,
+  RecruitmentModality,
+} from '@passerelle/schemas';
+import { journeyIdFor } from '@passerelle/schemas';
+import { fixtures, offerSession } from '@passerelle/schemas/fixtures';
+import { createLogger, Metrics } from '@passerelle/service-kit';
+import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { catalogueConnector } from '../src/connector.js';
+import { type CatalogueTopics, catalogueContracts, catalogueTopics } from '../src/topics.js';
+
+export const SEARCH_TOKEN = randomBytes(18).toString('base64url');
+export const DE_TOKEN = randomBytes(18).toString('base64url');
+export const OTHER_DE_TOKEN = randomBytes(18).toString('base64url');
+export const DE_IDENTIFIER = '3012345C';
+export const OTHER_DE_IDENTIFIER = '3098765D';
+export const JOURNEY_SECRET = 'integration-journey-secret';
+
+export const topicPrefix = () => `${uniqueName('catalogue')}.`;
+
+/** One connector instance on the test's own topics and group. */
+export async function startCatalogue(prefix: string, env: Record<string, string> = {}): Promise<RunningService> {
+  const stack = testStack();
+  const fullEnv = {
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    KAFKA_CLIENT_ID: uniqueName('catalogue'),
+    CATALOGUE_TOPIC_PREFIX: prefix,
+    CATALOGUE_GROUP_ID: `${prefix}connector-catalogue`,
+    CATALOGUE_TOKENS: JSON.stringify({
+      [SEARCH_TOKEN]: { role: 'SEARCH' },
+      [DE_TOKEN]: { role: 'DE', deIdentifier: DE_IDENTIFIER },
+      [OTHER_DE_TOKEN]: { role: 'DE', deIdentifier: OTHER_DE_IDENTIFIER },
+    }),
+    JOURNEY_SECRET,
+    SCHEMAS_REGISTER_ON_START: 'true',
+    HTTP_PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  };
+  return startService(catalogueConnector({ env: fullEnv }), fullEnv);
+}
+
+export interface Response {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON the API answers
+  body: any;
+  bytes: Buffer;
+}
+
+export async function call(
+  url: string,
+  path: string,
+  { token = SEARCH_TOKEN, method = 'GET', body }: { token?: string | null; method?: string; body?: unknown } = {},
+): Promise<Response> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const json = response.headers.get('content-type')?.includes('json') ? JSON.parse(bytes.toString('utf8')) : undefined;
+  return { status: response.status, headers: response.headers, body: json, bytes };
+}
+
+export const sessionsPath = (channel: string, query = '') => `/channels/${channel}/sessions${query ? `?${query}` : ''}`;
+export const sessionPath = (channel: string, sessionKey: string) =>
+  `/channels/${channel}/sessions/${encodeURIComponent(sessionKey)}`;
+
+let sequence = 0;
+const envelope = (
+  eventId: string,
+  actor: EventEnvelope['actor'] = fixtures['fr.passerelle.kairos.RecruitmentModalityScheduled'].envelope.actor,
+): EventEnvelope => ({
+  eventId,
+  occurredAt: new Date(),
+  recordedAt: new Date(),
+  actor,
+  sourceSystem: 'KAIROS',
+  correlationId: 'test',
+  causationId: null,
+});
+
+/**
+ * The test's side of the broker: publishes what SOFI and Kairos would (offer snapshots, modality and registration
+ * events — the test plays Kairos where it says so) and follows what the connector commits on catalogue.listings
+ * and positioning.requests.
+ */
+export class Broker {
+  readonly bus: Bus;
+  readonly topics: CatalogueTopics;
+  /** Latest listing (null: tombstone) per key, as committed. */
+  readonly listings = new Map<string, ListingPublished | null>();
+  readonly listingEvents: ConsumedEvent[] = [];
+  readonly positionings: PositioningRequested[] = [];
+
+  constructor(prefix: string) {
+    const stack = testStack();
+    this.topics = catalogueTopics(prefix);
+    this.bus = new Bus({
+      config: {
+        KAFKA_BROKERS: stack.kafkaBrokers,
+        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+        KAFKA_CLIENT_ID: uniqueName('catalogue-test'),
+      },
+      contracts: catalogueContracts(prefix),
+      log: createLogger({ service: 'catalogue-test', level: 'silent' }),
+      metrics: new Metrics({ defaultMetrics: false }),
+    });
+    this.bus.follow({
+      name: 'catalogue-test.listings',
+      topics: [this.topics.listings],
+      fromBeginning: true,
+      onEvent: (event) => {
+        this.listingEvents.push(event);
+        if (event.key !== null) this.listings.set(event.key, event.value as ListingPublished | null);
+      },
+    });
+    this.bus.follow({
+      name: 'catalogue-test.positionings',
+      topics: [this.topics.positioning],
+      fromBeginning: true,
+      onEvent: (event) => {
+        if (event.value !== null) this.positionings.push(event.value as PositioningRequested);
+      },
+    });
+  }
+
+  /** Creates the topics and waits for their partition leaders before following them. */
+  async start() {
+    await this.bus.registerSchemas();
+    await this.bus.ensureTopics();
+    const admin = await this.bus.admin();
+    for (const topic of Object.values(this.topics))
+      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length > 0, {
+        description: `the leaders of ${topic}`,
+      });
+    await this.bus.start();
+  }
+
+  async publishOffer(
+    record: 'fr.passerelle.offer.SessionPublished' | 'fr.passerelle.offer.SessionUpdated',
+    session: OfferSession,
+  ) {
+    sequence += 1;
+    const value =
+      record === 'fr.passerelle.offer.SessionPublished'
+        ? { envelope: envelope(`sofi:${session.sessionKey}:${sequence}`), sessionKey: session.sessionKey, session }
+        : {
+            envelope: envelope(`sofi:${session.sessionKey}:${sequence}`),
+            sessionKey: session.sessionKey,
+            session,
+            changedFields: ['session'],
+          };
+    await this.bus.publish([{ topic: this.topics.offer, key: session.sessionKey, record, value }]);
+  }
+
+  async withdraw(session: OfferSession) {
+    await this.bus.publish([
+      {
+        topic: this.topics.offer,
+        key: session.sessionKey,
+        record: 'fr.passerelle.offer.SessionWithdrawn',
+        value: {
+          envelope: envelope(`sofi:${session.sessionKey}:withdrawn`),
+          sessionKey: session.sessionKey,
+          reason: 'ABSENT_FROM_EXPORT',
+          lastKnown: session,
+        },
+      },
+    ]);
+  }
+
+  /** Publishes Kairos session events (the test plays Kairos). */
+  async kairos<Name extends keyof RecordTypes>(
+    sessionKey: string,
+    record: Name,
+    value: Omit<RecordTypes[Name], 'envelope'>,
+  ) {
+    sequence += 1;
+    await this.bus.publish([
+      {
+        topic: this.topics.sessionEvents,
+        key: sessionKey,
+        record,
+        value: { envelope: envelope(`kairos:test:${sequence}`), ...value },
+      },
+    ]);
+  }
+
+  async schedule(sessionKey: string, modality: RecruitmentModality) {
+    await this.kairos(sessionKey, 'fr.passerelle.kairos.RecruitmentModalityScheduled', { sessionKey, modality });
+  }
+
+  /** The listing of `channel|sessionKey` once it satisfies `check` (waits: the follower trails the commit). */
+  listing(channel: string, sessionKey: string, check: (listing: ListingPublished | null | undefined) => boolean) {
+    return waitFor(
+      () => {
+        const listing = this.listings.get(`${channel}|${sessionKey}`);
+        return check(listing) ? (listing ?? null) : undefined;
+      },
+      { description: `the ${channel} listing of ${sessionKey}` },
+    );
+  }
+}
+
+/** A session of the offer with its own key and a title of its own (so a search finds exactly it). */
+export function offerWith(title: string, overrides: Partial<OfferSession['session']> = {}): OfferSession {
+  const numero = `SE_${randomBytes(5).toString('hex')}`;
+  return {
+    ...offerSession,
+    sessionKey: `14_AF_TEST|14_SE_${numero}|${numero}`,
+    formation: { ...offerSession.formation, title },
+    session: {
+      ...offerSession.session,
+      numero,
+      start: '2030-09-01',
+      end: '2031-06-30',
+      recruitmentState: 'OPEN',
+      expired: false,
+      ...overrides,
+    },
+  };
+}
+
+export function ico(modalityId: string, capacity: number, date = '2030-06-15'): RecruitmentModality {
+  return {
+    ...fixtures['fr.passerelle.kairos.RecruitmentModalityScheduled'].modality,
+    modalityId,
+    date,
+    capacity,
+  };
+}
+
+export function candidatureWindow(modalityId: string, capacity: number): RecruitmentModality {
+  return {
+    ...fixtures['fr.passerelle.kairos.RecruitmentModalityAdjusted'].modality,
+    modalityId,
+    capacity,
+    receptionStart: '2026-01-01',
+    receptionEnd: '2030-12-31',
+  };
+}
+
+export const trainee = (sessionKey: string, deIdentifier = '4000000Z') => ({
+  sessionKey,
+  journeyId: journeyIdFor(JOURNEY_SECRET, deIdentifier, sessionKey),
+  siret: offerSession.formation.responsibleOrganisation.siret,
+  deliveringSiret: null,
+});
