@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Logger, NonRetriableError, REDACTED_KEYS, RetriableError } from '@passerelle/service-kit';
 import type { KafkaMessage, Message } from 'kafkajs';
 import type { Bus } from './bus.js';
+import { topicOffsets } from './ops.js';
 import { TRANSACTION_RETRY } from './publisher.js';
 import { ensureTopics } from './topics.js';
 
@@ -14,6 +15,9 @@ export const DEAD_LETTER_ACTIONS_TOPIC = 'admin.dead-letter-actions.v1';
 
 /** One transactional id for every admin instance: the next replay fences any other in flight (see `#act`). */
 const ACTIONS_TRANSACTIONAL_ID = 'passerelle.admin.dead-letter-actions';
+
+/** What the broker answers a transaction fenced by a newer one of the same id. */
+const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING']);
 
 const DEAD_LETTER_TOPIC = /^dlq\.(.+)\.v1$/;
 const MASK = '[MASKED]';
@@ -193,6 +197,13 @@ export class DeadLetters {
         return result;
       } catch (error) {
         await transaction.abort().catch(() => undefined);
+        if (FENCED.has((error as { type?: string }).type ?? '')) {
+          throw new RetriableError(
+            'BUS_DEAD_LETTER_ACTION_CONFLICT',
+            'Another replay or discard ran at the same time; nothing of this one was applied. Retry it.',
+            { cause: error },
+          );
+        }
         throw error;
       }
     } finally {
@@ -359,7 +370,7 @@ function replayMessageOf(deadLetterTopic: string, message: RawMessage): { topic:
 export async function readRawToEnd(bus: Bus, topic: string, { timeoutMs = 60_000 } = {}): Promise<RawMessage[]> {
   const admin = await bus.admin();
   const ends = new Map<number, bigint>();
-  for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+  for (const { partition, high, low } of await topicOffsets(admin, topic)) {
     if (BigInt(high) > BigInt(low)) ends.set(partition, BigInt(high));
   }
   if (ends.size === 0) return [];

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type HttpServer, ProblemError, RetriableError } from '@passerelle/service-kit';
 import kafkajs, { type Admin } from 'kafkajs';
+import { delay } from './backoff.js';
 import type { ConsumerStatus, ManagedConsumer } from './consumer.js';
 
 /** The actions ops can take on a consumer, as Kafka Connect names them. */
@@ -75,6 +76,22 @@ export function registerOpsRoutes(
   );
 }
 
+/**
+ * `admin.fetchTopicOffsets`, safe to call concurrently. kafkajs refreshes its cluster metadata for the topics each
+ * call adds; two calls at once on one admin client can leave a topic without partitions for a moment, and the call
+ * then throws a TypeError (`high.pop(...)` undefined) instead of retrying. Seen as a flake of parallel reads.
+ */
+export async function topicOffsets(admin: Admin, topic: string) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (!(error instanceof TypeError) || attempt >= 5) throw error;
+      await delay(50 * (attempt + 1));
+    }
+  }
+}
+
 export interface PartitionLag {
   topic: string;
   partition: number;
@@ -97,7 +114,7 @@ export async function consumerGroupLag(admin: Admin, groupId: string, topics?: r
   const committed = await admin.fetchOffsets({ groupId, ...(topics ? { topics: [...topics] } : {}) });
   const partitions: PartitionLag[] = [];
   for (const { topic, partitions: committedPartitions } of committed) {
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await topicOffsets(admin, topic);
     for (const { partition, high, low } of ends) {
       const offset = committedPartitions.find((candidate) => candidate.partition === partition)?.offset;
       const known = offset !== undefined && offset !== '-1';
@@ -137,7 +154,7 @@ export async function describeTopics(admin: Admin): Promise<TopicDescription[]> 
   for (const name of names) {
     const config = configs.resources.find((resource) => resource.resourceName === name)?.configEntries ?? [];
     const value = (key: string) => config.find((entry) => entry.configName === key)?.configValue;
-    const offsets = await admin.fetchTopicOffsets(name);
+    const offsets = await topicOffsets(admin, name);
     described.push({
       name,
       partitions: metadata.topics.find((topic) => topic.name === name)?.partitions.length ?? 0,

@@ -12,7 +12,7 @@ import {
   unauthorized,
 } from '@passerelle/bus';
 import { topics as catalogue, logicalTypes } from '@passerelle/schemas';
-import { type HttpServer, type Metrics, ProblemError, z } from '@passerelle/service-kit';
+import { errorCodeOf, errorMessageOf, type HttpServer, type Metrics, ProblemError, z } from '@passerelle/service-kit';
 import { type ConnectorStatus, parseTargets, Runnables } from './targets.js';
 
 export const adminConfigSchema = z.object({
@@ -193,7 +193,10 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
               { schema: entriesBody },
               async (request) => {
                 const topic = deadLetterTopic(request.params.topic);
-                const result = await deadLetters[action](topic, request.body.entries);
+                const result = await deadLetters[action](topic, request.body.entries).catch((error: unknown) => {
+                  if (errorCodeOf(error) !== 'BUS_DEAD_LETTER_ACTION_CONFLICT') throw error;
+                  throw problem(503, 'dead-letter-action-conflict', 'Service Unavailable', errorMessageOf(error));
+                });
                 log.warn({ topic, action, done: result.done.length }, 'dead-letter action');
                 return result;
               },
