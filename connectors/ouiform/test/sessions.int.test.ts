@@ -3,7 +3,7 @@ import type { ListingPublished } from '@passerelle/schemas';
 import { fixtures } from '@passerelle/schemas/fixtures';
 import { waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, account, connectorEnv, PlayedKairos, startOuiform, topicPrefix } from './harness.js';
+import { Api, account, connectorEnv, PlayedKairos, prescriptionBody, startOuiform, topicPrefix } from './harness.js';
 
 const prescriber = account('FT-NANTES-EST', 'FRANCE_TRAVAIL');
 const example = fixtures['fr.passerelle.catalogue.ListingPublished'];
@@ -98,6 +98,25 @@ describe('GET /sessions: the OUIFORM listing on the real broker', () => {
       description: 'the withdrawn session gone',
     });
     expect((await api.get('/sessions')).body.total).toBe(1);
+  });
+
+  it('when the listing closes a session to prescribers, then a prescription on it is 422 naming the session', async () => {
+    const closed = '14_AF_3|14_SE_3|SE_3';
+    await publish([{ key: `OUIFORM|${closed}`, value: listing('OUIFORM', closed, { prescriberMayPosition: false }) }]);
+    await waitFor(async () => (await api.get('/sessions')).body.total === 2, {
+      description: 'the closed session listed',
+    });
+
+    const refused = await api.post(
+      '/prescriptions',
+      prescriptionBody('1122334A', { target: { sessionKey: closed, modalityKind: 'ICO' } }),
+    );
+
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      errors: [{ field: 'body.target.sessionKey', rule: 'CLOSED_TO_PRESCRIBERS' }],
+    });
+    expect(catalogue.requests).toEqual([]);
   });
 
   it('when a search parameter is invalid, then 400 problem+json naming it; without a token, 401', async () => {

@@ -78,7 +78,10 @@ export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOp
     },
     async (request, reply) => {
       const who = caller(request, 'prescriber');
-      const violations = checkPrescriptionRules(request.body);
+      const violations = checkPrescriptionRules(
+        request.body,
+        options.listing.index.get(request.body.target.sessionKey),
+      );
       if (violations.length > 0) {
         throw new ProblemError({
           type: 'urn:passerelle:problem:ouiform:prescription-rule',

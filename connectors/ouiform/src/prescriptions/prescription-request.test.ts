@@ -44,8 +44,12 @@ describe('toPositioningRequested', () => {
     expect(toPositioningRequested(anonymous, context).prescription?.prescriptionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('when the project is not validated, then the rule names the field', () => {
+  it('when the project is not validated or the listing closes the session to prescribers, then the rule names the field', () => {
     expect(checkPrescriptionRules(request)).toEqual([]);
+    expect(checkPrescriptionRules(request, { prescriberMayPosition: true })).toEqual([]);
+    expect(checkPrescriptionRules(request, { prescriberMayPosition: false })).toEqual([
+      expect.objectContaining({ field: 'body.target.sessionKey', rule: 'CLOSED_TO_PRESCRIBERS' }),
+    ]);
     expect(checkPrescriptionRules({ ...request, projectValidated: false })).toEqual([
       expect.objectContaining({ field: 'body.projectValidated', rule: 'PROJECT_NOT_VALIDATED' }),
     ]);

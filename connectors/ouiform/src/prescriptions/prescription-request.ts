@@ -70,10 +70,22 @@ export interface RuleViolation {
 
 /**
  * Business rules on a well-formed request. A prescription validates the DE's project (domain.md G24, [FCUNI]):
- * positioning without it is not a prescription.
+ * positioning without it is not a prescription. A session the OUIFORM listing shows as closed to prescribers is
+ * refused here (the channel's rule); a session the listing does not show (yet) is left to Kairos, which knows
+ * every session and answers with a reasoned refusal.
  */
-export function checkPrescriptionRules(request: PrescriptionRequest): RuleViolation[] {
+export function checkPrescriptionRules(
+  request: PrescriptionRequest,
+  listed?: { prescriberMayPosition: boolean },
+): RuleViolation[] {
   const violations: RuleViolation[] = [];
+  if (listed && !listed.prescriberMayPosition) {
+    violations.push({
+      field: 'body.target.sessionKey',
+      rule: 'CLOSED_TO_PRESCRIBERS',
+      message: 'this session does not take prescriptions on the OUIFORM channel',
+    });
+  }
   if (!request.projectValidated) {
     violations.push({
       field: 'body.projectValidated',
