@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { ProblemError } from '@passerelle/service-kit';
+import type { Principal } from '../config.js';
+
+const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/**
+ * Bearer tokens → who calls: ops, or an OF and its SIRETs. Tokens are looked up by their SHA-256 digest, so neither
+ * the lookup's timing nor a memory dump reveals them.
+ */
+export class JourneyTokens {
+  readonly #principals: Map<string, Principal>;
+
+  constructor(tokens: ReadonlyMap<string, Principal>) {
+    this.#principals = new Map([...tokens].map(([token, principal]) => [digest(token), principal]));
+  }
+
+  /** The caller, or a 401 problem (no detail: nothing to learn from it). */
+  principalOf(authorization: string | undefined): Principal {
+    const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '')?.[1];
+    const principal = token === undefined ? undefined : this.#principals.get(digest(token));
+    if (!principal)
+      throw new ProblemError({ type: 'urn:passerelle:problem:unauthorized', title: 'Unauthorized', status: 401 });
+    return principal;
+  }
+}
+
+export const forbidden = (detail: string) =>
+  new ProblemError({ type: 'urn:passerelle:problem:forbidden', title: 'Forbidden', status: 403, detail });
+
+/** Ops see every journey; an OF those of sessions where one of its SIRETs is responsible or delivering. */
+export const maySee = (principal: Principal, organisationSirets: readonly string[]) =>
+  principal.role === 'ops' || organisationSirets.some((siret) => principal.sirets.includes(siret));

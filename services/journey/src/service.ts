@@ -1,0 +1,58 @@
+import type { ServiceDefinition } from '@passerelle/bus';
+import { journeyConfigSchema } from './config.js';
+import { JourneyTokens } from './http/auth.js';
+import { registerJourneyRoutes } from './http/routes.js';
+import { declareJourneyFolder } from './journey-folder.js';
+import { JourneyReadModel } from './read-model.js';
+import { VigilanceSweep } from './sweep.js';
+import { journeyContracts, journeyTopics } from './topics.js';
+
+export interface JourneyServiceOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The clock of the files under watch (tests move it past a deadline). */
+  clock?: () => Date;
+  /** Receives the sweep once set up (tests trigger it instead of waiting for its interval). */
+  onSweep?: (sweep: VigilanceSweep) => void;
+}
+
+/**
+ * The journey service as a runnable: the folder (owner of each session's journeys, publishing `journey.status`),
+ * the read model every instance serves from, the vigilance sweep, and the HTTP API. Topic names come from
+ * `JOURNEY_TOPIC_PREFIX` in `env`, as the contracts must know them before start.
+ */
+export function journeyService({
+  env = process.env,
+  clock = () => new Date(),
+  onSweep,
+}: JourneyServiceOptions = {}): ServiceDefinition<typeof journeyConfigSchema> {
+  return {
+    name: 'service-journey',
+    contracts: journeyContracts(env.JOURNEY_TOPIC_PREFIX ?? ''),
+    configSchema: journeyConfigSchema,
+    setup({ config, bus, http, log }) {
+      const topics = journeyTopics(config.JOURNEY_TOPIC_PREFIX);
+      const folder = declareJourneyFolder({ bus, topics, groupId: config.JOURNEY_GROUP_ID });
+      const readModel = new JourneyReadModel(bus, topics.status);
+      const sweep = new VigilanceSweep({
+        bus,
+        topics,
+        readModel,
+        folder,
+        clock,
+        intervalMs: config.JOURNEY_SWEEP_INTERVAL_MS,
+        log: log.child({ component: 'vigilance-sweep' }),
+      });
+      http.addHook('onReady', async () => sweep.start());
+      http.addHook('onClose', async () => sweep.stop());
+      onSweep?.(sweep);
+      registerJourneyRoutes(http, {
+        tokens: new JourneyTokens(config.JOURNEY_TOKENS),
+        readModel,
+        bus,
+        topics,
+        secret: config.JOURNEY_SECRET,
+        erasureTimeoutMs: config.JOURNEY_ERASURE_TIMEOUT_MS,
+      });
+    },
+  };
+}
