@@ -1,0 +1,262 @@
+import type { RunningService } from '@passerelle/bus';
+import { inspectPdf } from '@passerelle/documents';
+import type { PositioningRequested } from '@passerelle/schemas';
+import { journeyIdFor } from '@passerelle/schemas';
+import { waitFor } from '@passerelle/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Broker,
+  call,
+  candidatureWindow,
+  DE_IDENTIFIER,
+  DE_TOKEN,
+  ico,
+  JOURNEY_SECRET,
+  OTHER_DE_TOKEN,
+  offerWith,
+  SEARCH_TOKEN,
+  sessionPath,
+  startCatalogue,
+  topicPrefix,
+  trainee,
+} from './harness.js';
+
+// DE self-registration from TMF and Ma Formation against the real broker: the request goes out on
+// positioning.requests; the test plays Kairos (the connector that decides) by publishing its answer on
+// kairos.session-events with the request id and causation id of the contract.
+
+const DECISION_TIMEOUT_MS = 4000;
+let broker: Broker;
+let service: RunningService;
+
+beforeAll(async () => {
+  const prefix = topicPrefix();
+  broker = new Broker(prefix);
+  await broker.start();
+  service = await startCatalogue(prefix, { CATALOGUE_DECISION_TIMEOUT_MS: String(DECISION_TIMEOUT_MS) });
+});
+
+afterAll(async () => {
+  await service?.stop();
+  await broker?.bus.stop();
+});
+
+async function listedSession(title: string) {
+  const offer = offerWith(title);
+  await broker.publishOffer('fr.passerelle.offer.SessionPublished', offer);
+  await broker.schedule(offer.sessionKey, ico('ICO-1', 10));
+  await broker.schedule(offer.sessionKey, candidatureWindow('WIN-1', 15));
+  await waitFor(
+    async () => (await call(service.url, sessionPath('TMF', offer.sessionKey))).body?.modalities?.length === 2,
+    {
+      description: 'the session and its modalities searchable on TMF',
+    },
+  );
+  return offer;
+}
+
+/** The request the connector published for this session (as committed on the broker). */
+const publishedRequest = (sessionKey: string) =>
+  waitFor(() => broker.positionings.find((request) => request.target.sessionKey === sessionKey), {
+    description: `the positioning request on ${sessionKey}`,
+  });
+
+/** Kairos's answer to a request (the test plays Kairos): same requestId, causationId = the request's eventId. */
+async function answerAsKairos(request: PositioningRequested, answer: 'CANDIDATURE' | 'REGISTRATION' | 'REFUSAL') {
+  const sessionKey = request.target.sessionKey;
+  const common = { ...trainee(sessionKey, DE_IDENTIFIER), journeyId: request.journeyId };
+  const envelope = {
+    eventId: `kairos:${request.requestId}:answer`,
+    occurredAt: new Date(),
+    recordedAt: new Date(),
+    actor: {
+      kind: 'SYSTEM' as const,
+      siret: null,
+      organisationName: null,
+      prescriberNetwork: null,
+      channel: 'KAIROS' as const,
+    },
+    sourceSystem: 'KAIROS' as const,
+    correlationId: request.journeyId,
+    causationId: request.envelope.eventId,
+  };
+  const event =
+    answer === 'CANDIDATURE'
+      ? {
+          record: 'fr.passerelle.kairos.CandidatureReceived',
+          value: {
+            envelope,
+            ...common,
+            candidatureId: `CAND-${request.requestId}`,
+            windowId: request.target.modalityId ?? 'WIN-1',
+            requestId: request.requestId,
+            de: request.de,
+            status: 'CANDIDATURE_RECUE',
+            sourceLabel: 'À contacter',
+          },
+        }
+      : answer === 'REGISTRATION'
+        ? {
+            record: 'fr.passerelle.kairos.RegistrationRecorded',
+            value: {
+              envelope,
+              ...common,
+              registrationId: `REG-${request.requestId}`,
+              modalityId: request.target.modalityId ?? 'ICO-1',
+              modalityKind: 'ICO',
+              requestId: request.requestId,
+              de: request.de,
+              status: 'INSCRIT',
+              sourceLabel: 'Inscrit',
+            },
+          }
+        : {
+            record: 'fr.passerelle.kairos.RegistrationRefused',
+            value: {
+              envelope,
+              ...common,
+              requestId: request.requestId,
+              modalityId: request.target.modalityId,
+              reason: 'NO_PLACE',
+              message: "Il n'y a plus de place disponible sur ce rendez-vous.",
+            },
+          };
+  await broker.bus.publish([{ topic: broker.topics.sessionEvents, key: sessionKey, ...event }]);
+}
+
+const positionings = (channel: string, sessionKey: string) => `${sessionPath(channel, sessionKey)}/positionings`;
+const me = { firstName: 'Camille', lastName: 'Lefèvre', email: 'camille@example.org', phone: '+33 6 00 00 00 00' };
+
+describe('DE self-registration (the test plays Kairos)', () => {
+  it('when a DE sends a contact request on a window from Ma Formation and Kairos receives it, then he is accepted and gets his letter', async () => {
+    const offer = await listedSession('Conducteur de bus urbain');
+    const answering = publishedRequest(offer.sessionKey).then((request) => answerAsKairos(request, 'CANDIDATURE'));
+
+    const response = await call(service.url, positionings('MA_FORMATION', offer.sessionKey), {
+      token: DE_TOKEN,
+      method: 'POST',
+      body: { modalityId: 'WIN-1', ...me },
+    });
+    await answering;
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: 'ACCEPTED',
+      channel: 'MA_FORMATION',
+      modalityKind: 'CANDIDATURE_WINDOW',
+      decision: { outcome: 'CANDIDATURE_RECEIVED', modalityId: 'WIN-1' },
+    });
+    expect(response.headers.get('location')).toBe(response.body.links.self);
+
+    const request = await publishedRequest(offer.sessionKey);
+    expect(request).toMatchObject({
+      requestId: response.body.requestId,
+      origin: 'CHANNEL',
+      channel: 'MA_FORMATION',
+      journeyId: journeyIdFor(JOURNEY_SECRET, DE_IDENTIFIER, offer.sessionKey),
+      target: { sessionKey: offer.sessionKey, modalityKind: 'CANDIDATURE_WINDOW', modalityId: 'WIN-1' },
+      de: { deIdentifier: DE_IDENTIFIER, lastName: 'Lefèvre', email: 'camille@example.org' },
+      envelope: { actor: { kind: 'DE', channel: 'MA_FORMATION' }, sourceSystem: 'MA_FORMATION' },
+    });
+
+    const letter = await call(service.url, response.body.links.letter, { token: DE_TOKEN });
+    expect(letter.status).toBe(200);
+    expect(letter.headers.get('content-type')).toBe('application/pdf');
+    const pdf = await inspectPdf(letter.bytes);
+    expect(pdf.title).toBe('Confirmation de votre demande de contact');
+    const text = pdf.pages.join('\n');
+    expect(text).toContain('Bonjour Camille Lefèvre,');
+    expect(text).toContain(
+      "L'organisme de formation vous recontactera pour fixer la date et la modalité de votre entretien",
+    );
+    expect(text).toContain('Conducteur de bus urbain');
+    expect(text).toContain('du 01/01/2026 au 31/12/2030');
+
+    // Another DE, or a search token, gets neither the positioning nor the letter.
+    expect((await call(service.url, response.body.links.self, { token: OTHER_DE_TOKEN })).status).toBe(403);
+    expect((await call(service.url, response.body.links.letter, { token: OTHER_DE_TOKEN })).status).toBe(403);
+    expect((await call(service.url, response.body.links.letter, { token: SEARCH_TOKEN })).status).toBe(403);
+    expect((await call(service.url, response.body.links.self, { token: DE_TOKEN })).body.status).toBe('ACCEPTED');
+  });
+
+  it('when a DE registers on an ICO from TMF and Kairos refuses, then he is told why, and there is no letter', async () => {
+    const offer = await listedSession('Électricien bâtiment');
+    const answering = publishedRequest(offer.sessionKey).then((request) => answerAsKairos(request, 'REFUSAL'));
+    const response = await call(service.url, positionings('TMF', offer.sessionKey), {
+      token: DE_TOKEN,
+      method: 'POST',
+      body: { modalityKind: 'ICO', ...me },
+    });
+    await answering;
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: 'REFUSED',
+      decision: {
+        outcome: 'REFUSED',
+        reason: 'NO_PLACE',
+        message: "Il n'y a plus de place disponible sur ce rendez-vous.",
+      },
+    });
+    expect(response.body.links.letter).toBeUndefined();
+    expect((await call(service.url, `${response.body.links.self}/letter`, { token: DE_TOKEN })).status).toBe(409);
+  });
+
+  it('when Kairos has not decided in time, then 202 with a link, and polling shows the decision once it comes', async () => {
+    const offer = await listedSession('Agent de maintenance des bâtiments');
+    const response = await call(service.url, positionings('TMF', offer.sessionKey), {
+      token: DE_TOKEN,
+      method: 'POST',
+      body: { modalityId: 'ICO-1', firstName: 'Camille', lastName: 'Lefèvre' },
+    });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ status: 'PENDING', decision: null });
+    const poll = response.headers.get('location') as string;
+    expect((await call(service.url, poll, { token: DE_TOKEN })).body.status).toBe('PENDING');
+
+    await answerAsKairos(await publishedRequest(offer.sessionKey), 'REGISTRATION');
+    const decided = await waitFor(
+      async () => {
+        const body = (await call(service.url, poll, { token: DE_TOKEN })).body;
+        return body.status === 'ACCEPTED' ? body : undefined;
+      },
+      { description: 'the decision on the poll link' },
+    );
+    expect(decided.decision).toMatchObject({ outcome: 'REGISTERED', modalityId: 'ICO-1', modalityKind: 'ICO' });
+  }, 30_000);
+
+  it('when the request is not one a DE may make there, then 401, 403, 404 or 400 naming the field, and nothing is published', async () => {
+    const offer = await listedSession('Peintre en bâtiment');
+    const path = positionings('TMF', offer.sessionKey);
+    const post = (body: unknown, token: string | null = DE_TOKEN, target = path) =>
+      call(service.url, target, { token, method: 'POST', body });
+    expect((await post({ modalityId: 'ICO-1', ...me }, null)).status).toBe(401);
+    expect((await post({ modalityId: 'ICO-1', ...me }, SEARCH_TOKEN)).status).toBe(403);
+    expect(
+      (await post({ modalityId: 'ICO-1', ...me }, DE_TOKEN, positionings('OUIFORM', offer.sessionKey))).status,
+    ).toBe(403);
+    expect((await post({ modalityId: 'ICO-1', ...me }, DE_TOKEN, positionings('TMF', 'NO|SUCH|SESSION'))).status).toBe(
+      404,
+    );
+    for (const [body, field] of [
+      [{ modalityId: 'ICO-404', ...me }, 'body.modalityId'],
+      [{ modalityId: 'ICO-1', modalityKind: 'RDVI', ...me }, 'body.modalityKind'],
+      [{ ...me }, 'body.modalityId'],
+      [{ modalityId: 'ICO-1', firstName: 'Camille' }, 'body.lastName'],
+      [{ modalityId: 'ICO-1', ...me, email: 'not-an-email' }, 'body.email'],
+    ] as const) {
+      const response = await post(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+    }
+    // A marker request is published after them: once it is on the broker, nothing before it was.
+    await post({ modalityId: 'ICO-1', ...me }, DE_TOKEN).catch(() => undefined);
+    const requests = await waitFor(
+      () => {
+        const found = broker.positionings.filter((request) => request.target.sessionKey === offer.sessionKey);
+        return found.length > 0 ? found : undefined;
+      },
+      { description: 'the marker request' },
+    );
+    expect(requests).toHaveLength(1);
+  }, 30_000);
+});
