@@ -241,6 +241,8 @@ export interface Delivery {
 export class WebhookReceiver {
   readonly attempts: Delivery[] = [];
   failNext = 0;
+  /** Deliveries this receiver always refuses (500), e.g. a payload it cannot store. */
+  refuses: (body: string) => boolean = () => false;
   #server: Server | undefined;
   url = '';
 
@@ -249,9 +251,10 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const status = this.failNext > 0 ? 503 : 204;
-        if (this.failNext > 0) this.failNext -= 1;
-        this.attempts.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+        const body = Buffer.concat(chunks).toString('utf8');
+        const status = this.refuses(body) ? 500 : this.failNext > 0 ? 503 : 204;
+        if (status === 503) this.failNext -= 1;
+        this.attempts.push({ headers: request.headers, body, status });
         response.statusCode = status;
         response.end();
       });
