@@ -717,3 +717,17 @@ describe('journey — erasure', () => {
     expect(view.status).toBe('POSITIONNE');
   });
 });
+
+describe('journey — clocks of the writers', () => {
+  it("when a Kairos event carries a time a few seconds before the previous one (another instance's clock), then the source order wins", () => {
+    const script = new Script().registered('REG-1');
+    script.at -= 61_000 + 5_000; // the next event's clock reads 5 s before the registration's
+    script.kairos('PresenceRecorded', presence('REG-1', 'PRESENT'));
+    const { view } = script.journey();
+    expect(view.status).toBe('PRESENT');
+    expect(view.timeline.map((step) => [step.record, step.anomaly])).toEqual([
+      ['RegistrationRecorded', null],
+      ['PresenceRecorded', null],
+    ]);
+  });
+});

@@ -106,21 +106,33 @@ export const TERMINAL: ReadonlySet<JourneyStatus> = new Set<JourneyStatus>([
 
 const SOURCE_RANK = { positioning: 0, kairos: 1 } as const;
 
-/** Business order: occurred-at, then (a request before what answers it) source, then each source's own order. */
-export const businessOrder = (a: JourneyFact, b: JourneyFact) =>
-  a.occurredAt - b.occurredAt || SOURCE_RANK[a.source] - SOURCE_RANK[b.source] || a.seq - b.seq;
+/**
+ * How far an event may occur before one its source published earlier and still count as in order: the clocks of
+ * the instances that take turns writing a partition differ by a little, and a source's own order wins over them.
+ */
+export const CLOCK_SKEW_MS = 30_000;
 
-/** Facts that arrived after a fact of the same source that occurred later. */
-function lateArrivals(facts: readonly JourneyFact[]): Set<string> {
+/**
+ * When each fact takes place in the journey: within a source, its own order (time never goes back), except for
+ * a fact that occurred clearly before one its source delivered earlier — a replay, a late producer — which goes
+ * back to when it occurred and is flagged late.
+ */
+function placeInTime(facts: readonly JourneyFact[]): { at: Map<string, number>; late: Set<string> } {
+  const at = new Map<string, number>();
   const late = new Set<string>();
   for (const source of ['positioning', 'kairos'] as const) {
     let latest = Number.NEGATIVE_INFINITY;
     for (const fact of facts.filter((f) => f.source === source).sort((a, b) => a.seq - b.seq)) {
-      if (fact.occurredAt < latest) late.add(fact.eventId);
+      if (fact.occurredAt < latest - CLOCK_SKEW_MS) {
+        late.add(fact.eventId);
+        at.set(fact.eventId, fact.occurredAt);
+        continue;
+      }
       latest = Math.max(latest, fact.occurredAt);
+      at.set(fact.eventId, latest);
     }
   }
-  return late;
+  return { at, late };
 }
 
 const within = (date: string, start: string | null, end: string | null) =>
@@ -152,8 +164,14 @@ export function foldJourney(
   facts: readonly JourneyFact[],
   session: SessionFacts | undefined,
 ): JourneyView {
-  const ordered = [...facts].sort(businessOrder);
-  const late = lateArrivals(facts);
+  const { at: placed, late } = placeInTime(facts);
+  // Business order: when it took place, then a request before what answers it, then each source's own order.
+  const ordered = [...facts].sort(
+    (a, b) =>
+      (placed.get(a.eventId) ?? a.occurredAt) - (placed.get(b.eventId) ?? b.occurredAt) ||
+      SOURCE_RANK[a.source] - SOURCE_RANK[b.source] ||
+      a.seq - b.seq,
+  );
   const parts = new Map<string, JourneyPart>();
   const partOf = (kind: SubjectKind, id: string) => parts.get(`${kind}:${id}`);
   // A transfer names the registration it creates before that registration's own event.
