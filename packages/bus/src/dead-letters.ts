@@ -51,6 +51,8 @@ export interface DeadLetterEntry {
   headers: Record<string, string>;
   status: DeadLetterStatus;
   action?: DeadLetterAction;
+  /** The earlier dead-letter entry this one was replayed from, when a replayed event failed again. */
+  replayedFrom?: string;
 }
 
 export interface DeadLetterTopicSummary {
@@ -279,6 +281,7 @@ export class DeadLetters {
       headers: own,
       status: action?.action ?? 'pending',
       ...(action ? { action } : {}),
+      ...(headers['dlq.replayed-from'] ? { replayedFrom: headers['dlq.replayed-from'] } : {}),
     };
     if (message.value === null) {
       entry.record = own['passerelle.record'] ?? null;

@@ -211,6 +211,32 @@ describe('the admin endpoint', () => {
     expect(invalid.type).toContain('application/problem+json');
   });
 
+  it('when a replayed event fails again, then it is back as a new entry that says where it was replayed from', async () => {
+    const stubborn = application('SESSION-STILL-UNKNOWN');
+    await send(stubborn);
+    const requestIdOf = (found: DeadLetterEntry) => (found.value as { requestId: string }).requestId;
+    const first = await waitFor(
+      async () =>
+        (await api.get<Browse>(`/dead-letters/${deadLetterTopic}`)).body.entries.find(
+          (found) => requestIdOf(found) === stubborn.requestId,
+        ),
+      { description: 'the stubborn event dead-lettered', timeoutMs: 30_000 },
+    );
+
+    await api.post(`/dead-letters/${deadLetterTopic}/replay`, { entries: [first.id] });
+    const second = await waitFor(
+      async () =>
+        (await api.get<Browse>(`/dead-letters/${deadLetterTopic}`)).body.entries.find(
+          (found) => requestIdOf(found) === stubborn.requestId && found.id !== first.id,
+        ),
+      { description: 'the replayed event dead-lettered again', timeoutMs: 30_000 },
+    );
+
+    expect(second.replayedFrom).toBe(`${deadLetterTopic}/${first.partition}/${first.offset}`);
+    expect(second.status).toBe('pending');
+    expect(second.origin.topic).toBe(applications);
+  });
+
   it('when a consumer is paused through the admin, then its lag grows; resumed, it drains', async () => {
     const lag = async () => {
       const { body } = await api.get<Array<{ groupId: string; lag: number; partitions: PartitionLag[] }>>(

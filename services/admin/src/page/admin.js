@@ -187,6 +187,7 @@ async function browse(topic) {
           'div',
           { class: 'muted' },
           `${entry.deadLetteredAt} · étape ${entry.failure.stage} · clé ${entry.key ?? '—'}`,
+          entry.replayedFrom ? ` · rejoué depuis ${entry.replayedFrom}` : '',
         ),
         el('pre', {}, entry.decodeError ?? JSON.stringify(entry.value, null, 2)),
         el('button', { type: 'button', onclick: () => act(topic, 'replay', [entry.id]) }, 'Rejouer'),
