@@ -32,16 +32,17 @@ export function fieldPaths(snapshot: OfferSession): string[] {
  * Cheap, and a collision only hides a field name from `changedFields`, never a change (`contentHash` decides).
  */
 export function fingerprintOf(snapshot: OfferSession): string {
-  let count = 0;
-  let hashes = '';
+  const hashes: string[] = [];
   for (const section of SECTIONS) {
     const record = snapshot[section] as unknown as Record<string, unknown>;
     for (const key of sortedKeys(record)) {
-      hashes += (feedValue(FNV_OFFSET, record[key]) >>> 0).toString(36).padStart(HASH_CHARS, '0');
-      count += 1;
+      hashes.push((feedValue(FNV_OFFSET, record[key]) >>> 0).toString(36).padStart(HASH_CHARS, '0'));
     }
   }
-  return `${count}:${hashes}`;
+  // join makes one flat string: appending with += would keep a rope of 30-odd pieces per known session (~1.8 KB
+  // instead of ~250 bytes; 50 MB more heap for 30 000 sessions).
+  hashes.unshift(`${hashes.length}:`);
+  return hashes.join('');
 }
 
 const FNV_OFFSET = 0x811c9dc5;
