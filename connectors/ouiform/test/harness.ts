@@ -247,7 +247,7 @@ export class WebhookReceiver {
   url = '';
 
   async start(): Promise<void> {
-    this.#server = createServer((request, response) => {
+    const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
@@ -259,8 +259,9 @@ export class WebhookReceiver {
         response.end();
       });
     });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server?.address() as AddressInfo).port}/hooks/ouiform`;
+    this.#server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/ouiform`;
   }
 
   /** What a receiver keeps: the accepted deliveries, each event id once (deliveries are at-least-once). */

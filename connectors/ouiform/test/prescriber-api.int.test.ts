@@ -215,6 +215,19 @@ describe('the prescriber API on the real broker', () => {
     expect((await ml.get('/prescriptions/PRES-ML-1')).body.withdrawn).toBe(false);
   });
 
+  it('when an integrator reads the OpenAPI document, then it has every route and the webhook with its headers', async () => {
+    const document = await new Api(service.url, null).get('/openapi.json');
+    expect(document.status).toBe(200);
+    expect(Object.keys(document.body.paths as object).sort()).toEqual([
+      '/feed',
+      '/prescriptions',
+      '/prescriptions/{prescriptionId}',
+      '/sessions',
+    ]);
+    const webhook = (document.body.webhooks as { followUp: { post: { parameters: { name: string }[] } } }).followUp;
+    expect(webhook.post.parameters.map((parameter) => parameter.name)).toEqual(Object.values(WEBHOOK_HEADERS));
+  });
+
   it('when a token is missing, unknown or lacks the role, then 401 or 403; an observer still follows', async () => {
     expect((await new Api(service.url, null).get('/feed')).status).toBe(401);
     expect((await new Api(service.url, 'not-a-token-of-anyone').post('/prescriptions', {})).status).toBe(401);

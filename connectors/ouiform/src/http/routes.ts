@@ -12,6 +12,7 @@ import {
 } from '../prescriptions/prescription-request.js';
 import { type OuiformListing, type SessionSearchParameters, sessionSearchSchema } from '../sessions/session-search.js';
 import type { OuiformTopics } from '../topics.js';
+import { openApiDocument } from './openapi.js';
 import type { Caller, PrescriberTokens } from './prescriber-tokens.js';
 
 export interface OuiformRoutesOptions {
@@ -182,6 +183,10 @@ export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOp
     // Kairos cancels what the request created (RegistrationCancelled / CandidatureWithdrawn): it shows in the feed.
     return reply.status(202).send(present(view ?? { ...prescription, withdrawn: true }));
   });
+
+  // The contract is public: an integrator reads it before holding a token.
+  const document = openApiDocument();
+  http.get('/openapi.json', async () => document);
 
   http.get<{ Querystring: SessionSearchParameters }>(
     '/sessions',
