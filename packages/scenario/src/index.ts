@@ -1,2 +1,11 @@
+export { Api, ApiError, type Problem, seg } from './api.js';
+export { HttpPositioning } from './channels.js';
+export { countEvents } from './event-counts.js';
 export { lheoExport, type ScenarioOrganisation, type ScenarioSession, scenarioSessions } from './lheo.js';
+export { PATHS, type Path, type PlannedTrainee, planTrainees } from './plan.js';
+export type { Positioning, PositioningDecision } from './positioning.js';
+export { playScenario, type ScenarioEnvironment, type ScenarioRun, type TraineeRun } from './runner.js';
+export { type Credentials, credentials, type DevSettings, devSettings } from './settings.js';
+export { type Check, type ScenarioSummary, summarise } from './summary.js';
 export { PasserelleSystem, PrivateStack, type RunningRunnable, type StackAddresses } from './system.js';
+export { journeyOf, readFinalStatuses } from './verify.js';

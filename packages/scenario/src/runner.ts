@@ -51,6 +51,8 @@ export interface ScenarioRun {
   appointment: { date: string; time: string };
   startedAt: Date;
   finishedAt: Date;
+  /** Time spent acting, without the wait for the appointments to take place. */
+  activeMs: number;
 }
 
 const PLACE = 'Centre de formation, 12 rue de la République, Rouen';
@@ -135,9 +137,11 @@ export async function playScenario(env: ScenarioEnvironment, options: ScenarioOp
   });
 
   // 6. The appointments take place.
+  const waitStarted = Date.now();
   await waitUntilParis(appointment.date, appointment.time, (seconds) =>
     progress(`waiting for the appointments to take place (${seconds} s)`),
   );
+  const waitedMs = Date.now() - waitStarted;
 
   // 7. The OFs record presence, results, waitlist decisions, interviews, then the training itself.
   progress('after the appointments: presence, results, waitlists, interviews, entries, attendance, exits');
@@ -152,7 +156,9 @@ export async function playScenario(env: ScenarioEnvironment, options: ScenarioOp
     if (followed % 50 === 0) progress(`  ${followed} journeys followed up`);
   });
 
-  return { runId, sessions, trainees: runs, appointment, startedAt, finishedAt: new Date() };
+  const finishedAt = new Date();
+  const activeMs = finishedAt.getTime() - startedAt.getTime() - waitedMs;
+  return { runId, sessions, trainees: runs, appointment, startedAt, finishedAt, activeMs };
 }
 
 interface ActContext {

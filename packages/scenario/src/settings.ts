@@ -34,3 +34,25 @@ export function firstToken<T>(settings: DevSettings, runnable: string, name: str
   if (!entry) throw new Error(`${runnable} ${name} holds no token`);
   return { token: entry[0], grant: entry[1] };
 }
+
+/** The tokens the scenario acts with, from the runnables' development settings. */
+export interface Credentials {
+  sofiToken: string;
+  kairosToken: { token: string; grant: string[] };
+  ouiformToken: string;
+  journeyOpsToken: string;
+  journeySecret: string;
+}
+
+export function credentials(settings: DevSettings = devSettings()): Credentials {
+  const journeyTokens = JSON.parse(setting(settings, 'journey', 'JOURNEY_TOKENS')) as Record<string, { role: string }>;
+  const journeyOpsToken = Object.entries(journeyTokens).find(([, grant]) => grant.role === 'ops')?.[0];
+  if (!journeyOpsToken) throw new Error('journey has no ops token in JOURNEY_TOKENS');
+  return {
+    sofiToken: setting(settings, 'sofi', 'SOFI_API_TOKEN'),
+    kairosToken: firstToken<string[]>(settings, 'kairos', 'KAIROS_TOKENS'),
+    ouiformToken: firstToken(settings, 'ouiform', 'OUIFORM_TOKENS').token,
+    journeyOpsToken,
+    journeySecret: setting(settings, 'journey', 'JOURNEY_SECRET'),
+  };
+}

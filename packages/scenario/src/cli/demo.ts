@@ -10,7 +10,7 @@ import { Api } from '../api.js';
 import { HttpPositioning } from '../channels.js';
 import { countEvents } from '../event-counts.js';
 import { playScenario } from '../runner.js';
-import { devSettings, firstToken, setting } from '../settings.js';
+import { credentials, devSettings } from '../settings.js';
 import { summarise } from '../summary.js';
 import { journeyOf, readFinalStatuses } from '../verify.js';
 
@@ -24,11 +24,8 @@ const progress = (line: string) => process.stderr.write(`[demo] ${line}\n`);
 const stack = stackConfig();
 const lastRunFile = join(stack.stateDir, 'demo', 'last-run.json');
 const settings = devSettings();
-const kairosToken = firstToken<string[]>(settings, 'kairos', 'KAIROS_TOKENS');
-const journeyToken = Object.entries(
-  JSON.parse(setting(settings, 'journey', 'JOURNEY_TOKENS')) as Record<string, { role: string }>,
-).find(([, grant]) => grant.role === 'ops')?.[0];
-const journey = new Api(settings.urls.journey as string, journeyToken);
+const tokens = credentials(settings);
+const journey = new Api(settings.urls.journey as string, tokens.journeyOpsToken);
 
 async function main(): Promise<number> {
   const traineeId = option('trainee');
@@ -41,15 +38,15 @@ async function main(): Promise<number> {
   }
   await requireRunning();
   const runId = `${Date.now().toString(36).slice(-5)}`.toUpperCase();
-  const kairos = new Api(settings.urls.kairos as string, kairosToken.token);
+  const kairos = new Api(settings.urls.kairos as string, tokens.kairosToken.token);
   const run = await playScenario(
     {
-      sofi: new Api(settings.urls.sofi as string, setting(settings, 'sofi', 'SOFI_API_TOKEN')),
+      sofi: new Api(settings.urls.sofi as string, tokens.sofiToken),
       kairos,
-      ofSirets: kairosToken.grant,
+      ofSirets: tokens.kairosToken.grant,
       positioning: new HttpPositioning(
         {
-          ouiform: new Api(settings.urls.ouiform as string, firstToken(settings, 'ouiform', 'OUIFORM_TOKENS').token),
+          ouiform: new Api(settings.urls.ouiform as string, tokens.ouiformToken),
           catalogue: new Api(settings.urls.catalogue as string),
           kairos,
         },
