@@ -87,6 +87,7 @@ export class DeadLetters {
   readonly #log: Logger;
   #queue: Promise<unknown> = Promise.resolve();
   #actionsTopicReady: Promise<unknown> | undefined;
+  readonly #summaries = new Map<string, { version: string; summary: DeadLetterTopicSummary }>();
 
   constructor(bus: Bus, { log }: { log: Logger }) {
     this.#bus = bus;
@@ -97,18 +98,35 @@ export class DeadLetters {
     return DEAD_LETTER_TOPIC.exec(topic)?.[1];
   }
 
-  /** Every dead-letter topic of the cluster with its count of entries, and of those still pending. */
+  /**
+   * Every dead-letter topic of the cluster with its count of entries, and of those still pending. A topic is read
+   * again only when its end offsets or the actions' moved since the last call: a page polling this costs one
+   * offsets request per topic while nothing fails.
+   */
   async topics(): Promise<DeadLetterTopicSummary[]> {
     const admin = await this.#bus.admin();
     const names = (await admin.listTopics()).filter((name) => DEAD_LETTER_TOPIC.test(name)).sort();
-    const actions = await this.#actions();
-    return Promise.all(
-      names.map(async (topic) => {
-        const messages = await readRawToEnd(this.#bus, topic);
-        const pending = messages.filter((message) => !actions.has(actionKey(topic, message))).length;
-        return { topic, group: DeadLetters.groupOf(topic) as string, total: messages.length, pending };
-      }),
-    );
+    await this.#ensureActionsTopic();
+    const actionsEnd = endsOf(await topicOffsets(admin, DEAD_LETTER_ACTIONS_TOPIC));
+    let actions: Promise<Map<string, DeadLetterAction>> | undefined;
+    const summaries: DeadLetterTopicSummary[] = [];
+    // One topic at a time: each read is a consumer joining a throwaway group; dozens at once would crowd the broker.
+    for (const topic of names) {
+      const version = `${endsOf(await topicOffsets(admin, topic))}|${actionsEnd}`;
+      const cached = this.#summaries.get(topic);
+      if (cached?.version === version) {
+        summaries.push(cached.summary);
+        continue;
+      }
+      actions ??= this.#actions();
+      const messages = await readRawToEnd(this.#bus, topic);
+      const known = await actions;
+      const pending = messages.filter((message) => !known.has(actionKey(topic, message))).length;
+      const summary = { topic, group: DeadLetters.groupOf(topic) as string, total: messages.length, pending };
+      this.#summaries.set(topic, { version, summary });
+      summaries.push(summary);
+    }
+    return summaries;
   }
 
   /** The entries of a dead-letter topic in the order they failed; pending ones only unless `all`. */
@@ -326,6 +344,13 @@ export function maskPersonalData(value: unknown): unknown {
   }
   return value;
 }
+
+/** A topic's end offsets as one comparable string. */
+const endsOf = (offsets: ReadonlyArray<{ partition: number; high: string }>) =>
+  [...offsets]
+    .sort((a, b) => a.partition - b.partition)
+    .map(({ partition, high }) => `${partition}:${high}`)
+    .join(',');
 
 const entryId = (message: RawMessage) => `${message.partition}:${message.offset}`;
 const actionKey = (topic: string, message: RawMessage) => `${topic}/${message.partition}/${message.offset}`;
