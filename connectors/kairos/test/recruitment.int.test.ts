@@ -186,6 +186,10 @@ describe('the OF API — recruitment modalities and registrations', () => {
       'RegistrationRecorded',
       'RecruitmentModalityCancelled',
     ]);
+    const spare = (await kairos.api.post(`${path}/modalities`, ico(2, '2026-12-18'))).body.modalityId as string;
+    const bodiless = await kairos.api.delete(`${path}/modalities/${spare}`);
+    expect(bodiless.status).toBe(200);
+    expect(await broker.recordNames(bodiless.body.eventIds)).toEqual(['RecruitmentModalityCancelled']);
     const window = await kairos.api.post(`${path}/modalities`, {
       kind: 'CANDIDATURE_WINDOW',
       receptionStart: '2026-11-20',

@@ -60,7 +60,10 @@ export function openApiDocument(readRoutes: readonly ReadRoute[]) {
       summary: route.summary,
       tags: [route.tag],
       parameters: parameters(route.url),
-      requestBody: { required: route.method !== 'DELETE', content: { 'application/json': { schema: route.body } } },
+      requestBody: {
+        required: ((route.body as { required?: readonly string[] }).required ?? []).length > 0,
+        content: { 'application/json': { schema: route.body } },
+      },
       responses: {
         200: json('Recorded: the act, its events and what changed'),
         201: json('Created'),

@@ -118,6 +118,10 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
           },
           body: route.body,
         },
+        // A body whose fields are all optional may be left out (DELETE, cancellations): it is then `{}`.
+        preValidation: async (request) => {
+          if (request.body === undefined || request.body === null) request.body = {};
+        },
         handler: async (request, reply) => {
           const { sessionKey, ...ids } = request.params as Record<string, string>;
           const act = { ...((request.body as object | undefined) ?? {}), ...ids, type: route.act } as Act;
