@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * The scenario talks to Passerelle as its users do: JSON over HTTP with a bearer token. A refusal comes back as a
  * problem+json document, kept whole so a check can say which rule refused what.
@@ -28,17 +30,28 @@ export interface ApiResponse<T> {
   location: string | null;
 }
 
+export interface RetryPolicy {
+  /** Keep retrying a call that got no answer or a 5xx for this long (a process restarting, a broker coming back). */
+  forMs: number;
+}
+
+/**
+ * A user of one API. With a retry policy, a call that got no answer or a 5xx is sent again — with the same
+ * `Idempotency-Key` for writes, so the service can tell a retry from a new act and answer it once.
+ */
 export class Api {
   readonly baseUrl: string;
   readonly #token: string | undefined;
+  readonly #retry: RetryPolicy | undefined;
 
-  constructor(baseUrl: string, token?: string) {
+  constructor(baseUrl: string, token?: string, retry?: RetryPolicy) {
     this.baseUrl = baseUrl.replace(/\/$/, '');
     this.#token = token;
+    this.#retry = retry;
   }
 
   withToken(token: string): Api {
-    return new Api(this.baseUrl, token);
+    return new Api(this.baseUrl, token, this.#retry);
   }
 
   get<T>(path: string): Promise<T> {
@@ -46,7 +59,7 @@ export class Api {
   }
 
   /** POST/PATCH/DELETE; throws ApiError on a 4xx/5xx. */
-  async send<T>(method: 'POST' | 'PATCH' | 'DELETE' | 'PUT', path: string, body?: unknown): Promise<ApiResponse<T>> {
+  send<T>(method: 'POST' | 'PATCH' | 'DELETE' | 'PUT', path: string, body?: unknown): Promise<ApiResponse<T>> {
     return this.call<T>(method, path, body);
   }
 
@@ -56,9 +69,30 @@ export class Api {
     body?: unknown,
     contentType = 'application/json',
   ): Promise<ApiResponse<T>> {
+    const idempotencyKey = method === 'GET' ? undefined : randomUUID();
+    const deadline = Date.now() + (this.#retry?.forMs ?? 0);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.#once<T>(method, path, body, contentType, idempotencyKey);
+      } catch (error) {
+        const transient = !(error instanceof ApiError) || error.problem.status >= 500;
+        if (!this.#retry || !transient || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  async #once<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    contentType: string,
+    idempotencyKey: string | undefined,
+  ): Promise<ApiResponse<T>> {
     const url = `${this.baseUrl}${path}`;
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     let payload: string | Buffer | undefined;
     if (body !== undefined) {
       headers['content-type'] = contentType;

@@ -173,8 +173,7 @@ async function act(env: ScenarioEnvironment, run: TraineeRun, step: Step, contex
   const registration = `${session}/registrations/${seg(run.registrationId ?? '')}`;
   const candidature = `${session}/candidatures/${seg(run.candidatureId ?? '')}`;
   const enrolment = () => `${session}/enrolments/${seg(run.enrolmentId ?? '')}`;
-  const post = async (path: string, body: unknown) =>
-    (await env.kairos.send<Record<string, unknown>>('POST', path, body)).body;
+  const post = (path: string, body: unknown) => kairosAct(env.kairos, path, body);
   const { today } = context;
   try {
     switch (step.act) {
@@ -262,8 +261,7 @@ async function openModalities(
 ): Promise<Record<Target, string>> {
   const path = `/sessions/${seg(session.sessionKey)}/modalities`;
   const endTime = `${String((Number(at.time.slice(0, 2)) + 2) % 24).padStart(2, '0')}${at.time.slice(2)}`;
-  const schedule = async (body: Record<string, unknown>) =>
-    (await kairos.send<{ modalityId: string }>('POST', path, body)).body.modalityId;
+  const schedule = async (body: Record<string, unknown>) => (await kairosAct(kairos, path, body)).modalityId as string;
   const ico = (capacity: number) => ({
     kind: 'ICO',
     date: at.date,
@@ -292,6 +290,22 @@ async function openModalities(
       capacity: 10,
     }),
   };
+}
+
+/**
+ * An OF act in Kairos. A 202 means Kairos has not decided within the request (its writer is busy or restarting):
+ * follow the command until it has, as the OF's screen would.
+ */
+async function kairosAct(kairos: Api, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const answer = await kairos.send<Record<string, unknown>>('POST', path, body);
+  if (answer.status !== 202 || !answer.location) return answer.body;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const polled = await kairos.call<Record<string, unknown>>('GET', answer.location);
+    if (polled.status !== 202) return polled.body;
+    if (Date.now() > deadline) throw new Error(`Kairos did not decide ${path} within 120 s`);
+  }
 }
 
 async function exists(api: Api, path: string): Promise<boolean> {
