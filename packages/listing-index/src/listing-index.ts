@@ -85,8 +85,10 @@ export const MAX_PAGE_SIZE = 100;
 interface Doc<L> {
   key: string;
   listing: L;
-  /** token → weight in this document (3 per title occurrence, 1 per content occurrence). */
-  terms: Map<string, number>;
+  /** Distinct tokens of the document and their weights (3 per title occurrence, 1 per content occurrence): two
+   * arrays rather than a Map, a few hundred bytes less per listing. */
+  tokens: string[];
+  weights: number[];
 }
 
 /** Content beyond this many characters adds little to matching and much to memory. */
@@ -123,9 +125,9 @@ export class ListingIndex<L extends IndexableListing = IndexableListing> {
     for (const token of tokenize(listing.title)) terms.set(token, (terms.get(token) ?? 0) + 3);
     for (const token of tokenize((listing.content ?? '').slice(0, CONTENT_INDEXED_CHARS)))
       terms.set(token, (terms.get(token) ?? 0) + 1);
-    const doc: Doc<L> = { key, listing, terms };
+    const doc: Doc<L> = { key, listing, tokens: [...terms.keys()], weights: [...terms.values()] };
     this.#docs.set(key, doc);
-    for (const token of terms.keys()) {
+    for (const token of doc.tokens) {
       if (!this.#postings.has(token)) this.#vocabulary = undefined;
       addTo(this.#postings, token, doc);
     }
@@ -140,7 +142,7 @@ export class ListingIndex<L extends IndexableListing = IndexableListing> {
     const doc = this.#docs.get(key);
     if (!doc) return false;
     this.#docs.delete(key);
-    for (const token of doc.terms.keys()) {
+    for (const token of doc.tokens) {
       if (removeFrom(this.#postings, token, doc)) this.#vocabulary = undefined;
     }
     const { listing } = doc;
@@ -194,7 +196,10 @@ export class ListingIndex<L extends IndexableListing = IndexableListing> {
         score = 0;
         for (const { idf, tokens } of textSets) {
           let weight = 0;
-          for (const token of tokens) weight = Math.max(weight, doc.terms.get(token) ?? 0);
+          for (const token of tokens) {
+            const position = doc.tokens.indexOf(token);
+            if (position >= 0) weight = Math.max(weight, doc.weights[position] as number);
+          }
           score += idf * (1 + Math.log(weight));
         }
       }
