@@ -63,12 +63,21 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
       const registry = new RegistryCatalogue(config.SCHEMA_REGISTRY_URL);
       const gauges = adminGauges(metrics);
 
-      const groupsOf = (statuses: readonly ConnectorStatus[]) => [
-        ...new Set(statuses.flatMap((status) => status.tasks.map((task) => task.groupId))),
-      ];
-      const lagOf = async (groups: readonly string[]) => {
+      /** The watched consumers' groups, each with the topics it is assigned (so a group that never committed shows). */
+      const groupsOf = (statuses: readonly ConnectorStatus[]) => {
+        const groups = new Map<string, Set<string>>();
+        for (const task of statuses.flatMap((status) => status.tasks)) {
+          const topics = groups.get(task.groupId) ?? new Set<string>();
+          for (const topic of Object.keys(task.assignment)) topics.add(topic);
+          groups.set(task.groupId, topics);
+        }
+        return groups;
+      };
+      const lagOf = async (groups: ReadonlyMap<string, ReadonlySet<string>>) => {
         const admin = await bus.admin();
-        const lags = await Promise.all(groups.map((group) => consumerGroupLag(admin, group)));
+        const lags = [];
+        for (const [group, topics] of groups)
+          lags.push(await consumerGroupLag(admin, group, topics.size > 0 ? [...topics] : undefined));
         for (const group of lags)
           for (const partition of group.partitions)
             gauges.lag.set(
@@ -139,7 +148,10 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
             },
             async (request) => {
               const asked = request.query.group;
-              const groups = asked === undefined ? groupsOf(await statuses()) : [asked].flat();
+              const groups =
+                asked === undefined
+                  ? groupsOf(await statuses())
+                  : new Map([asked].flat().map((group) => [group, new Set<string>()]));
               return lagOf(groups);
             },
           );
