@@ -81,7 +81,7 @@ const workerState = async () => {
 };
 
 describe('the admin page in headless Chromium', () => {
-  it('when the token is typed in, then it shows the status, a dead-letter count and the journey timeline, and Pause pauses the consumer', async () => {
+  it('when the token is typed in, then it shows the status, a dead-letter count and the journey timeline; Pause pauses the consumer and its lag grows, Reprendre drains it', async () => {
     // Arrange
     await page.goto(`${admin.url}/`);
     const loginShown = await page.locator('#login').isVisible();
@@ -104,6 +104,25 @@ describe('the admin page in headless Chromium', () => {
     await task.getByRole('button', { name: 'Pause' }).click();
     await task.locator('[data-state="PAUSED"]').waitFor();
     const stateAfterClick = await workerState();
+    // Three more applications while paused: the page's lag for the group grows, then drains after Reprendre.
+    await bus.publish(
+      ['a', 'b', 'c'].map((suffix) => ({
+        topic: applications,
+        key: 'SESSION-OPEN',
+        record: APPLICATION,
+        value: {
+          requestId: `page-${suffix}`,
+          sessionKey: 'SESSION-OPEN',
+          de: { deIdentifier: 'DE0000002', lastName: 'Petit', email: null },
+        },
+      })),
+    );
+    const lagTotal = async () =>
+      Number(await page.locator(`#lag [data-group="${groupId}"] [data-lag-total]`).getAttribute('data-lag-total'));
+    const lagWhilePaused = await waitFor(async () => ((await lagTotal()) >= 3 ? lagTotal() : undefined), {
+      description: 'the page to show the lag growing while paused',
+      timeoutMs: 30_000,
+    });
     await page.fill('#journey-id', 'J-42');
     await page.click('#journey-form button[type=submit]');
     await page.locator('#journey-timeline circle').first().waitFor();
@@ -116,6 +135,11 @@ describe('the admin page in headless Chromium', () => {
     });
     await task.getByRole('button', { name: 'Reprendre' }).click();
     await task.locator('[data-state="RUNNING"]').waitFor();
+    // Transaction markers take an offset each: a drained partition shows at most one.
+    const lagAfterResume = await waitFor(async () => ((await lagTotal()) <= 2 ? lagTotal() : undefined), {
+      description: 'the page to show the lag drained after resume',
+      timeoutMs: 30_000,
+    });
 
     // Assert
     expect(loginShown).toBe(true);
@@ -124,6 +148,8 @@ describe('the admin page in headless Chromium', () => {
     expect(entryText).toContain('[MASKED]');
     expect(entryText).not.toContain('Martin-Secret');
     expect(stateAfterClick).toBe('PAUSED');
+    expect(lagWhilePaused).toBeGreaterThanOrEqual(3);
+    expect(lagAfterResume).toBeLessThanOrEqual(2);
     expect(steps).toBe(4);
     expect(flagged).toBe(1);
     expect(timelineText).toContain('Positionné');

@@ -115,7 +115,7 @@ function renderLag(groups) {
             'td',
             { class: 'topic' },
             index === 0 ? el('strong', {}, group.groupId) : null,
-            index === 0 ? el('div', { class: 'muted' }, `total ${group.lag}`) : null,
+            index === 0 ? el('div', { class: 'muted', 'data-lag-total': group.lag }, `total ${group.lag}`) : null,
           ),
           el('td', { class: 'topic' }, partition.topic),
           el('td', { class: 'num' }, partition.partition),
