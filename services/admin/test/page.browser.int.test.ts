@@ -35,12 +35,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: the admin page's browser test needs it and never skips. ` +
-        "Install Debian's package (apt-get install -y chromium) or point CHROMIUM_PATH at a Chromium binary.",
-    );
-  }
   bus = testBus(contracts);
   await bus.ensureTopics();
   await bus.registerSchemas();
@@ -63,9 +57,6 @@ beforeAll(async () => {
       },
     },
   ]);
-  // Root (CI) needs --no-sandbox; the page is our own, served on the loopback.
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 afterAll(async () => {
   await browser?.close();
@@ -82,7 +73,16 @@ const workerState = async () => {
 
 describe('the admin page in headless Chromium', () => {
   it('when the token is typed in, then it shows the status, a dead-letter count and the journey timeline; Pause pauses the consumer and its lag grows, Reprendre drains it', async () => {
-    // Arrange
+    // Arrange — in the test itself, so a missing Chromium fails it (a failing beforeAll reads as "skipped").
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: the admin page's browser test needs it and never skips. ` +
+          "Install Debian's package (apt-get install -y chromium) or point CHROMIUM_PATH at a Chromium binary.",
+      );
+    }
+    // Root (CI) needs --no-sandbox; the page is our own, served on the loopback.
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${admin.url}/`);
     const loginShown = await page.locator('#login').isVisible();
 
