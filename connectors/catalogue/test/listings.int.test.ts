@@ -8,6 +8,7 @@ import {
   DE_TOKEN,
   ico,
   offerWith,
+  type Response,
   sessionPath,
   sessionsPath,
   startCatalogue,
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 /** The search results of a channel once `check` holds (the index follows the topic within milliseconds). */
-const searchUntil = (channel: string, query: string, check: (body: { total: number; results: any[] }) => boolean) =>
+const searchUntil = (channel: string, query: string, check: (body: Response['body']) => boolean) =>
   waitFor(
     async () => {
       const response = await call(service.url, sessionsPath(channel, query));
