@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   bearerMatches,
   CONSUMER_ACTIONS,
@@ -41,6 +41,11 @@ const PAGE_FILES = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/admin.js': { file: 'admin.js', type: 'text/javascript; charset=utf-8' },
 } as const;
+
+/** The page's files: beside this module when run from the sources, in `src/page` when run from a `dist` build. */
+const PAGE_DIR = [new URL('./page/', import.meta.url), new URL('../src/page/', import.meta.url)].find((dir) =>
+  existsSync(new URL('index.html', dir)),
+) as URL;
 
 const problem = (status: number, type: string, title: string, detail: string) =>
   new ProblemError({ type: `urn:passerelle:problem:${type}`, title, status, detail });
@@ -309,7 +314,7 @@ function deadLetterTopic(topic: string): string {
 /** The page: two static files read once, served with a policy that allows nothing but this origin. */
 function servePage(http: HttpServer) {
   for (const [path, { file, type }] of Object.entries(PAGE_FILES)) {
-    const body = readFileSync(new URL(`./page/${file}`, import.meta.url));
+    const body = readFileSync(new URL(file, PAGE_DIR));
     http.get(path, async (_request, reply) =>
       reply
         .type(type)
