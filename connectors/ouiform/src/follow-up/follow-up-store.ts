@@ -29,8 +29,9 @@ export interface FollowUpItem {
   label: string;
   sourceLabel: string | null;
   detail: Record<string, string | number | boolean | null>;
-  occurredAt: string;
-  recordedAt: string;
+  /** Kairos's own Date objects, shared rather than copied (a rebuild holds every step); JSON writes them as ISO 8601. */
+  occurredAt: Date;
+  recordedAt: Date;
 }
 
 interface StoredItem {
@@ -186,7 +187,7 @@ export class FollowUpStore {
         const candidate = head.items[head.index];
         if (!candidate || candidate.offset > head.settled) continue;
         const current = best?.items[best.index];
-        if (!current || candidate.item.recordedAt < current.item.recordedAt) best = head;
+        if (!current || candidate.item.recordedAt.getTime() < current.item.recordedAt.getTime()) best = head;
       }
       const chosen = best?.items[best.index];
       if (!best || !chosen) break;
@@ -232,26 +233,27 @@ export class FollowUpStore {
     }
   }
 
+  /** Routes a Kairos event to the prescription it concerns; most concern none, and cost only two lookups. */
   #route(event: ConsumedEvent) {
-    const step = toFollowUpStep(event.record, event.value);
-    if (!step) return;
-    const value = event.value as { journeyId: string; requestId?: string | null };
-    const requestId = DECISION_RECORDS.has(event.record ?? '') ? value.requestId : null;
-    const parkedBehind = this.#parkedJourneys.get(value.journeyId);
+    const value = event.value as { journeyId?: unknown; requestId?: string | null } | null;
+    if (typeof value?.journeyId !== 'string') return;
+    const journeyId = value.journeyId;
+    const parkedBehind = this.#parkedJourneys.get(journeyId);
     if (parkedBehind !== undefined) return this.#park(parkedBehind, event);
+    const requestId = DECISION_RECORDS.has(event.record ?? '') ? value.requestId : null;
     if (requestId) {
       if (!requestId.startsWith(this.#requestPrefix)) return;
       const prescription = this.#byRequest.get(requestId);
       if (!prescription) {
-        this.#parkedJourneys.set(value.journeyId, requestId);
+        this.#parkedJourneys.set(journeyId, requestId);
         return this.#park(requestId, event);
       }
-      return this.#attach(prescription, event, step, true);
+      return this.#attach(prescription, event, true);
     }
     // A later event of the journey belongs to its latest prescription Kairos accepted (or has not answered yet).
-    const candidates = this.#byJourney.get(value.journeyId) ?? [];
-    const prescription = candidates.findLast((candidate) => candidate.decision?.status !== 'REFUSE');
-    if (prescription) this.#attach(prescription, event, step, false);
+    const candidates = this.#byJourney.get(journeyId);
+    const prescription = candidates?.findLast((candidate) => candidate.decision?.status !== 'REFUSE');
+    if (prescription) this.#attach(prescription, event, false);
   }
 
   #park(requestId: string, event: ConsumedEvent) {
@@ -263,12 +265,9 @@ export class FollowUpStore {
     this.#parkedOffsets.set(event.partition, offsets);
   }
 
-  #attach(
-    prescription: Prescription,
-    event: ConsumedEvent,
-    step: NonNullable<ReturnType<typeof toFollowUpStep>>,
-    isDecision: boolean,
-  ) {
+  #attach(prescription: Prescription, event: ConsumedEvent, isDecision: boolean) {
+    const step = toFollowUpStep(event.record, event.value);
+    if (!step) return;
     const { envelope } = event.value as Envelope;
     const item: FollowUpItem = {
       eventId: envelope.eventId,
@@ -280,8 +279,8 @@ export class FollowUpStore {
       label: step.label,
       sourceLabel: step.sourceLabel,
       detail: step.detail,
-      occurredAt: envelope.occurredAt.toISOString(),
-      recordedAt: envelope.recordedAt.toISOString(),
+      occurredAt: envelope.occurredAt,
+      recordedAt: envelope.recordedAt,
     };
     if (prescription.steps.some((existing) => existing.eventId === item.eventId)) return;
     prescription.steps.push(item);
