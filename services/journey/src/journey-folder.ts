@@ -1,5 +1,5 @@
 import type { Bus, ConsumedEvent, ManagedConsumer } from '@passerelle/bus';
-import { evolveSession, type SessionJourneys } from './journey/session.js';
+import { evolveSession, type SessionEvent, type SessionJourneys } from './journey/session.js';
 import { STATUS_RECORD, statusBodyOf, statusEventOf } from './status-record.js';
 import type { JourneyTopics } from './topics.js';
 
@@ -28,17 +28,27 @@ function causeOf(event: ConsumedEvent): { eventId: string; occurredAt: Date } {
  */
 export function declareJourneyFolder({ bus, topics, groupId }: JourneyFolderOptions): ManagedConsumer<SessionJourneys> {
   const inputs = [topics.positioning, topics.sessionEvents, topics.offer, topics.reviews, topics.erasures];
+  // The runtime folds each consumed event into the state right after its handler, which has just computed that very
+  // fold: the handler's result is reused (same state, same decoded event) instead of folding twice.
+  let lastFold: { before: SessionJourneys | undefined; value: unknown; after: SessionJourneys } | undefined;
+  const evolve = (current: SessionJourneys | undefined, event: SessionEvent) => {
+    const known = lastFold;
+    lastFold = undefined;
+    if (known && known.before === current && known.value === event.value && event.value !== null) return known.after;
+    return evolveSession(current, event);
+  };
   return bus.consumer<SessionJourneys>({
     name: 'journey.folder',
     groupId,
     topics: inputs,
     maxWaitTimeInMs: 50,
-    state: { topics: inputs, apply: (current, event) => evolveSession(current, event) },
+    state: { topics: inputs, apply: evolve },
     handle(event, context) {
       const sessionKey = event.key;
       if (sessionKey === null) return;
       const before = context.state(sessionKey);
       const after = evolveSession(before, { key: sessionKey, record: event.record, value: event.value });
+      lastFold = { before, value: event.value, after };
       if (after === before) return;
       const cause = causeOf(event);
       const now = new Date();

@@ -23,10 +23,20 @@ function partsOf(instant: number) {
   return parts as { year: string; month: string; day: string; hour: string; minute: string };
 }
 
+const dates = new Map<number, string>();
+
 /** The Paris local date at `instant`. */
 export function parisDate(instant: number): string {
-  const { year, month, day } = partsOf(instant);
-  return `${year}-${month}-${day}`;
+  // Paris changes date and offset only on whole UTC hours: one formatting per hour, memoised.
+  const hour = Math.floor(instant / 3600_000);
+  let date = dates.get(hour);
+  if (date === undefined) {
+    const { year, month, day } = partsOf(instant);
+    date = `${year}-${month}-${day}`;
+    if (dates.size >= 100_000) dates.clear();
+    dates.set(hour, date);
+  }
+  return date;
 }
 
 /** Paris's offset from UTC at `instant`, in ms (+1 h in winter, +2 h in summer). */
@@ -36,13 +46,23 @@ function parisOffset(instant: number): number {
   return local - Math.floor(instant / 60_000) * 60_000;
 }
 
+const instants = new Map<string, number>();
+
 /** The instant of a Paris local date and `HH:MM` time (a time skipped by the spring change resolves an hour later). */
 export function parisInstant(date: string, time = '00:00'): number {
-  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
-  const [hour = 0, minute = 0] = time.split(':').map(Number);
-  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
-  const guess = asUtc - parisOffset(asUtc);
-  return asUtc - parisOffset(guess);
+  // Deadlines fall on the same few dates and times again and again, and Intl formatting is slow: memoised.
+  const key = `${date} ${time}`;
+  let instant = instants.get(key);
+  if (instant === undefined) {
+    const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
+    const [hour = 0, minute = 0] = time.split(':').map(Number);
+    const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+    const guess = asUtc - parisOffset(asUtc);
+    instant = asUtc - parisOffset(guess);
+    if (instants.size >= 100_000) instants.clear();
+    instants.set(key, instant);
+  }
+  return instant;
 }
 
 /** A full date from an LHEO partial one (`YYYY-MM` → the 1st, `YYYY` → 1 January); null stays null. */
@@ -96,12 +116,20 @@ export function isWorkingDay(date: string): boolean {
   return weekday !== 0 && weekday !== 6 && !publicHolidays(Number(date.slice(0, 4))).has(date);
 }
 
+const workingDayShifts = new Map<string, string>();
+
 /** The `count`-th working day after `date` (`date` itself never counts). */
 export function addWorkingDays(date: string, count: number): string {
-  let current = date;
-  for (let left = count; left > 0; ) {
-    current = addDays(current, 1);
-    if (isWorkingDay(current)) left -= 1;
+  const key = `${date}+${count}`;
+  let result = workingDayShifts.get(key);
+  if (result === undefined) {
+    result = date;
+    for (let left = count; left > 0; ) {
+      result = addDays(result, 1);
+      if (isWorkingDay(result)) left -= 1;
+    }
+    if (workingDayShifts.size >= 100_000) workingDayShifts.clear();
+    workingDayShifts.set(key, result);
   }
-  return current;
+  return result;
 }

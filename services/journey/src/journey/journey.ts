@@ -1,6 +1,6 @@
 import type { Actor, EnrolmentOrigin, JourneyStatus } from '@passerelle/schemas';
 import { parisDate } from './calendar.js';
-import type { JourneyFact } from './facts.js';
+import type { FactSource, JourneyFact } from './facts.js';
 import { STATUS_LABELS } from './labels.js';
 
 /** The parts of a journey (domain.md §c.0): a positioning request, and the three nested aggregates of Kairos. */
@@ -153,45 +153,92 @@ interface Outcome {
   anomaly?: Anomaly;
 }
 
+interface Placement {
+  at: number;
+  rank: number;
+  seq: number;
+}
+
+const after = (a: Placement, b: Placement) => a.at - b.at || a.rank - b.rank || a.seq - b.seq;
+
 /**
- * Folds every fact of a journey, in business order, through the state machines of domain.md §c: one pure
- * function of the set of facts (and the session), so arrival order across topics, duplicates and a rebuild all
- * give the same journey. Nothing is dropped: an event the machines refuse stays in the timeline, flagged.
+ * The state machines of domain.md §c over one journey's facts, applied in business order. Usually a new fact comes
+ * last in that order and is applied on a copy of the fold (`extended`); one that belongs earlier — another topic
+ * lagging, a replay — makes the journey fold again from all its facts, so the result never depends on arrival.
  */
-export function foldJourney(
-  journeyId: string,
-  sessionKey: string,
-  facts: readonly JourneyFact[],
-  session: SessionFacts | undefined,
-): JourneyView {
-  const { at: placed, late } = placeInTime(facts);
-  // Business order: when it took place, then a request before what answers it, then each source's own order.
-  const ordered = [...facts].sort(
-    (a, b) =>
-      (placed.get(a.eventId) ?? a.occurredAt) - (placed.get(b.eventId) ?? b.occurredAt) ||
-      SOURCE_RANK[a.source] - SOURCE_RANK[b.source] ||
-      a.seq - b.seq,
-  );
-  const parts = new Map<string, JourneyPart>();
-  const partOf = (kind: SubjectKind, id: string) => parts.get(`${kind}:${id}`);
-  // A transfer names the registration it creates before that registration's own event.
-  const transferredFrom = new Map<string, string>();
-  for (const fact of facts)
+export class JourneyFold {
+  readonly parts = new Map<string, JourneyPart>();
+  readonly timeline: TimelineStep[] = [];
+  readonly eventSirets = new Set<string>();
+  /** A transfer names the registration it creates before that registration's own event. */
+  readonly transferredFrom = new Map<string, string>();
+  /** Per source, the latest time placed so far (a source's own order wins over small clock differences). */
+  readonly latest = new Map<FactSource, number>();
+  order = 0;
+  last: Placement | undefined;
+
+  /** Folds every fact of a journey, in business order: a pure function of the set of facts and the session. */
+  static of(facts: readonly JourneyFact[], session: SessionFacts | undefined): JourneyFold {
+    const { at: placed, late } = placeInTime(facts);
+    const fold = new JourneyFold();
+    for (const fact of facts)
+      if (fact.record === 'RegistrationTransferred')
+        fold.transferredFrom.set(fact.body.newRegistrationId, fact.body.registrationId);
+    const placement = (fact: JourneyFact): Placement => ({
+      at: placed.get(fact.eventId) ?? fact.occurredAt,
+      rank: SOURCE_RANK[fact.source],
+      seq: fact.seq,
+    });
+    const ordered = [...facts].sort((a, b) => after(placement(a), placement(b)));
+    for (const fact of facts)
+      fold.latest.set(
+        fact.source,
+        Math.max(fold.latest.get(fact.source) ?? Number.NEGATIVE_INFINITY, placed.get(fact.eventId) ?? fact.occurredAt),
+      );
+    for (const fact of ordered) fold.#apply(fact, late.has(fact.eventId), session);
+    fold.last = ordered.length === 0 ? undefined : placement(ordered[ordered.length - 1] as JourneyFact);
+    return fold;
+  }
+
+  /** This fold with one more fact, or undefined when the fact does not come last (then fold again from all). */
+  extended(fact: JourneyFact, session: SessionFacts | undefined): JourneyFold | undefined {
+    const latest = this.latest.get(fact.source) ?? Number.NEGATIVE_INFINITY;
+    if (fact.occurredAt < latest - CLOCK_SKEW_MS) return undefined;
+    const placement = { at: Math.max(latest, fact.occurredAt), rank: SOURCE_RANK[fact.source], seq: fact.seq };
+    if (this.last && after(placement, this.last) < 0) return undefined;
+    const next = this.#copy();
     if (fact.record === 'RegistrationTransferred')
-      transferredFrom.set(fact.body.newRegistrationId, fact.body.registrationId);
+      next.transferredFrom.set(fact.body.newRegistrationId, fact.body.registrationId);
+    next.latest.set(fact.source, placement.at);
+    next.#apply(fact, false, session);
+    next.last = placement;
+    return next;
+  }
 
-  const timeline: TimelineStep[] = [];
-  const eventSirets = new Set<string>();
-  let order = 0;
+  #copy(): JourneyFold {
+    const copy = new JourneyFold();
+    for (const [key, part] of this.parts) copy.parts.set(key, { ...part });
+    copy.timeline.push(...this.timeline);
+    for (const siret of this.eventSirets) copy.eventSirets.add(siret);
+    for (const [key, value] of this.transferredFrom) copy.transferredFrom.set(key, value);
+    for (const [key, value] of this.latest) copy.latest.set(key, value);
+    copy.order = this.order;
+    copy.last = this.last;
+    return copy;
+  }
 
-  const create = (
+  #partOf(kind: SubjectKind, id: string) {
+    return this.parts.get(`${kind}:${id}`);
+  }
+
+  #create(
     kind: SubjectKind,
     id: string,
     status: JourneyStatus,
     label: string,
     at: number,
     extra: Partial<JourneyPart> = {},
-  ): JourneyPart => {
+  ): JourneyPart {
     const part: JourneyPart = {
       kind,
       id,
@@ -200,7 +247,7 @@ export function foldJourney(
       since: at,
       from: null,
       modalityId: null,
-      order: order++,
+      order: this.order++,
       answered: false,
       implied: false,
       interview: null,
@@ -210,16 +257,27 @@ export function foldJourney(
       reportRecorded: false,
       ...extra,
     };
-    parts.set(`${kind}:${id}`, part);
+    this.parts.set(`${kind}:${id}`, part);
     return part;
-  };
+  }
 
-  /** A request as an answer sees it: created (implied) when the request itself is not seen yet. */
-  const requestFor = (requestId: string, at: number) =>
-    partOf('POSITIONING', requestId) ??
-    create('POSITIONING', requestId, 'POSITIONNE', STATUS_LABELS.POSITIONNE, at, { implied: true });
-
-  for (const fact of ordered) {
+  #apply(fact: JourneyFact, late: boolean, session: SessionFacts | undefined): void {
+    const parts = this.parts;
+    const transferredFrom = this.transferredFrom;
+    const eventSirets = this.eventSirets;
+    const partOf = (kind: SubjectKind, id: string) => this.#partOf(kind, id);
+    const create = (
+      kind: SubjectKind,
+      id: string,
+      status: JourneyStatus,
+      label: string,
+      at: number,
+      extra: Partial<JourneyPart> = {},
+    ) => this.#create(kind, id, status, label, at, extra);
+    /** A request as an answer sees it: created (implied) when the request itself is not seen yet. */
+    const requestFor = (requestId: string, at: number) =>
+      partOf('POSITIONING', requestId) ??
+      create('POSITIONING', requestId, 'POSITIONNE', STATUS_LABELS.POSITIONNE, at, { implied: true });
     const at = fact.occurredAt;
     const body = fact.body as { siret?: string; deliveringSiret?: string | null };
     if (body.siret) eventSirets.add(body.siret);
@@ -495,10 +553,8 @@ export function foldJourney(
 
     const anomaly =
       outcome.anomaly ??
-      (late.has(fact.eventId)
-        ? new Anomaly('OUT_OF_ORDER', 'arrived after an event of the same source that occurred later')
-        : undefined);
-    timeline.push({
+      (late ? new Anomaly('OUT_OF_ORDER', 'arrived after an event of the same source that occurred later') : undefined);
+    this.timeline.push({
       eventId: fact.eventId,
       record: fact.record,
       subjectKind: outcome.subjectKind,
@@ -513,31 +569,51 @@ export function foldJourney(
     });
   }
 
-  const all = [...parts.values()].sort((a, b) => a.order - b.order);
-  const leading = all.filter((part) => part.kind !== 'POSITIONING').at(-1);
-  const pendingRequest = all.filter((part) => part.kind === 'POSITIONING' && !part.answered).at(-1);
-  // A newer request leads only once what came before is over (a second request refused while the DE is registered
-  // leaves him registered).
-  const current =
-    pendingRequest && (!leading || (pendingRequest.order > leading.order && TERMINAL.has(leading.status)))
-      ? pendingRequest
-      : leading;
-  const latestOf = (kind: SubjectKind) => all.filter((part) => part.kind === kind).at(-1)?.id ?? null;
-  return {
-    journeyId,
-    sessionKey,
-    status: current?.status ?? 'UNKNOWN',
-    sourceLabel: current?.sourceLabel ?? STATUS_LABELS.UNKNOWN,
-    statusSince: current?.since ?? null,
-    eventSirets: [...eventSirets].sort(),
-    registrationId: latestOf('REGISTRATION'),
-    candidatureId: latestOf('CANDIDATURE'),
-    enrolmentId: latestOf('ENROLMENT'),
-    parts: all,
-    timeline,
-    anomalies: timeline
-      .filter((step) => step.anomaly !== null)
-      .map((step) => `${step.anomaly} ${step.eventId} — ${step.anomalyDetail}`),
-    lastEventId: timeline.at(-1)?.eventId ?? '',
-  };
+  /** The journey as its facts say it now. */
+  view(journeyId: string, sessionKey: string): JourneyView {
+    const parts = this.parts;
+    const timeline = this.timeline;
+    const eventSirets = this.eventSirets;
+    const all = [...parts.values()].sort((a, b) => a.order - b.order);
+    const leading = all.filter((part) => part.kind !== 'POSITIONING').at(-1);
+    const pendingRequest = all.filter((part) => part.kind === 'POSITIONING' && !part.answered).at(-1);
+    // A newer request leads only once what came before is over (a second request refused while the DE is registered
+    // leaves him registered).
+    const current =
+      pendingRequest && (!leading || (pendingRequest.order > leading.order && TERMINAL.has(leading.status)))
+        ? pendingRequest
+        : leading;
+    const latestOf = (kind: SubjectKind) => all.filter((part) => part.kind === kind).at(-1)?.id ?? null;
+    return {
+      journeyId,
+      sessionKey,
+      status: current?.status ?? 'UNKNOWN',
+      sourceLabel: current?.sourceLabel ?? STATUS_LABELS.UNKNOWN,
+      statusSince: current?.since ?? null,
+      eventSirets: [...eventSirets].sort(),
+      registrationId: latestOf('REGISTRATION'),
+      candidatureId: latestOf('CANDIDATURE'),
+      enrolmentId: latestOf('ENROLMENT'),
+      parts: all,
+      timeline,
+      anomalies: timeline
+        .filter((step) => step.anomaly !== null)
+        .map((step) => `${step.anomaly} ${step.eventId} — ${step.anomalyDetail}`),
+      lastEventId: timeline.at(-1)?.eventId ?? '',
+    };
+  }
+}
+
+/**
+ * Folds every fact of a journey, in business order, through the state machines of domain.md §c: one pure
+ * function of the set of facts (and the session), so arrival order across topics, duplicates and a rebuild all
+ * give the same journey. Nothing is dropped: an event the machines refuse stays in the timeline, flagged.
+ */
+export function foldJourney(
+  journeyId: string,
+  sessionKey: string,
+  facts: readonly JourneyFact[],
+  session: SessionFacts | undefined,
+): JourneyView {
+  return JourneyFold.of(facts, session).view(journeyId, sessionKey);
 }

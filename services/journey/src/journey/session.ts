@@ -7,13 +7,43 @@ import type {
   VigilanceReviewRequested,
 } from '@passerelle/schemas';
 import { type JourneyFact, journeyRecordOf, toFact } from './facts.js';
-import { foldJourney, type JourneyView, type SessionFacts } from './journey.js';
+import { JourneyFold, type JourneyView, type SessionFacts } from './journey.js';
 import { type AppointmentFacts, reviewVigilance, type VigilanceReview } from './vigilance.js';
 
-export interface JourneyEntry {
-  facts: readonly JourneyFact[];
-  view: JourneyView;
-  vigilance: VigilanceReview;
+/**
+ * One journey of the session: its facts, the state machines after them, and — computed when first asked, as a
+ * rebuild folds many events and reads few views — the journey's view and its files under watch.
+ */
+export class JourneyEntry {
+  #view: JourneyView | undefined;
+  #vigilance: VigilanceReview | undefined;
+
+  constructor(
+    readonly journeyId: string,
+    readonly facts: readonly JourneyFact[],
+    /** Never mutated: a new fact extends a copy. */
+    readonly fold: JourneyFold,
+    /** What the review needs of the session, as it was when this entry was made. */
+    readonly context: Pick<SessionJourneys, 'sessionKey' | 'session' | 'appointments' | 'reviewedAt'>,
+  ) {}
+
+  get view(): JourneyView {
+    this.#view ??= this.fold.view(this.journeyId, this.context.sessionKey);
+    return this.#view;
+  }
+
+  get vigilance(): VigilanceReview {
+    const { session, appointments, reviewedAt } = this.context;
+    this.#vigilance ??= reviewVigilance(this.view, session, appointments, reviewedAt);
+    return this.#vigilance;
+  }
+
+  /** The same journey reviewed in another context (the session's clock, offer or appointments changed). */
+  reviewedIn(context: JourneyEntry['context']): JourneyEntry {
+    const entry = new JourneyEntry(this.journeyId, this.facts, this.fold, context);
+    entry.#view = this.#view;
+    return entry;
+  }
 }
 
 /**
@@ -66,25 +96,29 @@ const appointmentOf = (modality: RecruitmentModality, cancelled = false): Appoin
   cancelled,
 });
 
-/** A journey folded again from its facts, and reviewed as of the session's clock. */
-function entryOf(state: SessionJourneys, journeyId: string, facts: readonly JourneyFact[]): JourneyEntry {
-  const view = foldJourney(journeyId, state.sessionKey, facts, state.session);
-  return { facts, view, vigilance: reviewVigilance(view, state.session, state.appointments, state.reviewedAt) };
+/** A journey folded (again from its facts unless given), to be reviewed as of the session's clock. */
+function entryOf(
+  state: SessionJourneys,
+  journeyId: string,
+  facts: readonly JourneyFact[],
+  fold = JourneyFold.of(facts, state.session),
+): JourneyEntry {
+  return new JourneyEntry(journeyId, facts, fold, reviewContextOf(state));
 }
+
+/** Only what a review needs: an entry must not keep the whole session state (and through it, its history). */
+const reviewContextOf = ({ sessionKey, session, appointments, reviewedAt }: SessionJourneys) => ({
+  sessionKey,
+  session,
+  appointments,
+  reviewedAt,
+});
 
 /** Every journey folded and reviewed again: the session, its appointments or its clock changed. */
 function refreshAll(state: SessionJourneys, refold: boolean): SessionJourneys {
   const journeys = new Map<string, JourneyEntry>();
   for (const [journeyId, entry] of state.journeys)
-    journeys.set(
-      journeyId,
-      refold
-        ? entryOf(state, journeyId, entry.facts)
-        : {
-            ...entry,
-            vigilance: reviewVigilance(entry.view, state.session, state.appointments, state.reviewedAt),
-          },
-    );
+    journeys.set(journeyId, refold ? entryOf(state, journeyId, entry.facts) : entry.reviewedIn(state));
   return { ...state, journeys };
 }
 
@@ -101,12 +135,14 @@ export function evolveSession(current: SessionJourneys | undefined, event: Sessi
     const { journeyId, fact } = found;
     const erasedAt = state.erased.get(journeyId);
     if (erasedAt !== undefined && fact.recordedAt <= erasedAt) return state;
-    const facts = state.journeys.get(journeyId)?.facts ?? [];
+    const known = state.journeys.get(journeyId);
+    const facts = known?.facts ?? [];
     // Idempotent by event id: a redelivered or replayed event is the same fact.
-    if (facts.some((known) => known.eventId === fact.eventId)) return state;
-    const seq = facts.filter((known) => known.source === fact.source).length;
+    if (facts.some((other) => other.eventId === fact.eventId)) return state;
+    const next = { ...fact, seq: facts.filter((other) => other.source === fact.source).length } as JourneyFact;
+    const all = [...facts, next];
     const journeys = new Map(state.journeys);
-    journeys.set(journeyId, entryOf(state, journeyId, [...facts, { ...fact, seq } as JourneyFact]));
+    journeys.set(journeyId, entryOf(state, journeyId, all, known?.fold.extended(next, state.session)));
     return { ...state, journeys };
   }
   switch (event.record) {
