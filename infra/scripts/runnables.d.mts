@@ -23,3 +23,4 @@ export function spawnRunnable(
   options?: { stdio?: StdioOptions },
 ): ChildProcess;
 export function signalRunnable(child: ChildProcess, signal?: NodeJS.Signals): Promise<void>;
+export function sharedDevEnv(root?: string): Record<string, string>;

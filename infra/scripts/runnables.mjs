@@ -33,6 +33,7 @@ export function discoverRunnables(root = repositoryRoot) {
 export function runnableEnv(runnable, { kafkaBrokers, schemaRegistryUrl, stateDir }, overrides = {}) {
   const env = {
     ...process.env,
+    ...sharedDevEnv(),
     KAFKA_BROKERS: kafkaBrokers,
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     SCHEMAS_REGISTER_ON_START: 'true',
@@ -46,6 +47,15 @@ export function runnableEnv(runnable, { kafkaBrokers, schemaRegistryUrl, stateDi
   for (const [key, value] of Object.entries(env))
     if (key.endsWith('_DIR') && value) mkdirSync(value, { recursive: true });
   return env;
+}
+
+/**
+ * Development settings every runnable shares (the root package.json `passerelle.dev.env`): the ops token the
+ * admin acts with, the journey-id secret every connector hashes with. A runnable's own block wins.
+ */
+export function sharedDevEnv(root = repositoryRoot) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return pkg.passerelle?.dev?.env ?? {};
 }
 
 /**

@@ -117,12 +117,16 @@ export async function playScenario(env: ScenarioEnvironment, options: ScenarioOp
     for (const run of runs.filter((r) => r.sessionKey === session.sessionKey)) {
       const modalityId = (modalities.get(session.sessionKey) as Record<Target, string>)[run.trainee.path.target];
       const started = performance.now();
-      const decision = await env.positioning.position(run.trainee, session.sessionKey, modalityId);
+      try {
+        Object.assign(run, await env.positioning.position(run.trainee, session.sessionKey, modalityId));
+      } catch (error) {
+        run.failures.push(`positioning: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
       run.decisionMs = performance.now() - started;
-      Object.assign(run, decision);
-      if (decision.decision !== run.trainee.path.decision)
+      if (run.decision !== run.trainee.path.decision)
         run.failures.push(
-          `positioning: expected ${run.trainee.path.decision}, got ${decision.decision} ${decision.refusal ?? ''}`,
+          `positioning: expected ${run.trainee.path.decision}, got ${run.decision} ${run.refusal ?? ''}`,
         );
       positioned += 1;
       if (positioned % 50 === 0) progress(`  ${positioned}/${runs.length} positioned`);
