@@ -126,6 +126,27 @@ describe('FollowUpStore', () => {
     expect(store.prescription('P-ouiform-r2')?.steps.map((step) => step.status)).toEqual(['INSCRIT', 'PRESENT']);
   });
 
+  it('when another organisation prescribes a DE already registered, then it gets none of his steps', async () => {
+    const store = new FollowUpStore({ requestPrefix: PREFIX });
+    store.applyPositioning(prescription('ouiform-first', 'J6'));
+    store.applyKairos(kairos('RegistrationRecorded', 0, 0, { journeyId: 'J6', requestId: 'ouiform-first' }));
+    const other = prescription('ouiform-other', 'J6', 'P-other');
+    const value = other.value as PositioningRequested;
+    other.value = {
+      ...value,
+      prescription: { ...value.prescription, network: 'FRANCE_TRAVAIL', organisation: 'Agence Nantes Est' },
+    };
+    store.applyPositioning(other);
+    store.applyKairos(kairos('PresenceRecorded', 0, 1, { journeyId: 'J6' }));
+    store.applyKairos(kairos('RegistrationRefused', 0, 2, { journeyId: 'J6', requestId: 'ouiform-other' }));
+
+    expect(store.prescription('P-other')?.steps.map((step) => step.status)).toEqual(['REFUSE']);
+    expect(store.prescription('P-ouiform-first')?.steps.map((step) => step.status)).toEqual(['INSCRIT', 'PRESENT']);
+    expect(store.feed('FRANCE_TRAVAIL:Agence Nantes Est', new Map(), 10).items.map((item) => item.status)).toEqual([
+      'REFUSE',
+    ]);
+  });
+
   it('when a request is not a prescription of this connector, then it is not kept', () => {
     const store = new FollowUpStore({ requestPrefix: PREFIX });
     store.applyPositioning(prescription('catalogue-1', 'J4'));

@@ -250,9 +250,13 @@ export class FollowUpStore {
       }
       return this.#attach(prescription, event, true);
     }
-    // A later event of the journey belongs to its latest prescription Kairos accepted (or has not answered yet).
+    // A later event of the journey belongs to its latest prescription Kairos accepted — never to one still waiting
+    // for its answer while another is accepted (another organisation's, bound to be refused ALREADY_REGISTERED).
     const candidates = this.#byJourney.get(journeyId);
-    const prescription = candidates?.findLast((candidate) => candidate.decision?.status !== 'REFUSE');
+    if (!candidates) return;
+    const prescription =
+      candidates.findLast((candidate) => candidate.decision !== null && candidate.decision.status !== 'REFUSE') ??
+      candidates.findLast((candidate) => candidate.decision === null);
     if (prescription) this.#attach(prescription, event, false);
   }
 
