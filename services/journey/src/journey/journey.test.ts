@@ -731,3 +731,40 @@ describe('journey — clocks of the writers', () => {
     ]);
   });
 });
+
+describe('journey — any interleaving of the sources', () => {
+  it('when the two sources interleave in any order, then the journey is the same (incremental or folded again)', () => {
+    const script = entered()
+      .requested('REQ-2')
+      .kairos('RegistrationRefused', {
+        requestId: 'REQ-2',
+        modalityId: null,
+        reason: 'ALREADY_REGISTERED',
+        message: '…',
+      })
+      .kairos(
+        'ExitRecorded',
+        enrolmentAct('ENR-1', 'SORTI', 'Sorti', { date: '2026-07-10', reason: 'END_OF_TRAINING' }),
+      );
+    const reference = script.journey().view;
+    const positioning = script.events.filter((e) => e.record?.includes('.positioning.'));
+    const others = script.events.filter((e) => !e.record?.includes('.positioning.'));
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let run = 0; run < 50; run += 1) {
+      const queues = [[...positioning], [...others]];
+      const merged = [];
+      while (queues.some((queue) => queue.length > 0)) {
+        const open = queues.filter((queue) => queue.length > 0);
+        const queue = open[Math.floor(random() * open.length)];
+        const next = queue?.shift();
+        if (next) merged.push(next);
+      }
+      expect(script.state(merged).journeys.get(JOURNEY)?.view).toEqual(reference);
+    }
+    expect(reference.status).toBe('SORTI');
+  });
+});

@@ -41,6 +41,9 @@ export interface JourneyPart {
   modalityId: string | null;
   /** Position in the fold: the latest created part leads the journey. */
   order: number;
+  /** Timeline index of the step that created it, and of the last that changed its status. */
+  createdStep: number;
+  changedStep: number;
   /** Requests: answered by a registration or a candidature (then that part leads). */
   answered: boolean;
   /** Requests known only from an answer so far (the request itself not seen yet). */
@@ -248,6 +251,8 @@ export class JourneyFold {
       from: null,
       modalityId: null,
       order: this.order++,
+      createdStep: this.timeline.length,
+      changedStep: this.timeline.length,
       answered: false,
       implied: false,
       interview: null,
@@ -302,6 +307,7 @@ export class JourneyFold {
       part.status = to;
       part.sourceLabel = outcome.sourceLabel;
       part.since = at;
+      part.changedStep = this.timeline.length;
       return outcome;
     };
 
@@ -577,10 +583,10 @@ export class JourneyFold {
     const all = [...parts.values()].sort((a, b) => a.order - b.order);
     const leading = all.filter((part) => part.kind !== 'POSITIONING').at(-1);
     const pendingRequest = all.filter((part) => part.kind === 'POSITIONING' && !part.answered).at(-1);
-    // A newer request leads only once what came before is over (a second request refused while the DE is registered
-    // leaves him registered).
+    // A request leads when nothing else does, or when it came after what came before was over (a request refused
+    // while the DE was registered or in training does not).
     const current =
-      pendingRequest && (!leading || (pendingRequest.order > leading.order && TERMINAL.has(leading.status)))
+      pendingRequest && (!leading || (TERMINAL.has(leading.status) && pendingRequest.createdStep > leading.changedStep))
         ? pendingRequest
         : leading;
     const latestOf = (kind: SubjectKind) => all.filter((part) => part.kind === kind).at(-1)?.id ?? null;
