@@ -75,7 +75,8 @@ class Rejected extends Error {}
 interface Frame {
   /** null: the element is skipped (unknown, or inside an unknown element) and nothing below it is kept. */
   node: LheoNode | null;
-  path: string;
+  /** This element's step in its path (`action[2]`); the path is joined only when a finding needs it. */
+  segment: string;
   freeForm: boolean;
   /** Same-name sibling counters for the children of this element (XPath indexes). */
   counts: Map<string, number> | undefined;
@@ -116,7 +117,7 @@ export async function parseLheo(
   let slice = '';
   let sliceStart = 0;
 
-  const currentPath = () => stack.at(-1)?.path ?? '/';
+  const currentPath = () => `/${stack.map((frame) => frame.segment).join('/')}`;
   const reject = (line: number, message: string, path = currentPath()): never => {
     fatal ??= { line, path, message };
     throw new Rejected(message);
@@ -178,24 +179,28 @@ export async function parseLheo(
       return;
     }
     if (parent.node === null) {
-      stack.push({ node: null, path: `${parent.path}/${tag.local}`, freeForm: false, counts: undefined });
+      stack.push({ node: null, segment: tag.local, freeForm: false, counts: undefined });
       return;
     }
     const known = parent.freeForm || (tag.uri === rootUri && LHEO_CHILDREN.get(parent.node.name)?.has(tag.local));
     const index = nextIndex(parent, tag.local);
-    const path = `${parent.path}/${pathSegment(tag.local, index)}`;
+    const segment = pathSegment(tag.local, index);
     if (!known) {
       const why =
         tag.uri === rootUri
           ? `unknown element <${tag.local}> in <${parent.node.name}>`
           : `element <${tag.name}> from namespace "${tag.uri}" in a LHEO ${version} document`;
-      handlers.onWarning?.({ line, path, message: `${why}; ignored with its content` });
-      stack.push({ node: null, path, freeForm: false, counts: undefined });
+      handlers.onWarning?.({ line, path: `${currentPath()}/${segment}`, message: `${why}; ignored with its content` });
+      stack.push({ node: null, segment, freeForm: false, counts: undefined });
       return;
     }
     bufferedElements += 1;
     if (bufferedElements > limits.maxElementsPerFormation) {
-      reject(line, `more than ${limits.maxElementsPerFormation} elements in one formation`, path);
+      reject(
+        line,
+        `more than ${limits.maxElementsPerFormation} elements in one formation`,
+        `${currentPath()}/${segment}`,
+      );
     }
     const node: LheoNode = {
       name: tag.local,
@@ -214,7 +219,7 @@ export async function parseLheo(
     }
     // Namespace declarations on `offres` change what the formations' prefixes mean.
     if (tag.local === 'offres' && stack.length === 1) namespaceScope += JSON.stringify(tag.ns ?? {});
-    stack.push({ node, path, freeForm: parent.freeForm || FREE_FORM_ELEMENTS.has(tag.local), counts: undefined });
+    stack.push({ node, segment, freeForm: parent.freeForm || FREE_FORM_ELEMENTS.has(tag.local), counts: undefined });
   }
 
   function openRoot(tag: SaxesTagNS, line: number): void {
@@ -230,7 +235,7 @@ export async function parseLheo(
     rootUri = tag.uri;
     root = { name: 'lheo', line, parent: null, index: 1, attributes: plainAttributes(tag), children: [], text: '' };
     namespaceScope = `${tag.uri}${JSON.stringify(tag.ns ?? {})}`;
-    stack.push({ node: root, path: '/lheo', freeForm: false, counts: undefined });
+    stack.push({ node: root, segment: 'lheo', freeForm: false, counts: undefined });
   }
 
   function closeElement(): void {
