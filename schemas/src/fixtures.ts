@@ -518,6 +518,7 @@ export const fixtures: { [Name in EventRecordName]: RecordTypes[Name] } = {
       place: ico.place,
       capacity: ico.capacity,
     }),
+    de: null,
   },
   'fr.passerelle.kairos.KairosCommandOutcome': {
     envelope: envelope(

@@ -10417,7 +10417,7 @@ export const eventSchemas = {
     "type": "record",
     "name": "KairosCommand",
     "namespace": "fr.passerelle.kairos",
-    "doc": "An act of a training organisation received over the Kairos connector's HTTP API, routed to the instance that owns the session's partition (single writer per session: capacity and transitions are decided there only, so two instances never oversell). The body is the JSON of the HTTP request as validated by the API's JSON schema, not one Avro record per act: the command topic is an internal queue between the connector's own instances (short retention, one producer and one consumer, both this connector), its acts evolve with the OpenAPI document rather than with the public contracts, and the validated request is already the precise, versioned shape of each act. The events it produces are fully typed on kairos.session-events.",
+    "doc": "An act of a training organisation received over the Kairos connector's HTTP API, routed to the instance that owns the session's partition (single writer per session: capacity and transitions are decided there only, so two instances never oversell). The body is the JSON of the HTTP request as validated by the API's JSON schema (the DE's identity apart, in `de`), not one Avro record per act: the command topic is an internal queue between the connector's own instances (short retention, one producer and one consumer, both this connector), its acts evolve with the OpenAPI document rather than with the public contracts, and the validated request is already the precise, versioned shape of each act. The events it produces are fully typed on kairos.session-events.",
     "fields": [
       {
         "name": "envelope",
@@ -10609,7 +10609,56 @@ export const eventSchemas = {
       {
         "name": "body",
         "type": "string",
-        "doc": "JSON of the validated HTTP request: path parameters and body merged. May hold personal data (a DE's identity when registering): never logged."
+        "doc": "JSON of the validated HTTP request (path parameters and body merged), without the DE's identity, which travels in `de`: personal data stays in DePersonalData, where erasure and redaction find it."
+      },
+      {
+        "name": "de",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "DePersonalData",
+            "namespace": "fr.passerelle.common",
+            "doc": "The job seeker's identity. The only record holding personal data: kept out of keys and logs, erased on request (tombstones on compacted topics, purge of read models). The NIR is never carried.",
+            "fields": [
+              {
+                "name": "deIdentifier",
+                "type": "string",
+                "doc": "PERSONAL DATA: France Travail identifier (N° DE), opaque string ^[0-9A-Z]{8,11}$, upper-cased."
+              },
+              {
+                "name": "lastName",
+                "type": "string",
+                "doc": "PERSONAL DATA: last name."
+              },
+              {
+                "name": "firstName",
+                "type": "string",
+                "doc": "PERSONAL DATA: first name."
+              },
+              {
+                "name": "email",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "PERSONAL DATA: e-mail address."
+              },
+              {
+                "name": "phone",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "PERSONAL DATA: phone number."
+              }
+            ]
+          }
+        ],
+        "default": null,
+        "doc": "The DE an act names (registering on an ICO/RDVI, proposing directly to the training); null otherwise."
       }
     ]
   },

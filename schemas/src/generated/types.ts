@@ -580,7 +580,7 @@ export interface InterviewScheduled {
   modality: InterviewModality;
 }
 
-/** An act of a training organisation received over the Kairos connector's HTTP API, routed to the instance that owns the session's partition (single writer per session: capacity and transitions are decided there only, so two instances never oversell). The body is the JSON of the HTTP request as validated by the API's JSON schema, not one Avro record per act: the command topic is an internal queue between the connector's own instances (short retention, one producer and one consumer, both this connector), its acts evolve with the OpenAPI document rather than with the public contracts, and the validated request is already the precise, versioned shape of each act. The events it produces are fully typed on kairos.session-events. */
+/** An act of a training organisation received over the Kairos connector's HTTP API, routed to the instance that owns the session's partition (single writer per session: capacity and transitions are decided there only, so two instances never oversell). The body is the JSON of the HTTP request as validated by the API's JSON schema (the DE's identity apart, in `de`), not one Avro record per act: the command topic is an internal queue between the connector's own instances (short retention, one producer and one consumer, both this connector), its acts evolve with the OpenAPI document rather than with the public contracts, and the validated request is already the precise, versioned shape of each act. The events it produces are fully typed on kairos.session-events. */
 export interface KairosCommand {
   /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. The actor is the OF (its SIRET) that presented the bearer token. */
   envelope: EventEnvelope;
@@ -592,8 +592,10 @@ export interface KairosCommand {
   type: string;
   /** The SIRETs the bearer token stands for: the OF may act only on sessions where one of them is the responsible or a delivering organisation. */
   actorSirets: Array<string>;
-  /** JSON of the validated HTTP request: path parameters and body merged. May hold personal data (a DE's identity when registering): never logged. */
+  /** JSON of the validated HTTP request (path parameters and body merged), without the DE's identity, which travels in `de`: personal data stays in DePersonalData, where erasure and redaction find it. */
   body: string;
+  /** The DE an act names (registering on an ICO/RDVI, proposing directly to the training); null otherwise. */
+  de: null | DePersonalData;
 }
 
 /** How the owner of a session decided a KairosCommand: accepted with the events it produced, or refused with the HTTP status and the rule. Read by the instance that received the HTTP request (awaiting it by commandId) and by GET /commands/{id}. */
