@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Bus, type ConsumedEvent, type RunningService, startService } from '@passerelle/bus';
-import type { OfferSession, PositioningRequested } from '@passerelle/schemas';
+import type { KairosCommand, OfferSession, PositioningRequested } from '@passerelle/schemas';
 import { journeyIdFor } from '@passerelle/schemas';
 import { offerSession } from '@passerelle/schemas/fixtures';
 import { createLogger, Metrics } from '@passerelle/service-kit';
@@ -118,6 +118,15 @@ export class Broker {
       metrics: new Metrics({ defaultMetrics: false }),
     });
     this.bus.follow({
+      name: 'kairos-test.commands',
+      topics: [this.topics.commands],
+      fromBeginning: true,
+      onEvent: (event) => {
+        const command = event.value as KairosCommand;
+        this.commands.set(command.commandId, command);
+      },
+    });
+    this.bus.follow({
       name: 'kairos-test.session-events',
       topics: [this.topics.sessionEvents],
       fromBeginning: true,
@@ -133,6 +142,9 @@ export class Broker {
    * Creates the topics and waits for their partition leaders before following them: right after creation the
    * broker answers offset requests with NOT_LEADER for a moment, which fails a follower's start (see report).
    */
+  /** Commands the instances routed, by command id. */
+  readonly commands = new Map<string, KairosCommand>();
+
   async start() {
     await this.bus.registerSchemas();
     await this.bus.ensureTopics();

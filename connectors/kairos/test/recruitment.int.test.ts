@@ -1,3 +1,4 @@
+import { waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Broker,
@@ -54,8 +55,14 @@ describe('the OF API — recruitment modalities and registrations', () => {
     expect(await broker.recordNames(scheduled.body.eventIds)).toEqual(['RecruitmentModalityScheduled']);
     const modalityId = scheduled.body.modalityId as string;
 
-    const registered = await kairos.api.post(`${path}/modalities/${modalityId}/registrations`, { de: newDe() });
+    const de = newDe();
+    const registered = await kairos.api.post(`${path}/modalities/${modalityId}/registrations`, { de });
     expect(registered.status).toBe(201);
+    // The routed command keeps the DE in its DePersonalData field, out of the JSON body.
+    const command = await waitFor(() => broker.commands.get(registered.body.commandId as string));
+    expect(command).toMatchObject({ type: 'registration.register', de: { deIdentifier: de.deIdentifier } });
+    expect(command.body).not.toContain(de.deIdentifier);
+    expect(command.body).not.toContain(de.lastName);
     expect(registered.body).toMatchObject({ registrationId: expect.any(String), journeyId: expect.any(String) });
     const [event] = await broker.recorded(registered.body.eventIds);
     expect(event?.record).toBe('fr.passerelle.kairos.RegistrationRecorded');

@@ -70,7 +70,11 @@ export function declareSessionWriter({
     });
     let act: Act;
     try {
-      act = { ...(JSON.parse(command.body) as object), type: command.type } as Act;
+      act = {
+        ...(JSON.parse(command.body) as object),
+        ...(command.de ? { de: command.de } : {}),
+        type: command.type,
+      } as Act;
     } catch {
       // Only this connector writes commands, from validated requests: a body that is not JSON is refused, not retried.
       context.log.warn({ commandId: command.commandId }, 'command body is not JSON; refused');

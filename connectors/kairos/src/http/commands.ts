@@ -67,7 +67,8 @@ export class CommandGateway {
     const { bus, topics, replies, timeoutMs } = this.options;
     const commandId = randomUUID();
     const now = new Date();
-    const { type, ...body } = act;
+    // The DE's identity travels in its own Avro field (DePersonalData), never inside the JSON body.
+    const { type, de, ...body } = act as Act & { de?: KairosCommand['de'] };
     const command: KairosCommand = {
       envelope: {
         eventId: `kairos-command:${commandId}`,
@@ -89,6 +90,7 @@ export class CommandGateway {
       type,
       actorSirets: [...sirets],
       body: JSON.stringify(body),
+      de: de ? { ...de, email: de.email ?? null, phone: de.phone ?? null } : null,
     };
     this.#remember(commandId, sirets);
     await bus.publish([{ topic: topics.commands, key: sessionKey, record: COMMAND, value: command }]);
