@@ -149,7 +149,9 @@ export const PATHS: readonly Path[] = [
     decision: 'ACCEPTED',
     before: [{ act: 'withdraw' }],
     after: [],
-    expected: 'RETIRE',
+    // Kairos cancels the registration the withdrawn prescription had made: the journey ends "RDV annulé", its
+    // timeline showing the withdrawal ("Positionnement retiré") that caused it.
+    expected: 'RDV_ANNULE',
   },
   {
     name: 'individual appointment, waitlisted, then refused',

@@ -190,7 +190,7 @@ async function act(env: ScenarioEnvironment, run: TraineeRun, step: Step, contex
       case 'transfer': {
         const to = (context.modalities.get(run.sessionKey) as Record<Target, string>)[step.to];
         const answer = await post(`${registration}/transfer`, { toModalityId: to });
-        if (typeof answer.registrationId === 'string') run.registrationId = answer.registrationId;
+        if (typeof answer.newRegistrationId === 'string') run.registrationId = answer.newRegistrationId;
         return;
       }
       case 'presence':
@@ -264,7 +264,9 @@ async function openModalities(
   today: string,
 ): Promise<Record<Target, string>> {
   const path = `/sessions/${seg(session.sessionKey)}/modalities`;
-  const endTime = `${String((Number(at.time.slice(0, 2)) + 2) % 24).padStart(2, '0')}${at.time.slice(2)}`;
+  // An hour long, but never past midnight: an appointment ends the day it starts.
+  const endMinutes = Math.min(23 * 60 + 59, Number(at.time.slice(0, 2)) * 60 + Number(at.time.slice(3, 5)) + 60);
+  const endTime = `${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}`;
   const schedule = async (body: Record<string, unknown>) => (await kairosAct(kairos, path, body)).modalityId as string;
   const ico = (capacity: number) => ({
     kind: 'ICO',
