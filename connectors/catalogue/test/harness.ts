@@ -5,6 +5,7 @@ import type {
   ListingPublished,
   OfferSession,
   PositioningRequested,
+  PositioningWithdrawn,
   RecordTypes,
   RecruitmentModality,
 } from '@passerelle/schemas';
@@ -103,6 +104,7 @@ export class Broker {
   readonly listings = new Map<string, ListingPublished | null>();
   readonly listingEvents: ConsumedEvent[] = [];
   readonly positionings: PositioningRequested[] = [];
+  readonly withdrawals: PositioningWithdrawn[] = [];
 
   constructor(prefix: string) {
     const stack = testStack();
@@ -131,7 +133,10 @@ export class Broker {
       topics: [this.topics.positioning],
       fromBeginning: true,
       onEvent: (event) => {
-        if (event.value !== null) this.positionings.push(event.value as PositioningRequested);
+        if (event.record === 'fr.passerelle.positioning.PositioningRequested')
+          this.positionings.push(event.value as PositioningRequested);
+        if (event.record === 'fr.passerelle.positioning.PositioningWithdrawn')
+          this.withdrawals.push(event.value as PositioningWithdrawn);
       },
     });
   }

@@ -4,6 +4,7 @@ import type { PositioningRequested } from '@passerelle/schemas';
 import { journeyIdFor } from '@passerelle/schemas';
 import { waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parisToday } from '../src/time.js';
 import {
   Broker,
   call,
@@ -177,6 +178,40 @@ describe('DE self-registration (the test plays Kairos)', () => {
     expect((await call(service.url, response.body.links.letter, { token: OTHER_DE_TOKEN })).status).toBe(403);
     expect((await call(service.url, response.body.links.letter, { token: SEARCH_TOKEN })).status).toBe(403);
     expect((await call(service.url, response.body.links.self, { token: DE_TOKEN })).body.status).toBe('ACCEPTED');
+
+    // He changes his mind (G4): only he may withdraw; the withdrawal goes to Kairos and the letter is no more.
+    expect(
+      (await call(service.url, response.body.links.self, { token: OTHER_DE_TOKEN, method: 'DELETE' })).status,
+    ).toBe(403);
+    const withdrawn = await call(service.url, response.body.links.self, { token: DE_TOKEN, method: 'DELETE' });
+    expect(withdrawn.status).toBe(202);
+    expect(withdrawn.body.status).toBe('WITHDRAWN');
+    const withdrawal = await waitFor(() => broker.withdrawals.find((w) => w.requestId === response.body.requestId), {
+      description: 'the PositioningWithdrawn on the broker',
+    });
+    expect(withdrawal).toMatchObject({ sessionKey: offer.sessionKey, journeyId: request.journeyId });
+    expect(withdrawal.envelope.causationId).toBe(request.envelope.eventId);
+    expect((await call(service.url, response.body.links.letter, { token: DE_TOKEN })).status).toBe(409);
+  });
+
+  it('when the appointment is today, then the DE can no longer cancel his registration from the catalogue', async () => {
+    const offer = await listedSession('Jardinier paysagiste');
+    await broker.schedule(offer.sessionKey, ico('ICO-TODAY', 10, parisToday(new Date())));
+    await waitFor(
+      async () => (await call(service.url, sessionPath('TMF', offer.sessionKey))).body?.modalities?.length === 3,
+      { description: 'the ICO of today on TMF' },
+    );
+    const answering = publishedRequest(offer.sessionKey).then((request) => answerAsKairos(request, 'REGISTRATION'));
+    const response = await call(service.url, positionings('TMF', offer.sessionKey), {
+      token: DE_TOKEN,
+      method: 'POST',
+      body: { modalityId: 'ICO-TODAY', ...me },
+    });
+    await answering;
+    expect(response.body.status).toBe('ACCEPTED');
+    const refused = await call(service.url, response.body.links.self, { token: DE_TOKEN, method: 'DELETE' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('day before the appointment');
   });
 
   it('when a DE registers on an ICO from TMF and Kairos refuses, then he is told why, and there is no letter', async () => {

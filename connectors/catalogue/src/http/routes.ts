@@ -176,11 +176,21 @@ function positioningView(registration: SelfRegistration) {
     sessionKey: target.sessionKey,
     modalityKind: target.modalityKind,
     requestedAt: registration.requestedAt,
-    status: decision === null ? 'PENDING' : decision.outcome === 'REFUSED' ? 'REFUSED' : 'ACCEPTED',
+    status:
+      registration.withdrawnAt !== null
+        ? 'WITHDRAWN'
+        : decision === null
+          ? 'PENDING'
+          : decision.outcome === 'REFUSED'
+            ? 'REFUSED'
+            : 'ACCEPTED',
+    withdrawnAt: registration.withdrawnAt,
     decision,
     links: {
       self,
-      ...(decision?.outcome === 'CANDIDATURE_RECEIVED' ? { letter: `${self}/letter` } : {}),
+      ...(decision?.outcome === 'CANDIDATURE_RECEIVED' && registration.withdrawnAt === null
+        ? { letter: `${self}/letter` }
+        : {}),
     },
   };
 }
@@ -301,20 +311,49 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     async (request) => positioningView(ownRegistration(request)),
   );
 
+  /**
+   * The DE cancels his own registration or contact request (domain.md G4 [D]: through the catalogue, until the day
+   * before the appointment). Kairos, the single writer of the session, cancels what the request created.
+   */
+  http.delete(
+    '/channels/:channel/sessions/:sessionKey/positionings/:requestId',
+    { schema: { params: positioningParams } },
+    async (request, reply) => {
+      const registration = ownRegistration(request);
+      const conflict = (detail: string) =>
+        new ProblemError({ type: 'urn:passerelle:problem:cannot-withdraw', title: 'Conflict', status: 409, detail });
+      if (registration.withdrawnAt === null) {
+        const decision = registration.decision;
+        if (decision?.outcome === 'REFUSED') throw conflict('The request was refused: there is nothing to withdraw.');
+        if (decision?.outcome === 'REGISTERED') {
+          const listing = listings.get(registration.channel as ListingChannel, registration.target.sessionKey);
+          const date = listing?.modalities.find((modality) => modality.modalityId === decision.modalityId)?.date;
+          if (date && date <= parisToday(clock()))
+            throw conflict('A registration is cancelled from the catalogue until the day before the appointment.');
+        }
+        await gateway.withdraw(registration);
+        request.log.info({ requestId: registration.requestId }, 'self-registration withdrawn');
+      }
+      return reply.status(202).send(positioningView(registration));
+    },
+  );
+
   http.get(
     '/channels/:channel/sessions/:sessionKey/positionings/:requestId/letter',
     { schema: { params: positioningParams } },
     async (request, reply) => {
       const registration = ownRegistration(request);
-      if (registration.decision?.outcome !== 'CANDIDATURE_RECEIVED')
+      if (registration.decision?.outcome !== 'CANDIDATURE_RECEIVED' || registration.withdrawnAt !== null)
         throw new ProblemError({
           type: 'urn:passerelle:problem:no-letter',
           title: 'Conflict',
           status: 409,
           detail:
-            registration.decision === null
-              ? 'Kairos has not decided yet: the letter comes with a received candidature.'
-              : 'A confirmation letter is given for a contact request received on a candidature window.',
+            registration.withdrawnAt !== null
+              ? 'The request was withdrawn.'
+              : registration.decision === null
+                ? 'Kairos has not decided yet: the letter comes with a received candidature.'
+                : 'A confirmation letter is given for a contact request received on a candidature window.',
         });
       const listing = listings.get(registration.channel as ListingChannel, registration.target.sessionKey) ?? null;
       const pdf = await renderPdf(confirmationLetter(registration, listing));

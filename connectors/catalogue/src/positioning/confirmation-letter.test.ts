@@ -13,6 +13,7 @@ const registration = (decision: SelfRegistration['decision']): SelfRegistration 
   de: { firstName: 'Camille', lastName: 'Lefèvre' },
   requestedAt: new Date('2026-04-05T13:00:00Z'),
   decision,
+  withdrawnAt: null,
 });
 
 describe('confirmationLetter', () => {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus, Replies } from '@passerelle/bus';
-import type { DePersonalData, ListingChannel, ModalityKind, PositioningRequested } from '@passerelle/schemas';
+import type {
+  DePersonalData,
+  ListingChannel,
+  ModalityKind,
+  PositioningRequested,
+  PositioningWithdrawn,
+} from '@passerelle/schemas';
 import type { CatalogueTopics } from '../topics.js';
 import { type Decision, decisionOf, REQUEST_PREFIX } from './decision.js';
 import type { SelfRegistration, SelfRegistrations } from './self-registrations.js';
@@ -90,6 +96,42 @@ export class SelfRegistrationGateway {
       registration: this.#registrations.get(requestId) as SelfRegistration,
       decision: decided?.decision ?? null,
     };
+  }
+
+  /** Publishes the DE's withdrawal of his request (Kairos cancels the registration or candidature it created). */
+  async withdraw(registration: SelfRegistration): Promise<SelfRegistration> {
+    const now = this.#clock();
+    const withdrawal: PositioningWithdrawn = {
+      envelope: {
+        eventId: `catalogue:${registration.requestId}:withdrawn`,
+        occurredAt: now,
+        recordedAt: now,
+        actor: {
+          kind: 'DE',
+          siret: null,
+          organisationName: null,
+          prescriberNetwork: null,
+          channel: registration.channel,
+        },
+        sourceSystem: registration.channel === 'TMF' ? 'TMF' : 'MA_FORMATION',
+        correlationId: registration.journeyId,
+        causationId: `catalogue:${registration.requestId}`,
+      },
+      requestId: registration.requestId,
+      journeyId: registration.journeyId,
+      sessionKey: registration.target.sessionKey,
+      reason: `Annulé par le demandeur depuis ${registration.channel === 'TMF' ? 'Trouver ma formation' : 'Ma Formation'}`,
+    };
+    await this.#bus.publish([
+      {
+        topic: this.#topics.positioning,
+        key: registration.target.sessionKey,
+        record: 'fr.passerelle.positioning.PositioningWithdrawn',
+        value: withdrawal,
+      },
+    ]);
+    this.#registrations.recordWithdrawal(withdrawal);
+    return registration;
   }
 
   /** A request and its decision as known now (also one answered while this instance was down: the read model). */

@@ -1,5 +1,5 @@
 import type { Bus, ConsumedEvent } from '@passerelle/bus';
-import type { Channel, PositioningRequested, PositioningTarget } from '@passerelle/schemas';
+import type { Channel, PositioningRequested, PositioningTarget, PositioningWithdrawn } from '@passerelle/schemas';
 import type { CatalogueTopics } from '../topics.js';
 import { type Decision, decisionOf, REQUEST_PREFIX } from './decision.js';
 
@@ -14,6 +14,8 @@ export interface SelfRegistration {
   de: { firstName: string; lastName: string };
   requestedAt: Date;
   decision: Decision | null;
+  /** Set once the DE withdrew it (PositioningWithdrawn): Kairos cancels what the request created. */
+  withdrawnAt: Date | null;
 }
 
 /**
@@ -40,6 +42,10 @@ export class SelfRegistrations {
       this.recordRequest(event.value as PositioningRequested);
       return;
     }
+    if (event.record === 'fr.passerelle.positioning.PositioningWithdrawn' && event.value !== null) {
+      this.recordWithdrawal(event.value as PositioningWithdrawn);
+      return;
+    }
     const answer = decisionOf(event.record, event.value);
     if (answer) this.recordDecision(answer.requestId, answer.decision);
   }
@@ -52,6 +58,12 @@ export class SelfRegistrations {
       return;
     }
     if (request.decision === null) request.decision = decision;
+  }
+
+  /** Also called by the instance that published the withdrawal. */
+  recordWithdrawal(withdrawal: PositioningWithdrawn) {
+    const request = this.#requests.get(withdrawal.requestId);
+    if (request && request.withdrawnAt === null) request.withdrawnAt = withdrawal.envelope.occurredAt;
   }
 
   get(requestId: string): SelfRegistration | undefined {
@@ -72,6 +84,7 @@ export class SelfRegistrations {
       de: { firstName: request.de.firstName, lastName: request.de.lastName },
       requestedAt: request.envelope.occurredAt,
       decision: early,
+      withdrawnAt: null,
     });
   }
 }
