@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  Broker,
+  call,
+  candidatureWindow,
+  DE_IDENTIFIER,
+  DE_TOKEN,
+  JOURNEY_SECRET,
+  OTHER_DE_TOKEN,
+  offerWith,
+  SEARCH_TOKEN,
+  sessionPath,
+  topicPrefix,
+} from './harness.js';
+
+// The runnable as it is deployed (src/main.ts in a child process, logs at debug on stdout): a DE's self-registration
+// goes through search, request, poll and refusal paths, and no personal data reaches the logs.
+
+let child: ChildProcess | undefined;
+let broker: Broker | undefined;
+
+afterAll(async () => {
+  child?.kill('SIGTERM');
+  await broker?.bus.stop();
+});
+
+describe('logs', () => {
+  it('when a DE registers himself and polls, then the logs hold none of his personal data', async () => {
+    const prefix = topicPrefix();
+    broker = new Broker(prefix);
+    await broker.start();
+    const stack = testStack();
+    let output = '';
+    child = spawn(process.execPath, ['--conditions=passerelle-source', '--import', 'tsx', 'src/main.ts'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+        KAFKA_CLIENT_ID: uniqueName('catalogue-logs'),
+        CATALOGUE_TOPIC_PREFIX: prefix,
+        CATALOGUE_GROUP_ID: `${prefix}connector-catalogue`,
+        CATALOGUE_TOKENS: JSON.stringify({
+          [SEARCH_TOKEN]: { role: 'SEARCH' },
+          [DE_TOKEN]: { role: 'DE', deIdentifier: DE_IDENTIFIER },
+          [OTHER_DE_TOKEN]: { role: 'DE', deIdentifier: '3098765D' },
+        }),
+        JOURNEY_SECRET,
+        CATALOGUE_DECISION_TIMEOUT_MS: '500',
+        SCHEMAS_REGISTER_ON_START: 'true',
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'debug',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const url = await waitFor(() => /"url":"(http:[^"]+)"[^\n]*"msg":"service started"/.exec(output)?.[1], {
+      description: 'the connector started',
+      timeoutMs: 60_000,
+    });
+
+    const offer = offerWith('Fleuriste');
+    await broker.publishOffer('fr.passerelle.offer.SessionPublished', offer);
+    await broker.schedule(offer.sessionKey, candidatureWindow('WIN-L', 3));
+    await waitFor(async () => (await call(url, sessionPath('TMF', offer.sessionKey))).body?.modalities?.length === 1, {
+      description: 'the session on TMF',
+    });
+    const de = {
+      firstName: 'Zéphyrine',
+      lastName: 'Quintardeau',
+      email: 'zephyrine.q@example.org',
+      phone: '+33611223344',
+    };
+    const positioning = `${sessionPath('TMF', offer.sessionKey)}/positionings`;
+    const pending = await call(url, positioning, {
+      token: DE_TOKEN,
+      method: 'POST',
+      body: { modalityId: 'WIN-L', ...de },
+    });
+    expect(pending.status).toBe(202);
+    const poll = pending.headers.get('location') as string;
+    expect((await call(url, poll, { token: DE_TOKEN })).status).toBe(200);
+    expect((await call(url, poll, { token: OTHER_DE_TOKEN })).status).toBe(403);
+    const invalid = await call(url, positioning, {
+      token: DE_TOKEN,
+      method: 'POST',
+      body: { ...de, email: 'zephyrine' },
+    });
+    expect(invalid.status).toBe(400);
+    await waitFor(() => output.includes('self-registration'), { description: 'the request logged' });
+
+    for (const personal of [DE_IDENTIFIER, de.firstName, de.lastName, de.email, de.phone, 'zephyrine', DE_TOKEN])
+      expect(output, personal).not.toContain(personal);
+    expect(output).toContain(pending.body.requestId);
+  }, 120_000);
+});
