@@ -2,7 +2,6 @@ export { sofiConfigSchema, sofiConnector } from './connector.js';
 export { type ImportOptions, type ImportReport, OFFER_TOPIC, OfferImporter } from './import/offer-importer.js';
 export { DROP_SUBDIRS, type DropFolder, type DropFolderOptions, watchDropFolder } from './inbound/drop-folder.js';
 export {
-  bearerMatches,
   LastImport,
   LHEO_REJECTED,
   registerUploadRoutes,

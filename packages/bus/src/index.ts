@@ -29,7 +29,6 @@ export {
 } from './dead-letters.js';
 export { Follower, type FollowSpec, Replies, type RepliesSpec } from './follower.js';
 export {
-  bearerMatches,
   CONSUMER_ACTIONS,
   type ConsumerAction,
   consumerGroupLag,
@@ -38,7 +37,6 @@ export {
   type RegisteredSubject,
   RegistryCatalogue,
   type TopicDescription,
-  unauthorized,
 } from './ops.js';
 export type { PartitionStates, StateEvent, StateSpec } from './partition-state.js';
 export { type OutgoingEvent, type PublishTransaction, RECORD_HEADER } from './publisher.js';

@@ -1,5 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { type HttpServer, ProblemError, RetriableError } from '@passerelle/service-kit';
+import { bearerMatches, type HttpServer, ProblemError, RetriableError, unauthorized } from '@passerelle/service-kit';
 import kafkajs, { type Admin } from 'kafkajs';
 import { delay } from './backoff.js';
 import type { ConsumerStatus, ManagedConsumer } from './consumer.js';
@@ -7,22 +6,6 @@ import type { ConsumerStatus, ManagedConsumer } from './consumer.js';
 /** The actions ops can take on a consumer, as Kafka Connect names them. */
 export const CONSUMER_ACTIONS = ['pause', 'resume', 'restart'] as const;
 export type ConsumerAction = (typeof CONSUMER_ACTIONS)[number];
-
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-
-/** Constant-time check of `Authorization: Bearer <token>` (digests first, so lengths never show either). */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
-  return timingSafeEqual(digest(match?.[1] ?? ''), digest(token)) && match !== null;
-}
-
-export const unauthorized = () =>
-  new ProblemError({
-    type: 'urn:passerelle:problem:unauthorized',
-    title: 'Unauthorized',
-    status: 401,
-    detail: 'A valid bearer token is required.',
-  });
 
 /**
  * `GET /status/consumers` (open: states and assignments, no data) and the ops actions

@@ -1,3 +1,4 @@
+export { bearerMatches, bearerTokenOf, unauthorized } from './auth.js';
 export { ConfigError, commaList, loadConfig, z } from './config.js';
 export {
   AppError,

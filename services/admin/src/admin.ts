@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
-  bearerMatches,
   CONSUMER_ACTIONS,
   type ConsumerAction,
   consumerGroupLag,
@@ -9,10 +8,18 @@ import {
   RegistryCatalogue,
   type ServiceDefinition,
   subjectFor,
-  unauthorized,
 } from '@passerelle/bus';
 import { topics as catalogue, logicalTypes } from '@passerelle/schemas';
-import { errorCodeOf, errorMessageOf, type HttpServer, type Metrics, ProblemError, z } from '@passerelle/service-kit';
+import {
+  bearerMatches,
+  errorCodeOf,
+  errorMessageOf,
+  type HttpServer,
+  type Metrics,
+  ProblemError,
+  unauthorized,
+  z,
+} from '@passerelle/service-kit';
 import { type ConnectorStatus, parseTargets, Runnables } from './targets.js';
 
 export const adminConfigSchema = z.object({

@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HttpServer, Logger } from '@passerelle/service-kit';
-import { ProblemError } from '@passerelle/service-kit';
+import { bearerMatches, ProblemError, unauthorized } from '@passerelle/service-kit';
 import type { ImportReport, OfferImporter } from '../import/offer-importer.js';
 
 /** Media types `POST /imports` takes: the LHEO export as sent, never parsed nor buffered by the HTTP layer. */
@@ -28,18 +27,6 @@ export interface UploadRoutesOptions {
   lastImport?: LastImport;
   log?: Logger;
 }
-
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-
-/** Constant-time check of `Authorization: Bearer <token>` (digests first, so lengths never show either). */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
-  const given = digest(match?.[1] ?? '');
-  return timingSafeEqual(given, digest(token)) && match !== null;
-}
-
-const unauthorized = () =>
-  new ProblemError({ type: 'urn:passerelle:problem:unauthorized', title: 'Unauthorized', status: 401 });
 
 const tooLarge = (maxBytes: number) =>
   new ProblemError({
