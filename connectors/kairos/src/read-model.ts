@@ -1,12 +1,12 @@
 import type { Bus, Follower } from '@passerelle/bus';
-import { evolve } from './domain/evolve.js';
+import { fold } from './domain/evolve.js';
 import type { SessionAggregate } from './domain/state.js';
 import type { KairosTopics } from './topics.js';
 
 const RECENT_EVENT_IDS = 100_000;
 
 /**
- * What every instance serves reads from: all sessions, folded with the writer's own `evolve` from the offer and
+ * What every instance serves reads from: all sessions, folded with the writer's own `fold` from the offer and
  * `kairos.session-events`, whatever partitions this instance owns as a writer. It trails the writer by the time a
  * committed event takes to arrive (milliseconds); an HTTP act waits until its own events are applied here before
  * answering, so an OF reads its own writes on the instance it talks to.
@@ -26,7 +26,7 @@ export class SessionReadModel {
       onEvent: (event) => {
         const key = event.key;
         if (key === null) return;
-        const next = evolve(this.#sessions.get(key), { key, record: event.record, value: event.value });
+        const next = fold(this.#sessions.get(key), { key, record: event.record, value: event.value });
         if (next) this.#sessions.set(key, next);
         const eventId = (event.value as { envelope?: { eventId?: string } } | null)?.envelope?.eventId;
         if (eventId) this.#markApplied(eventId);

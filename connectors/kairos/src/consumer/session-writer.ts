@@ -9,7 +9,7 @@ import type {
 import type { Act, Command } from '../domain/commands.js';
 import { type DecisionContext, decide } from '../domain/decide.js';
 import type { DomainEvent } from '../domain/emit.js';
-import { evolve } from '../domain/evolve.js';
+import { fold } from '../domain/evolve.js';
 import { decidePositioning, decideSessionWithdrawn, decideWithdrawal } from '../domain/positioning.js';
 import type { SessionAggregate } from '../domain/state.js';
 import type { KairosTopics } from '../topics.js';
@@ -134,7 +134,7 @@ export function declareSessionWriter({
     maxWaitTimeInMs: 20,
     state: {
       topics: [topics.offer, topics.sessionEvents],
-      apply: (current, event) => evolve(current, event),
+      apply: (current, event) => fold(current, event),
     },
     handle(event, context) {
       const sessionKey = event.key;

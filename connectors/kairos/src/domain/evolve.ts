@@ -15,8 +15,12 @@ export interface FoldedEvent {
   value: unknown;
 }
 
+/**
+ * Sets an entry in place. Handlers only ever run on collections the caller owns: `fold` takes ownership of the
+ * state it is given, `evolve` copies the collections first.
+ */
 const replace = <V>(map: ReadonlyMap<string, V>, id: string, value: V): ReadonlyMap<string, V> =>
-  new Map(map).set(id, value);
+  (map as Map<string, V>).set(id, value);
 
 /** Applies `change` to an existing entry; an unknown id leaves the state as it is (evolve is total). */
 function update<V>(map: ReadonlyMap<string, V>, id: string, change: (value: V) => V): ReadonlyMap<string, V> {
@@ -282,16 +286,44 @@ const enrolment = (state: SessionAggregate, id: string, change: (current: Enrolm
   enrolments: update(state.enrolments, id, change),
 });
 
-/**
- * Folds one event into the session's aggregate. Total: an event it does not know (another topic's record, a
- * tombstone, a record added later) leaves the state unchanged — the bus applies input topics' events even when
- * their handler dead-lettered them, and a rebuild must give exactly the live state.
- */
-export function evolve(state: SessionAggregate | undefined, event: FoldedEvent): SessionAggregate | undefined {
+const owned = (state: SessionAggregate): SessionAggregate => ({
+  ...state,
+  modalities: new Map(state.modalities),
+  registrations: new Map(state.registrations),
+  candidatures: new Map(state.candidatures),
+  enrolments: new Map(state.enrolments),
+  requests: new Map(state.requests),
+});
+
+function apply(
+  state: SessionAggregate | undefined,
+  event: FoldedEvent,
+  own: (state: SessionAggregate) => SessionAggregate,
+): SessionAggregate | undefined {
   if (event.record === null) return state;
   const handler = handlers[event.record as keyof RecordTypes] as
     | ((state: SessionAggregate, value: unknown) => SessionAggregate)
     | undefined;
   if (handler === undefined || event.value === null || event.value === undefined) return state;
-  return handler(state ?? emptyAggregate(event.key), event.value);
+  return handler(state ? own(state) : emptyAggregate(event.key), event.value);
+}
+
+/**
+ * Folds one event into the session's aggregate, purely: `state` is left as it was. Total: an event it does not know
+ * (another topic's record, a tombstone, a record added later) leaves the state unchanged — the bus applies input
+ * topics' events even when their handler dead-lettered them, and a rebuild must give exactly the live state.
+ * Costs a copy of the session's collections per event: for tests and one-off folds; long-lived states use `fold`.
+ */
+export function evolve(state: SessionAggregate | undefined, event: FoldedEvent): SessionAggregate | undefined {
+  return apply(state, event, owned);
+}
+
+/**
+ * `evolve` in place, in constant time per event: it takes ownership of `state` (whose collections it updates), so
+ * the caller must hold no other reference it expects unchanged. What the writer's state and the read model use:
+ * each keeps only the latest state of a session, and decisions read it synchronously between two folds
+ * (copying ~100 entries per event made a rebuild of 100 000 registrations 9 s of pure fold).
+ */
+export function fold(state: SessionAggregate | undefined, event: FoldedEvent): SessionAggregate | undefined {
+  return apply(state, event, (current) => current);
 }

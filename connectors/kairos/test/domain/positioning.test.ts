@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evolve } from '../../src/domain/evolve.js';
+import { evolve, fold } from '../../src/domain/evolve.js';
 import type { SessionAggregate } from '../../src/domain/state.js';
 import { session as baseSession, journeyOf, records, Scenario } from './scenario.js';
 
@@ -142,6 +142,26 @@ describe('evolve', () => {
     expect(rebuilt).toEqual(scenario.state);
   });
 
+  it('when folded in place, then the same states as the pure evolve, which leaves its input untouched', () => {
+    const scenario = new Scenario();
+    const modalityId = scenario.ico(3);
+    scenario.position(1, { modalityId });
+    scenario.entered(2);
+    let pure: SessionAggregate | undefined;
+    let inPlace: SessionAggregate | undefined;
+    const snapshots: string[] = [];
+    for (const event of scenario.history) {
+      const before = pure;
+      const size = before?.registrations.size;
+      pure = evolve(pure, event);
+      expect(before?.registrations.size).toBe(size);
+      inPlace = fold(inPlace, event);
+      snapshots.push(JSON.stringify([...(pure?.registrations.keys() ?? [])]));
+    }
+    expect(inPlace).toEqual(pure);
+    expect(snapshots.at(-1)).toContain('REG-ouiform:req-1');
+  });
+
   it('when an event is unknown, a tombstone, or about an unknown id, then the state is unchanged', () => {
     const scenario = new Scenario();
     const state = scenario.state;
@@ -153,6 +173,6 @@ describe('evolve', () => {
       record: 'fr.passerelle.kairos.PresenceRecorded',
       value: { registrationId: 'nope', presence: 'PRESENT' },
     });
-    expect(unknownId?.registrations).toBe(state?.registrations);
+    expect(unknownId?.registrations).toEqual(state?.registrations);
   });
 });
