@@ -25,6 +25,9 @@ import {
 } from './publisher.js';
 import type { Serde } from './serde.js';
 
+/** Set by a dead-letter replay: only the group that dead-lettered the event handles it again. */
+export const REPLAY_FOR_GROUP_HEADER = 'dlq.replay-for-group';
+
 /** Kafka Connect's vocabulary, so runbooks and tooling people know carry over. */
 export type ConsumerState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'STOPPED' | 'FAILED' | 'RESTARTING';
 
@@ -344,6 +347,13 @@ export class ManagedConsumer<S = never> {
         const event =
           this.#decode(topic, partition, message) ?? (await this.#decodeFetchingSchema(topic, partition, message));
         decoded = event;
+        // A dead letter replayed to its topic is meant for the group that failed on it: the others handled it.
+        // Their state still folds it, as a rebuild would (state folds are idempotent by event id).
+        const replayFor = event.headers[REPLAY_FOR_GROUP_HEADER];
+        if (replayFor !== undefined && replayFor !== this.#spec.groupId) {
+          this.#applyInput(partition, event);
+          return { kind: 'processed' };
+        }
         stage = 'handle';
         const queued: OutgoingEvent[] = [];
         const started = performance.now();

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { type Logger, NonRetriableError, REDACTED_KEYS, RetriableError } from '@passerelle/service-kit';
 import type { KafkaMessage, Message } from 'kafkajs';
 import type { Bus } from './bus.js';
-import { topicOffsets } from './ops.js';
+import { REPLAY_FOR_GROUP_HEADER } from './consumer.js';
+import { topicOffsets } from './offsets.js';
 import { TRANSACTION_RETRY } from './publisher.js';
 import { ensureTopics } from './topics.js';
 
@@ -363,8 +364,8 @@ function headersOf(message: KafkaMessage): Record<string, string> {
 
 /**
  * The dead-lettered event as it first was: same key, value bytes and own headers, to the same topic and partition,
- * plus where it was replayed from and for which group. Other groups reading that topic see it again: their
- * handlers must be idempotent (they are: deterministic event ids), or skip `dlq.replay-for-group` of another group.
+ * plus where it was replayed from and for which group: the managed consumers of other groups reading that topic
+ * skip it (their handlers already ran on the original).
  */
 function replayMessageOf(deadLetterTopic: string, message: RawMessage): { topic: string; message: Message } {
   const headers = headersOf(message);
@@ -385,7 +386,7 @@ function replayMessageOf(deadLetterTopic: string, message: RawMessage): { topic:
       headers: {
         ...own,
         'dlq.replayed-from': `${deadLetterTopic}/${message.partition}/${message.offset}`,
-        'dlq.replay-for-group': headers['dlq.group'] ?? '',
+        [REPLAY_FOR_GROUP_HEADER]: headers['dlq.group'] ?? '',
       },
     },
   };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '@passerelle/service-kit';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { ConsumedEvent } from './consumer.js';
+import { topicOffsets } from './offsets.js';
 import { RECORD_HEADER } from './publisher.js';
 import type { Serde } from './serde.js';
 
@@ -63,7 +64,7 @@ export class Follower {
     const startAt = new Map<string, { topic: string; partition: number; offset: string }>();
     this.#pending.clear();
     for (const topic of this.#spec.topics) {
-      for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+      for (const { partition, high, low } of await topicOffsets(admin, topic)) {
         const key = `${topic}:${partition}`;
         startAt.set(key, { topic, partition, offset: this.#spec.fromBeginning ? low : high });
         if (this.#spec.fromBeginning && BigInt(high) > BigInt(low)) this.#pending.set(key, BigInt(high));

@@ -1,7 +1,7 @@
 import { bearerMatches, type HttpServer, ProblemError, RetriableError, unauthorized } from '@passerelle/service-kit';
 import kafkajs, { type Admin } from 'kafkajs';
-import { delay } from './backoff.js';
 import type { ConsumerStatus, ManagedConsumer } from './consumer.js';
+import { topicOffsets } from './offsets.js';
 
 /** The actions ops can take on a consumer, as Kafka Connect names them. */
 export const CONSUMER_ACTIONS = ['pause', 'resume', 'restart'] as const;
@@ -57,22 +57,6 @@ export function registerOpsRoutes(
       return reply.status(202).send(consumer.status());
     },
   );
-}
-
-/**
- * `admin.fetchTopicOffsets`, safe to call concurrently. kafkajs refreshes its cluster metadata for the topics each
- * call adds; two calls at once on one admin client can leave a topic without partitions for a moment, and the call
- * then throws a TypeError (`high.pop(...)` undefined) instead of retrying. Seen as a flake of parallel reads.
- */
-export async function topicOffsets(admin: Admin, topic: string) {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await admin.fetchTopicOffsets(topic);
-    } catch (error) {
-      if (!(error instanceof TypeError) || attempt >= 5) throw error;
-      await delay(50 * (attempt + 1));
-    }
-  }
 }
 
 export interface PartitionLag {

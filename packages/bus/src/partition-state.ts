@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Logger, RetriableError } from '@passerelle/service-kit';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { topicOffsets } from './offsets.js';
 import { RECORD_HEADER } from './publisher.js';
 import type { Serde } from './serde.js';
 
@@ -105,7 +106,7 @@ export async function readPartitionsToEnd(
   onEvent: (partition: number, event: StateEvent) => void,
   { timeoutMs = 300_000, until }: { timeoutMs?: number; until?: ReadonlyMap<number, bigint> } = {},
 ): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await topicOffsets(admin, topic);
   const ends = new Map<number, bigint>();
   for (const partition of partitions) {
     const found = offsets.find((offset) => offset.partition === partition);

@@ -1,5 +1,6 @@
 import type { Admin, Kafka, Message, Producer, Transaction } from 'kafkajs';
 import type { BusMetrics } from './bus-metrics.js';
+import { topicOffsets } from './offsets.js';
 import type { Serde } from './serde.js';
 
 /** Events streamed into one Kafka transaction: all visible at commit, none after abort. */
@@ -205,7 +206,7 @@ export class Publisher {
     for (;;) {
       const stable = new Map<string, bigint>();
       for (const topic of topics) {
-        for (const { partition, offset } of await admin.fetchTopicOffsets(topic))
+        for (const { partition, offset } of await topicOffsets(admin, topic))
           stable.set(`${topic}:${partition}`, BigInt(offset));
       }
       if ([...written].every(([id, entry]) => (stable.get(id) ?? -1n) > entry.offset)) return;
