@@ -71,12 +71,19 @@ export class Api {
     readonly token: string,
   ) {}
 
-  async request(method: string, path: string, body?: unknown, token: string | null = this.token): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    token: string | null = this.token,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const response = await fetch(`${this.url}${path}`, {
       method,
       headers: {
         ...(token === null ? {} : { authorization: `Bearer ${token}` }),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

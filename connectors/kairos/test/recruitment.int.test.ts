@@ -105,6 +105,38 @@ describe('the OF API — recruitment modalities and registrations', () => {
     expect((await kairos.other.get('/sessions')).body).toEqual({ sessions: [] });
   });
 
+  it('when an act is retried with the same Idempotency-Key, on this instance or another, then it is done once and answered alike', async () => {
+    const { path } = await newSession();
+    const modalityId = (await kairos.api.post(`${path}/modalities`, ico(5))).body.modalityId as string;
+    const registrations = `${path}/modalities/${modalityId}/registrations`;
+    const de = newDe();
+    const retry = (api: KairosInstance['api'], key: string, body: unknown = { de }) =>
+      api.request('POST', registrations, body, undefined, { 'idempotency-key': key });
+
+    const first = await retry(kairos.api, 'retry-0001');
+    const again = await retry(kairos.api, 'retry-0001');
+    // A second instance has never seen the answer: the session's writer answers the known command again.
+    const second = await startKairos(prefix, clock);
+    try {
+      const elsewhere = await retry(second.api, 'retry-0001');
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(201);
+      expect(elsewhere.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(elsewhere.body.registrationId).toBe(first.body.registrationId);
+      expect(elsewhere.body.eventIds).toEqual(first.body.eventIds);
+    } finally {
+      await second.service.stop();
+    }
+    const list = await kairos.api.get(`${path}/modalities/${modalityId}/registrants`);
+    expect(list.body).toMatchObject({ capacity: 5, placesAvailable: 4 });
+    expect(await broker.recordNames(first.body.eventIds)).toEqual(['RegistrationRecorded']);
+
+    const invalid = await retry(kairos.api, 'not a key', { de: newDe() });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors?.map((error) => error.field)).toEqual(['headers.idempotency-key']);
+  });
+
   it('when the ICO is full, then 409 NO_PLACE_LEFT names the rule and nothing is recorded', async () => {
     const { path } = await newSession();
     const modalityId = (await kairos.api.post(`${path}/modalities`, ico(1))).body.modalityId as string;

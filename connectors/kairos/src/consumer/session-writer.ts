@@ -68,6 +68,12 @@ export function declareSessionWriter({
       sessionKey,
       ...fields,
     });
+    // An act retried with the same idempotency key (a lost answer, a restarted instance): the same answer again.
+    const decided = context.state(sessionKey)?.commands.get(command.commandId);
+    if (decided) {
+      context.publish({ topic: topics.outcomes, key: sessionKey, record: OUTCOME, value: decided });
+      return;
+    }
     let act: Act;
     try {
       act = {
@@ -133,7 +139,7 @@ export function declareSessionWriter({
     // Small fetch waits: an OF is waiting on the other side of most commands.
     maxWaitTimeInMs: 20,
     state: {
-      topics: [topics.offer, topics.sessionEvents],
+      topics: [topics.offer, topics.sessionEvents, topics.outcomes],
       apply: (current, event) => fold(current, event),
     },
     handle(event, context) {

@@ -51,6 +51,12 @@ type Handlers = {
 };
 
 const handlers: Handlers = {
+  // --- OF acts decided (the writer's memory of its answers) ---
+  'fr.passerelle.kairos.KairosCommandOutcome': (state, event) => ({
+    ...state,
+    commands: replace(state.commands, event.commandId, event),
+  }),
+
   // --- the offer (SOFI) ---
   'fr.passerelle.offer.SessionPublished': (state, event) => ({
     ...state,
@@ -293,6 +299,7 @@ const owned = (state: SessionAggregate): SessionAggregate => ({
   candidatures: new Map(state.candidatures),
   enrolments: new Map(state.enrolments),
   requests: new Map(state.requests),
+  commands: new Map(state.commands),
 });
 
 function apply(

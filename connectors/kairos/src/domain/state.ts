@@ -6,6 +6,7 @@ import type {
   EntryExitMode,
   ExitReason,
   InterviewModality,
+  KairosCommandOutcome,
   NonRetenuReason,
   Presence,
   RecruitmentModality,
@@ -29,6 +30,11 @@ export interface SessionAggregate {
   enrolments: ReadonlyMap<string, EnrolmentState>;
   /** Positioning requests already answered (requestId → what the answer created), so each gets one answer. */
   requests: ReadonlyMap<string, RequestAnswer>;
+  /**
+   * OF acts already decided (commandId → outcome), from `kairos.command-outcomes` (kept a day): an act retried
+   * with the same idempotency key is answered again, never done twice. Only the writer folds that topic.
+   */
+  commands: ReadonlyMap<string, KairosCommandOutcome>;
 }
 
 export interface SessionFacts {
@@ -111,6 +117,7 @@ export const emptyAggregate = (sessionKey: string): SessionAggregate => ({
   candidatures: new Map(),
   enrolments: new Map(),
   requests: new Map(),
+  commands: new Map(),
 });
 
 // --- counters (domain.md §c.4) ------------------------------------------------------------------------------------

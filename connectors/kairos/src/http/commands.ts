@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Bus, Replies } from '@passerelle/bus';
 import type { KairosCommand, KairosCommandOutcome } from '@passerelle/schemas';
 import { COMMAND } from '../consumer/session-writer.js';
@@ -44,6 +44,13 @@ export function answerOf(outcome: KairosCommandOutcome): Answer {
   };
 }
 
+/** A command id from a client's idempotency key: the same key, OF and session always give the same id. */
+export const commandIdFor = (sirets: readonly string[], sessionKey: string, idempotencyKey: string) =>
+  `idem-${createHash('sha256')
+    .update(JSON.stringify([[...sirets].sort(), sessionKey, idempotencyKey]))
+    .digest('hex')
+    .slice(0, 32)}`;
+
 /**
  * Routes OF acts to the session's single writer: publishes the command on `kairos.commands` (keyed by session, so
  * it lands in the owner's partition whichever instance received the request), then waits for its outcome on
@@ -63,9 +70,19 @@ export class CommandGateway {
     },
   ) {}
 
-  async submit(sessionKey: string, sirets: readonly string[], act: Act): Promise<Answer> {
+  /**
+   * With an idempotency key, the command id is derived from it (scoped to the OF's SIRETs and the session), so a
+   * retry is the same command: answered from the outcome already known here, else by the writer, which answers a
+   * decided command again instead of deciding it twice.
+   */
+  async submit(sessionKey: string, sirets: readonly string[], act: Act, idempotencyKey?: string): Promise<Answer> {
     const { bus, topics, replies, timeoutMs } = this.options;
-    const commandId = randomUUID();
+    const commandId = idempotencyKey ? commandIdFor(sirets, sessionKey, idempotencyKey) : randomUUID();
+    const known = replies.get(commandId);
+    if (known) {
+      this.#remember(commandId, sirets);
+      return this.#settled(known.value as KairosCommandOutcome);
+    }
     const now = new Date();
     // The DE's identity travels in its own Avro field (DePersonalData), never inside the JSON body.
     const { type, de, ...body } = act as Act & { de?: KairosCommand['de'] };

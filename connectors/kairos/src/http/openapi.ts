@@ -59,7 +59,16 @@ export function openApiDocument(readRoutes: readonly ReadRoute[]) {
       operationId: route.act,
       summary: route.summary,
       tags: [route.tag],
-      parameters: parameters(route.url),
+      parameters: [
+        ...parameters(route.url),
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Retrying with the same key (no answer, a 5xx) gets the first answer instead of a second act.',
+          schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
+        },
+      ],
       requestBody: {
         required: ((route.body as { required?: readonly string[] }).required ?? []).length > 0,
         content: { 'application/json': { schema: route.body } },
