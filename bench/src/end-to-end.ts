@@ -260,7 +260,13 @@ async function main() {
         kairos,
         ofSirets: kairosToken.grant,
         positioning: new HttpPositioning(
-          { ouiform, catalogue: new Api(system.url('catalogue')), kairos },
+          {
+            ouiform,
+            catalogue: new Api(system.url('catalogue')),
+            kairos,
+            deTokenFor: settings.deTokenFor,
+            journeySecret: settings.journeySecret,
+          },
           scenarioRunId,
         ),
         journey: new Api(system.url('journey'), settings.journeyOpsToken),

@@ -1,3 +1,4 @@
+import { journeyIdFor } from '@passerelle/schemas';
 import { type Api, ApiError, seg } from './api.js';
 import type { PlannedTrainee, Target } from './plan.js';
 import type { Positioning, PositioningDecision } from './positioning.js';
@@ -12,6 +13,13 @@ const MODALITY_KIND: Record<Target, 'ICO' | 'RDVI' | 'CANDIDATURE_WINDOW'> = {
 
 /** Statuses by which the requester learns that Kairos accepted the positioning. */
 const ACCEPTED = new Set(['INSCRIT', 'CANDIDATURE_RECUE']);
+
+interface SelfRegistrationView {
+  requestId: string;
+  status: 'PENDING' | 'ACCEPTED' | 'REFUSED' | 'WITHDRAWN';
+  decision: { outcome: string; reason?: string | null } | null;
+  links: { self: string; letter?: string };
+}
 
 interface PrescriptionView {
   prescriptionId: string;
@@ -28,7 +36,15 @@ interface PrescriptionView {
  */
 export class HttpPositioning implements Positioning {
   constructor(
-    private readonly apis: { ouiform: Api; catalogue: Api; kairos: Api },
+    private readonly apis: {
+      ouiform: Api;
+      catalogue: Api;
+      kairos: Api;
+      /** The channels' identity layer: a DE's token after his login. */
+      deTokenFor: (deIdentifier: string) => string;
+      /** To name the journey of a self-registered DE, as every component holding the secret can. */
+      journeySecret: string;
+    },
     private readonly runId: string,
   ) {}
 
@@ -78,12 +94,40 @@ export class HttpPositioning implements Positioning {
     };
   }
 
-  async #selfRegister(
-    _trainee: PlannedTrainee,
-    _sessionKey: string,
-    _modalityId: string,
-  ): Promise<PositioningDecision> {
-    throw new Error('self-registration through the catalogue is wired once its API lands');
+  /**
+   * A DE registers himself from the app or Trouver ma formation, with the token the channel's identity layer gave
+   * him at login; a contact request on a candidature window comes with a confirmation letter (PDF) he downloads.
+   */
+  async #selfRegister(trainee: PlannedTrainee, sessionKey: string, modalityId: string): Promise<PositioningDecision> {
+    const de = this.apis.catalogue.withToken(this.apis.deTokenFor(trainee.deIdentifier));
+    const path = `/channels/${trainee.path.origin}/sessions/${seg(sessionKey)}/positionings`;
+    let view = (
+      await de.send<SelfRegistrationView>('POST', path, {
+        modalityId,
+        firstName: trainee.firstName,
+        lastName: trainee.lastName,
+      })
+    ).body;
+    const deadline = Date.now() + 30_000;
+    while (view.status === 'PENDING' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      view = await de.get<SelfRegistrationView>(view.links.self);
+    }
+    if (view.status === 'PENDING') throw new Error(`No decision on self-registration ${view.requestId} within 30 s`);
+    let letterBytes: number | undefined;
+    if (view.links.letter) {
+      const letter = await de.call<string>('GET', view.links.letter);
+      letterBytes = letter.body.length;
+      if (!String(letter.body).startsWith('%PDF-'))
+        throw new Error(`The confirmation letter of ${view.requestId} is not a PDF`);
+    }
+    return {
+      requestId: view.requestId,
+      journeyId: journeyIdFor(this.apis.journeySecret, trainee.deIdentifier, sessionKey),
+      decision: view.status === 'ACCEPTED' ? 'ACCEPTED' : 'REFUSED',
+      ...(view.status === 'ACCEPTED' ? {} : { refusal: String(view.decision?.reason ?? view.status) }),
+      ...(letterBytes !== undefined ? { letterBytes } : {}),
+    };
   }
 
   /** The registration or candidature Kairos made of the request, from the OF's registrant list. */

@@ -9,6 +9,8 @@ export interface PositioningDecision {
   refusal?: string;
   registrationId?: string;
   candidatureId?: string;
+  /** Size of the confirmation letter a DE downloaded after a contact request on a candidature window. */
+  letterBytes?: number;
 }
 
 /** Positioning a trainee on a modality through the channel his path says, and withdrawing it. */

@@ -42,6 +42,8 @@ export interface TraineeRun {
   failures: string[];
   /** Milliseconds from the positioning request to the decision seen by the requester. */
   decisionMs?: number;
+  /** Size of the confirmation letter (PDF) a self-registered candidate downloaded. */
+  letterBytes?: number;
 }
 
 export interface ScenarioRun {
@@ -267,7 +269,19 @@ async function openModalities(
   // An hour long, but never past midnight: an appointment ends the day it starts.
   const endMinutes = Math.min(23 * 60 + 59, Number(at.time.slice(0, 2)) * 60 + Number(at.time.slice(3, 5)) + 60);
   const endTime = `${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}`;
-  const schedule = async (body: Record<string, unknown>) => (await kairosAct(kairos, path, body)).modalityId as string;
+  // The first act on a fresh session may reach Kairos's writer before the offer event does (they are separate
+  // inputs): then the session is not its yet (403). Kairos's own read model already knew it; retry a little.
+  const schedule = async (body: Record<string, unknown>) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        return (await kairosAct(kairos, path, body)).modalityId as string;
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.problem.status !== 403 || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  };
   const ico = (capacity: number) => ({
     kind: 'ICO',
     date: at.date,

@@ -1,4 +1,5 @@
 import { discoverRunnables } from '@passerelle/infra/runnables';
+import { signDeToken } from './de-token.js';
 
 /**
  * The development settings of the runnables (their package.json `passerelle.dev` blocks): the ports `npm start`
@@ -42,6 +43,8 @@ export interface Credentials {
   ouiformToken: string;
   journeyOpsToken: string;
   journeySecret: string;
+  /** A DE's token for the catalogue channels, as the channels' identity layer signs it after his login. */
+  deTokenFor(deIdentifier: string): string;
 }
 
 export function credentials(settings: DevSettings = devSettings()): Credentials {
@@ -54,5 +57,11 @@ export function credentials(settings: DevSettings = devSettings()): Credentials 
     ouiformToken: firstToken(settings, 'ouiform', 'OUIFORM_TOKENS').token,
     journeyOpsToken,
     journeySecret: setting(settings, 'journey', 'JOURNEY_SECRET'),
+    deTokenFor: (deIdentifier) =>
+      signDeToken(setting(settings, 'catalogue', 'CATALOGUE_DE_TOKEN_KEY'), {
+        deIdentifier,
+        channels: ['TMF', 'MA_FORMATION'],
+        expiresAt: new Date(Date.now() + 3600_000),
+      }),
   };
 }

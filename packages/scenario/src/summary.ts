@@ -46,6 +46,7 @@ export function summarise(
       ok: failed.length === 0,
       ...(failed.length > 0 ? { detail: describe(failed, (t) => t.failures.join('; ')) } : {}),
     },
+    lettersCheck(run),
     ...extraChecks,
   ];
   return {
@@ -57,6 +58,19 @@ export function summarise(
     checks,
     ok: checks.every((check) => check.ok),
     durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+  };
+}
+
+/** A DE's contact request on a candidature window, from a channel, comes with the letter saying the OF will call. */
+function lettersCheck(run: ScenarioRun): Check {
+  const candidates = run.trainees.filter(
+    (t) => t.trainee.path.origin !== 'OUIFORM' && t.trainee.path.target === 'WINDOW' && t.decision === 'ACCEPTED',
+  );
+  const without = candidates.filter((t) => !t.letterBytes);
+  return {
+    name: `every candidature sent from a channel came with its confirmation letter (${candidates.length} letters)`,
+    ok: without.length === 0,
+    ...(without.length > 0 ? { detail: describe(without, () => 'no letter') } : {}),
   };
 }
 

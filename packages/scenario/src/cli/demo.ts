@@ -49,6 +49,8 @@ async function main(): Promise<number> {
           ouiform: new Api(settings.urls.ouiform as string, tokens.ouiformToken),
           catalogue: new Api(settings.urls.catalogue as string),
           kairos,
+          deTokenFor: tokens.deTokenFor,
+          journeySecret: tokens.journeySecret,
         },
         runId,
       ),
