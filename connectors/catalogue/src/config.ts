@@ -1,4 +1,5 @@
 import { z } from '@passerelle/service-kit';
+import { MIN_DE_TOKEN_KEY_LENGTH } from './http/de-token.js';
 
 const CHANNEL = z.enum(['AUDEF', 'OUIFORM', 'TMF', 'MA_FORMATION']);
 
@@ -13,6 +14,8 @@ export const tokenGrantSchema = z.discriminatedUnion('role', [
     role: z.literal('DE'),
     /** The DE the token authenticates (France Travail identifier). Personal data: never logged. */
     deIdentifier: z.string().regex(/^[0-9A-Za-z]{8,11}$/),
+    /** Channels it acts on (default: every channel a DE may act on), as a signed DE token's `channels`. */
+    channels: z.array(CHANNEL).min(1).optional(),
   }),
 ]);
 export type TokenGrant = z.infer<typeof tokenGrantSchema>;
@@ -39,6 +42,11 @@ export const catalogueConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * Key of the signed DE tokens the channels' identity layer issues after a DE's login (`src/http/de-token.ts`).
+   * Optional: without it, only the static tokens above are accepted. Secret: never logged.
+   */
+  CATALOGUE_DE_TOKEN_KEY: z.string().min(MIN_DE_TOKEN_KEY_LENGTH).optional(),
   /** The journey secret every producer shares (journeyIdFor). */
   JOURNEY_SECRET: z.string().min(16),
   /** How long a self-registration waits for Kairos's decision before answering 202 with a link to poll. */

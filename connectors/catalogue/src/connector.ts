@@ -42,7 +42,7 @@ export function catalogueConnector({
         journeyIdOf: (deIdentifier, sessionKey) => journeyIdFor(config.JOURNEY_SECRET, deIdentifier, sessionKey),
       });
       registerCatalogueRoutes(http, {
-        tokens: new CatalogueTokens(config.CATALOGUE_TOKENS),
+        tokens: new CatalogueTokens(config.CATALOGUE_TOKENS, { deTokenKey: config.CATALOGUE_DE_TOKEN_KEY, clock }),
         listings,
         gateway,
         decisionTimeoutMs: config.CATALOGUE_DECISION_TIMEOUT_MS,
