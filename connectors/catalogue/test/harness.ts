@@ -22,6 +22,8 @@ export const OTHER_DE_TOKEN = randomBytes(18).toString('base64url');
 export const DE_IDENTIFIER = '3012345C';
 export const OTHER_DE_IDENTIFIER = '3098765D';
 export const JOURNEY_SECRET = 'integration-journey-secret';
+/** Key of the signed DE tokens, as the channels' identity layer and the connector share it. */
+export const DE_TOKEN_KEY = randomBytes(32).toString('base64url');
 
 export const topicPrefix = () => `${uniqueName('catalogue')}.`;
 
@@ -40,6 +42,7 @@ export async function startCatalogue(prefix: string, env: Record<string, string>
       [OTHER_DE_TOKEN]: { role: 'DE', deIdentifier: OTHER_DE_IDENTIFIER },
     }),
     JOURNEY_SECRET,
+    CATALOGUE_DE_TOKEN_KEY: DE_TOKEN_KEY,
     SCHEMAS_REGISTER_ON_START: 'true',
     HTTP_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -59,11 +62,17 @@ export interface Response {
 export async function call(
   url: string,
   path: string,
-  { token = SEARCH_TOKEN, method = 'GET', body }: { token?: string | null; method?: string; body?: unknown } = {},
+  {
+    token = SEARCH_TOKEN,
+    method = 'GET',
+    body,
+    headers = {},
+  }: { token?: string | null; method?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
+      ...headers,
       ...(token === null ? {} : { authorization: `Bearer ${token}` }),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },

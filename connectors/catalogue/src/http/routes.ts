@@ -116,6 +116,19 @@ const invalid = (field: string, message: string) =>
     errors: [{ field, message }],
   });
 
+/**
+ * The optional `Idempotency-Key` of a self-registration: a front end that lost the answer (timeout, crash) retries
+ * with the same key and gets the same registration instead of a second request. 1–200 visible ASCII characters,
+ * else 400 naming the header.
+ */
+function idempotencyKeyOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const key = headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))
+    throw invalid('headers.idempotency-key', 'Idempotency-Key is 1 to 200 visible ASCII characters.');
+  return key;
+}
+
 const notFound = (detail: string) =>
   new ProblemError({ type: 'urn:passerelle:problem:not-found', title: 'Not Found', status: 404, detail });
 
@@ -198,14 +211,15 @@ function positioningView(registration: SelfRegistration) {
 export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRoutesOptions) {
   const { tokens, listings, gateway, clock } = options;
 
+  const unavailable = (detail: string) =>
+    new ProblemError({ type: 'urn:passerelle:problem:unavailable', title: 'Service Unavailable', status: 503, detail });
   const requireReady = () => {
-    if (!listings.ready)
-      throw new ProblemError({
-        type: 'urn:passerelle:problem:unavailable',
-        title: 'Service Unavailable',
-        status: 503,
-        detail: 'The catalogue is still loading its listings.',
-      });
+    if (!listings.ready) throw unavailable('The catalogue is still loading its listings.');
+  };
+  /** Positionings are answered once the requests made before start are known (polls, retried POSTs). */
+  const requirePositioningsReady = () => {
+    requireReady();
+    if (!gateway.ready) throw unavailable('The catalogue is still loading the self-registrations.');
   };
 
   http.get(
@@ -247,7 +261,8 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     async (request, reply) => {
       const { channel, sessionKey } = request.params as { channel: ListingChannel; sessionKey: string };
       const { deIdentifier } = tokens.requireDe(request.headers.authorization, channel);
-      requireReady();
+      const idempotencyKey = idempotencyKeyOf(request.headers);
+      requirePositioningsReady();
       const body = request.body as PositioningBody;
       const listing = listings.get(channel, sessionKey);
       if (!listing) throw notFound(`No session ${sessionKey} on ${channel}.`);
@@ -277,6 +292,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
           },
         },
         options.decisionTimeoutMs,
+        idempotencyKey,
       );
       const view = positioningView(registration);
       request.log.info({ requestId: registration.requestId, channel, status: view.status }, 'self-registration');
@@ -292,6 +308,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
       requestId: string;
     };
     const { deIdentifier } = tokens.requireDe(request.headers.authorization, channel);
+    requirePositioningsReady();
     const registration = gateway.find(requestId);
     if (!registration || registration.channel !== channel || registration.target.sessionKey !== sessionKey)
       throw notFound(`No positioning ${requestId} on this session.`);
@@ -314,6 +331,8 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
   /**
    * The DE cancels his own registration or contact request (domain.md G4 [D]: through the catalogue, until the day
    * before the appointment). Kairos, the single writer of the session, cancels what the request created.
+   * Idempotent: a request already withdrawn is answered as it stands, nothing published; a withdrawal published
+   * twice (two instances at once) is harmless, Kairos cancels only what is still active.
    */
   http.delete(
     '/channels/:channel/sessions/:sessionKey/positionings/:requestId',

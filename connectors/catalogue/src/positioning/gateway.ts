@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Bus, Replies } from '@passerelle/bus';
 import type {
   DePersonalData,
@@ -7,6 +7,7 @@ import type {
   PositioningRequested,
   PositioningWithdrawn,
 } from '@passerelle/schemas';
+import { ProblemError } from '@passerelle/service-kit';
 import type { CatalogueTopics } from '../topics.js';
 import { type Decision, decisionOf, REQUEST_PREFIX } from './decision.js';
 import type { SelfRegistration, SelfRegistrations } from './self-registrations.js';
@@ -20,6 +21,17 @@ export interface SelfRegistrationRequest {
 }
 
 /**
+ * The request id of a self-registration retried with an `Idempotency-Key`: the same key on the same journey (DE and
+ * session) always gives the same id, and two DEs' keys never meet. UUID-shaped, so it is a request id like any other.
+ */
+export function idempotentRequestId(journeyId: string, idempotencyKey: string): string {
+  const hex = createHash('sha256')
+    .update(JSON.stringify([journeyId, idempotencyKey]), 'utf8')
+    .digest('hex');
+  return `${REQUEST_PREFIX}${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
  * A DE's self-registration: published as a PositioningRequested (origin CHANNEL) keyed by session, so Kairos's
  * single writer of that session decides; then the decision is awaited by request id (`bus.replies`) for a while.
  */
@@ -30,6 +42,8 @@ export class SelfRegistrationGateway {
   readonly #registrations: SelfRegistrations;
   readonly #journeyIdOf: (deIdentifier: string, sessionKey: string) => string;
   readonly #clock: () => Date;
+  /** Publications under way by request id, so two concurrent retries of one request publish it once here. */
+  readonly #publishing = new Map<string, Promise<void>>();
 
   constructor(options: {
     bus: Bus;
@@ -50,18 +64,47 @@ export class SelfRegistrationGateway {
     });
   }
 
+  /** Whether the self-registrations made before this instance started are known (see SelfRegistrations.ready). */
+  get ready(): boolean {
+    return this.#registrations.ready;
+  }
+
   journeyIdOf(deIdentifier: string, sessionKey: string) {
     return this.#journeyIdOf(deIdentifier, sessionKey);
   }
 
-  /** Publishes the request and waits up to `timeoutMs` for Kairos's decision (null: still pending). */
+  /**
+   * Publishes the request and waits up to `timeoutMs` for Kairos's decision (null: still pending). With an
+   * idempotency key, a request already known (published by an earlier attempt, here or on another instance) is
+   * answered as it stands, without publishing; one not known yet is published under the same request id and event
+   * id, which Kairos answers once (a duplicate of a request it answered gets no second answer).
+   */
   async register(
     request: SelfRegistrationRequest,
     timeoutMs: number,
+    idempotencyKey?: string,
   ): Promise<{ registration: SelfRegistration; decision: Decision | null }> {
-    const requestId = `${REQUEST_PREFIX}${randomUUID()}`;
-    const now = this.#clock();
     const journeyId = this.#journeyIdOf(request.de.deIdentifier, request.sessionKey);
+    const requestId =
+      idempotencyKey === undefined
+        ? `${REQUEST_PREFIX}${randomUUID()}`
+        : idempotentRequestId(journeyId, idempotencyKey);
+    const known = this.find(requestId);
+    if (known) return this.#answer(sameRequest(known, request), timeoutMs);
+
+    let publishing = this.#publishing.get(requestId);
+    if (!publishing) {
+      publishing = this.#publishRequest(request, requestId, journeyId).finally(() =>
+        this.#publishing.delete(requestId),
+      );
+      this.#publishing.set(requestId, publishing);
+    }
+    await publishing;
+    return this.#answer(sameRequest(this.#registrations.get(requestId) as SelfRegistration, request), timeoutMs);
+  }
+
+  async #publishRequest(request: SelfRegistrationRequest, requestId: string, journeyId: string) {
+    const now = this.#clock();
     const event: PositioningRequested = {
       envelope: {
         eventId: `catalogue:${requestId}`,
@@ -89,13 +132,19 @@ export class SelfRegistrationGateway {
       },
     ]);
     this.#registrations.recordRequest(event);
-    const answer = await this.#replies.wait(requestId, timeoutMs);
-    const decided = answer ? decisionOf(answer.record, answer.value) : undefined;
-    if (decided) this.#registrations.recordDecision(requestId, decided.decision);
-    return {
-      registration: this.#registrations.get(requestId) as SelfRegistration,
-      decision: decided?.decision ?? null,
-    };
+  }
+
+  /** The registration with Kairos's decision, waited for up to `timeoutMs` if there is none yet. */
+  async #answer(
+    registration: SelfRegistration,
+    timeoutMs: number,
+  ): Promise<{ registration: SelfRegistration; decision: Decision | null }> {
+    if (registration.decision === null) {
+      const answer = await this.#replies.wait(registration.requestId, timeoutMs);
+      const decided = answer ? decisionOf(answer.record, answer.value) : undefined;
+      if (decided) this.#registrations.recordDecision(registration.requestId, decided.decision);
+    }
+    return { registration, decision: registration.decision };
   }
 
   /** Publishes the DE's withdrawal of his request (Kairos cancels the registration or candidature it created). */
@@ -142,4 +191,24 @@ export class SelfRegistrationGateway {
     if (decided) this.#registrations.recordDecision(requestId, decided.decision);
     return registration;
   }
+}
+
+/**
+ * An idempotency key names one request: reused on the same session for another modality or channel, it is a
+ * client's mistake, told as such rather than answered with a registration the DE did not ask for.
+ */
+function sameRequest(known: SelfRegistration, request: SelfRegistrationRequest): SelfRegistration {
+  const same =
+    known.channel === request.channel &&
+    known.target.modalityKind === request.modalityKind &&
+    known.target.modalityId === request.modalityId;
+  if (!same)
+    throw new ProblemError({
+      type: 'urn:passerelle:problem:idempotency-key-reused',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: 'This Idempotency-Key was used for another request on this session: use a new key for a new request.',
+      errors: [{ field: 'headers.idempotency-key', message: 'already used for another request on this session' }],
+    });
+  return known;
 }

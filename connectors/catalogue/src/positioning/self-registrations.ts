@@ -27,14 +27,27 @@ export interface SelfRegistration {
 export class SelfRegistrations {
   readonly #requests = new Map<string, SelfRegistration>();
   readonly #earlyAnswers = new Map<string, Decision>();
+  #caughtUp = false;
 
   follow(bus: Bus, topics: CatalogueTopics) {
-    return bus.follow({
+    const follower = bus.follow({
       name: 'catalogue.self-registrations',
       topics: [topics.positioning, topics.sessionEvents],
       fromBeginning: true,
       onEvent: (event) => this.apply(event),
     });
+    void follower.caughtUp().then(() => {
+      this.#caughtUp = true;
+    });
+    return follower;
+  }
+
+  /**
+   * False until everything published before start was read: a poll would not find a request made before a restart,
+   * and a retried POST would not find the request its Idempotency-Key names.
+   */
+  get ready(): boolean {
+    return this.#caughtUp;
   }
 
   apply(event: ConsumedEvent) {
