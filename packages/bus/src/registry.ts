@@ -29,16 +29,33 @@ export class SchemaRegistryGateway {
     for (const topic of this.#contracts.topics) {
       for (const fullName of topic.records) {
         const subject = subjectFor(topic.name, fullName);
-        const { id } = await this.#client.register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(this.#record(fullName).schema) },
-          { subject },
-        );
+        const { id } = await this.#registerOne(subject, fullName);
         ids.set(subject, id);
         this.#ids.set(subject, Promise.resolve(id));
         this.#resolvedIds.set(subject, id);
       }
     }
     return ids;
+  }
+
+  /**
+   * One subject. The client also sets the subject's compatibility rule; when several runnables start together on
+   * a fresh registry, Apicurio answers all but the first of those writes 409 ("rule already exists"): the rule is
+   * there, so registering again goes through.
+   */
+  async #registerOne(subject: string, fullName: string): Promise<{ id: number }> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.#client.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(this.#record(fullName).schema) },
+          { subject },
+        );
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status !== 409 || !/already exists/i.test(String((error as Error).message)) || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+      }
+    }
   }
 
   /** The id of this (topic, record) if it was already resolved. */
