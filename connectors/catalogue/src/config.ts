@@ -22,8 +22,9 @@ export type TokenGrant = z.infer<typeof tokenGrantSchema>;
 
 export const catalogueConfigSchema = z.object({
   /**
-   * Bearer tokens as JSON: `{ "<token>": { "role": "SEARCH", "channels"?: [...] } | { "role": "DE", "deIdentifier":
-   * "…" } }`. In production the DE's token comes from France Travail's identity provider; the map stands in for it.
+   * Static bearer tokens as JSON: `{ "<token>": { "role": "SEARCH", "channels"?: [...] } | { "role": "DE",
+   * "deIdentifier": "…", "channels"?: [...] } }`: the front ends' search tokens, and fixed DEs for tests and demos
+   * (a DE who logged in carries a signed DE token, see CATALOGUE_DE_TOKEN_KEY).
    * Secret: never logged.
    */
   CATALOGUE_TOKENS: z
@@ -37,7 +38,7 @@ export const catalogueConfigSchema = z.object({
         context.addIssue({
           code: 'custom',
           message:
-            'must be a JSON object of tokens (16+ characters) to {"role":"SEARCH","channels"?:[…]} or {"role":"DE","deIdentifier":"…"}',
+            'must be a JSON object of tokens (16+ characters) to {"role":"SEARCH","channels"?:[…]} or {"role":"DE","deIdentifier":"…","channels"?:[…]}',
         });
         return z.NEVER;
       }

@@ -2,12 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signDeToken } from '../src/index.js';
 import {
   Broker,
   call,
   candidatureWindow,
   DE_IDENTIFIER,
   DE_TOKEN,
+  DE_TOKEN_KEY,
   JOURNEY_SECRET,
   OTHER_DE_TOKEN,
   offerWith,
@@ -49,6 +51,7 @@ describe('logs', () => {
           [OTHER_DE_TOKEN]: { role: 'DE', deIdentifier: '3098765D' },
         }),
         JOURNEY_SECRET,
+        CATALOGUE_DE_TOKEN_KEY: DE_TOKEN_KEY,
         CATALOGUE_DECISION_TIMEOUT_MS: '500',
         SCHEMAS_REGISTER_ON_START: 'true',
         HTTP_PORT: '0',
@@ -95,9 +98,40 @@ describe('logs', () => {
       body: { ...de, email: 'zephyrine' },
     });
     expect(invalid.status).toBe(400);
+    // A DE with a signed token (retried with an Idempotency-Key), and one whose token expired.
+    const signedSub = '7077777H';
+    const signed = signDeToken(DE_TOKEN_KEY, { deIdentifier: signedSub, expiresAt: new Date(Date.now() + 60_000) });
+    const expired = signDeToken(DE_TOKEN_KEY, { deIdentifier: signedSub, expiresAt: new Date(Date.now() - 1000) });
+    for (let attempt = 0; attempt < 2; attempt += 1)
+      expect(
+        (
+          await call(url, positioning, {
+            token: signed,
+            method: 'POST',
+            body: { modalityId: 'WIN-L', ...de },
+            headers: { 'idempotency-key': 'logs-test-retry' },
+          })
+        ).status,
+      ).toBe(202);
+    expect((await call(url, positioning, { token: expired, method: 'POST', body: de })).status).toBe(401);
     await waitFor(() => output.includes('self-registration'), { description: 'the request logged' });
 
-    for (const personal of [DE_IDENTIFIER, de.firstName, de.lastName, de.email, de.phone, 'zephyrine', DE_TOKEN])
+    for (const personal of [
+      DE_IDENTIFIER,
+      de.firstName,
+      de.lastName,
+      de.email,
+      de.phone,
+      'zephyrine',
+      DE_TOKEN,
+      signedSub,
+      signedSub.toLowerCase(),
+      signed,
+      signed.split('.')[1] as string,
+      signed.split('.')[2] as string,
+      expired,
+      DE_TOKEN_KEY,
+    ])
       expect(output, personal).not.toContain(personal);
     expect(output).toContain(pending.body.requestId);
   }, 120_000);
