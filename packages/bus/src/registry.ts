@@ -39,9 +39,10 @@ export class SchemaRegistryGateway {
   }
 
   /**
-   * One subject. The client also sets the subject's compatibility rule; when several runnables start together on
-   * a fresh registry, Apicurio answers all but the first of those writes 409 ("rule already exists"): the rule is
-   * there, so registering again goes through.
+   * One subject. The client also sets the subject's compatibility rule when it registers a subject first. When
+   * several runnables start together on a fresh registry, the others see that subject in between: without its
+   * rule yet (the client then reports "BACKWARD != NONE"), or with it just created (Apicurio answers their own
+   * rule write 409 "already exists"). Both settle within moments: registering again goes through.
    */
   async #registerOne(subject: string, fullName: string): Promise<{ id: number }> {
     for (let attempt = 0; ; attempt += 1) {
@@ -51,9 +52,12 @@ export class SchemaRegistryGateway {
           { subject },
         );
       } catch (error) {
-        const status = (error as { status?: number }).status;
-        if (status !== 409 || !/already exists/i.test(String((error as Error).message)) || attempt >= 5) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+        const message = String((error as Error).message);
+        const concurrentFirstRegistration =
+          ((error as { status?: number }).status === 409 && /already exists/i.test(message)) ||
+          /Compatibility does not match the configuration \(\w+ != NONE\)/.test(message);
+        if (!concurrentFirstRegistration || attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
       }
     }
   }
