@@ -14,6 +14,8 @@ export interface ScenarioEnvironment {
   /** Positioning by prescribers (Ouiform) and by DEs themselves (catalogue channels). */
   positioning: Positioning;
   journey: Api;
+  /** The catalogue's search, to see the sessions reach the four channels with their modalities. */
+  catalogue?: Api;
 }
 
 export interface ScenarioOptions {
@@ -55,6 +57,8 @@ export interface ScenarioRun {
   finishedAt: Date;
   /** Time spent acting, without the wait for the appointments to take place. */
   activeMs: number;
+  /** Sessions seen on every catalogue channel with all their modalities, and how long that took. */
+  listings?: { channels: readonly string[]; listed: number; sessions: number; ms: number };
 }
 
 const PLACE = 'Centre de formation, 12 rue de la République, Rouen';
@@ -111,6 +115,10 @@ export async function playScenario(env: ScenarioEnvironment, options: ScenarioOp
     modalities.set(session.sessionKey, await openModalities(env.kairos, session, appointment, today));
   });
 
+  // The catalogue publishes each session on the four channels with the modalities just opened.
+  let listings: ScenarioRun['listings'];
+  if (env.catalogue) listings = await waitForListings(env.catalogue, sessions, progress);
+
   // 4. Positioning: prescribers in Ouiform, DEs from the app and Trouver ma formation. In path order within a
   // session, so the small ICO's last place goes to the same trainee every run.
   progress(`positioning ${runs.length} trainees`);
@@ -164,7 +172,16 @@ export async function playScenario(env: ScenarioEnvironment, options: ScenarioOp
 
   const finishedAt = new Date();
   const activeMs = finishedAt.getTime() - startedAt.getTime() - waitedMs;
-  return { runId, sessions, trainees: runs, appointment, startedAt, finishedAt, activeMs };
+  return {
+    runId,
+    sessions,
+    trainees: runs,
+    appointment,
+    startedAt,
+    finishedAt,
+    activeMs,
+    ...(listings ? { listings } : {}),
+  };
 }
 
 interface ActContext {
@@ -326,6 +343,37 @@ async function kairosAct(kairos: Api, path: string, body: unknown): Promise<Reco
     if (polled.status !== 202) return polled.body;
     if (Date.now() > deadline) throw new Error(`Kairos did not decide ${path} within 120 s`);
   }
+}
+
+const CHANNELS = ['AUDEF', 'OUIFORM', 'TMF', 'MA_FORMATION'] as const;
+
+/** Waits (30 s at most) until every session is listed on every channel with its five modalities. */
+async function waitForListings(
+  catalogue: Api,
+  sessions: readonly ScenarioSession[],
+  progress: (line: string) => void,
+): Promise<NonNullable<ScenarioRun['listings']>> {
+  const started = Date.now();
+  const listed = new Set<string>();
+  while (Date.now() - started < 30_000 && listed.size < sessions.length * CHANNELS.length) {
+    for (const session of sessions) {
+      for (const channel of CHANNELS) {
+        const key = `${channel}|${session.sessionKey}`;
+        if (listed.has(key)) continue;
+        try {
+          const listing = await catalogue.get<{ modalities?: unknown[] }>(
+            `/channels/${channel}/sessions/${seg(session.sessionKey)}`,
+          );
+          if ((listing.modalities?.length ?? 0) >= 5) listed.add(key);
+        } catch (error) {
+          if (!(error instanceof ApiError) || ![404, 503].includes(error.problem.status)) throw error;
+        }
+      }
+    }
+    if (listed.size < sessions.length * CHANNELS.length) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  progress(`${listed.size / CHANNELS.length} of ${sessions.length} sessions listed on the four channels`);
+  return { channels: CHANNELS, listed: listed.size, sessions: sessions.length, ms: Date.now() - started };
 }
 
 async function exists(api: Api, path: string): Promise<boolean> {

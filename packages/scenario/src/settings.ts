@@ -43,6 +43,8 @@ export interface Credentials {
   ouiformToken: string;
   journeyOpsToken: string;
   journeySecret: string;
+  /** A front end's token for the catalogue's search. */
+  catalogueSearchToken: string;
   /** A DE's token for the catalogue channels, as the channels' identity layer signs it after his login. */
   deTokenFor(deIdentifier: string): string;
 }
@@ -57,6 +59,9 @@ export function credentials(settings: DevSettings = devSettings()): Credentials 
     ouiformToken: firstToken(settings, 'ouiform', 'OUIFORM_TOKENS').token,
     journeyOpsToken,
     journeySecret: setting(settings, 'journey', 'JOURNEY_SECRET'),
+    catalogueSearchToken: Object.entries(
+      JSON.parse(setting(settings, 'catalogue', 'CATALOGUE_TOKENS')) as Record<string, { role: string }>,
+    ).find(([, grant]) => grant.role === 'SEARCH')?.[0] as string,
     deTokenFor: (deIdentifier) =>
       signDeToken(setting(settings, 'catalogue', 'CATALOGUE_DE_TOKEN_KEY'), {
         deIdentifier,

@@ -47,6 +47,15 @@ export function summarise(
       ...(failed.length > 0 ? { detail: describe(failed, (t) => t.failures.join('; ')) } : {}),
     },
     lettersCheck(run),
+    ...(run.listings
+      ? [
+          {
+            name: 'every imported session reached AUDEF, OUIFORM, TMF and MA_FORMATION with its modalities',
+            ok: run.listings.listed === run.listings.sessions * run.listings.channels.length,
+            detail: `${run.listings.listed} of ${run.listings.sessions * run.listings.channels.length} listings, in ${run.listings.ms} ms`,
+          },
+        ]
+      : []),
     ...extraChecks,
   ];
   return {

@@ -55,6 +55,7 @@ function environment(runId: string): ScenarioEnvironment {
       runId,
     ),
     journey: new Api(system.url('journey'), tokens.journeyOpsToken, retry),
+    catalogue: new Api(system.url('catalogue'), tokens.catalogueSearchToken, retry),
   };
 }
 

@@ -55,6 +55,7 @@ async function main(): Promise<number> {
         runId,
       ),
       journey,
+      catalogue: new Api(settings.urls.catalogue as string, tokens.catalogueSearchToken),
     },
     { trainees, runId, progress },
   );
