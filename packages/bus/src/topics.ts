@@ -21,21 +21,7 @@ export async function ensureTopics(
 ): Promise<{ created: string[]; mismatched: string[] }> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic.name));
-  if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic: topic.name,
-        numPartitions: topic.partitions,
-        replicationFactor,
-        configEntries: [
-          { name: 'cleanup.policy', value: topic.cleanupPolicy },
-          { name: 'retention.ms', value: String(topic.retentionMs) },
-          ...(topic.cleanupPolicy === 'compact' ? [{ name: 'min.compaction.lag.ms', value: '60000' }] : []),
-        ],
-      })),
-    });
-  }
+  if (missing.length > 0) await createWaitingForLeaders(admin, missing, replicationFactor, log);
   const mismatched: string[] = [];
   const present = topics.filter((topic) => existing.has(topic.name));
   if (present.length > 0) {
@@ -52,4 +38,45 @@ export async function ensureTopics(
     }
   }
   return { created: missing.map((topic) => topic.name), mismatched };
+}
+
+/**
+ * Creates topics and waits until they have leaders. Several runnables starting together create the same topics:
+ * kafkajs then reports the others' half-created topics as unknown while it waits for their leaders (a retriable
+ * error it does not retry). The broker settles within moments; asking again creates what is still missing.
+ */
+async function createWaitingForLeaders(
+  admin: Admin,
+  missing: readonly (TopicSpec | TopicContract)[],
+  replicationFactor: number,
+  log: Logger | undefined,
+): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 0; ; attempt += 1) {
+    const existing = new Set(await admin.listTopics());
+    const toCreate = missing.filter((topic) => !existing.has(topic.name));
+    try {
+      if (toCreate.length > 0)
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: toCreate.map((topic) => ({
+            topic: topic.name,
+            numPartitions: topic.partitions,
+            replicationFactor,
+            configEntries: [
+              { name: 'cleanup.policy', value: topic.cleanupPolicy },
+              { name: 'retention.ms', value: String(topic.retentionMs) },
+              ...(topic.cleanupPolicy === 'compact' ? [{ name: 'min.compaction.lag.ms', value: '60000' }] : []),
+            ],
+          })),
+        });
+      // Created elsewhere meanwhile, or by us: their metadata answers once every partition has a leader.
+      await admin.fetchTopicMetadata({ topics: missing.map((topic) => topic.name) });
+      return;
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw error;
+      log?.info({ attempt, reason: (error as Error).message }, 'topics not settled yet; asking again');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
+    }
+  }
 }
