@@ -150,8 +150,11 @@ export class Bus {
 
   async start(): Promise<void> {
     await this.ensureTopics();
-    // Followers first: a reply waiter must be in place before a consumer can answer anything.
+    // Followers first: a reply waiter must be in place before a consumer can answer anything. And caught up: a
+    // runnable's HTTP server listens after start(), so it never serves a read model still being rebuilt (a feed
+    // missing half its steps after a restart).
     await Promise.all(this.#followers.map((follower) => follower.start()));
+    await Promise.all(this.#followers.map((follower) => follower.caughtUp()));
     await Promise.all(this.#consumers.map((consumer) => consumer.start()));
   }
 
