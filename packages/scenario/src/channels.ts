@@ -130,21 +130,27 @@ export class HttpPositioning implements Positioning {
     };
   }
 
-  /** The registration or candidature Kairos made of the request, from the OF's registrant list. */
+  /**
+   * The registration or candidature Kairos made of the request, from the OF's registrant list. The requester heard
+   * the decision first; Kairos's read model of that instance follows within moments.
+   */
   async #kairosIds(sessionKey: string, modalityId: string, requestId: string) {
-    const list = await this.apis.kairos.get<{
-      registrants?: Array<{ registrationId: string; requestId: string | null }>;
-      candidatures?: Array<{ candidatureId: string; requestId: string | null }>;
-    }>(`/sessions/${seg(sessionKey)}/modalities/${seg(modalityId)}/registrants`);
-    const registration = list.registrants?.find((r) => r.requestId === requestId);
-    const candidature = list.candidatures?.find((c) => c.requestId === requestId);
-    if (!registration && !candidature)
-      throw new ApiError('GET', `registrants of ${modalityId}`, {
-        status: 404,
-        detail: `Kairos lists no registration or candidature for request ${requestId}`,
-      });
-    return registration
-      ? { registrationId: registration.registrationId }
-      : { candidatureId: candidature?.candidatureId };
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const list = await this.apis.kairos.get<{
+        registrants?: Array<{ registrationId: string; requestId: string | null }>;
+        candidatures?: Array<{ candidatureId: string; requestId: string | null }>;
+      }>(`/sessions/${seg(sessionKey)}/modalities/${seg(modalityId)}/registrants`);
+      const registration = list.registrants?.find((r) => r.requestId === requestId);
+      if (registration) return { registrationId: registration.registrationId };
+      const candidature = list.candidatures?.find((c) => c.requestId === requestId);
+      if (candidature) return { candidatureId: candidature.candidatureId };
+      if (Date.now() > deadline)
+        throw new ApiError('GET', `registrants of ${modalityId}`, {
+          status: 404,
+          detail: `Kairos lists no registration or candidature for request ${requestId}`,
+        });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }
