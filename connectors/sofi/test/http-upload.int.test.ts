@@ -79,7 +79,9 @@ describe('the SOFI upload endpoint (POST /imports)', () => {
       headers: { 'content-type': 'application/xml' },
       body: recrutement,
     });
-    const wrong = await upload(recrutement, { authorization: `Bearer ${token.slice(0, -1)}x` });
+    // Another last character, whatever the random token ends with (ending with "x" would make it the right one).
+    const wrongToken = `${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`;
+    const wrong = await upload(recrutement, { authorization: `Bearer ${wrongToken}` });
     const notBearer = await upload(recrutement, { authorization: `Basic ${token}` });
 
     for (const response of [missing, wrong, notBearer]) {
