@@ -4,9 +4,20 @@ import { eventSchemas } from './generated/schemas.js';
 import type { EventRecordName, RecordTypes } from './generated/types.js';
 import { journeyIdFor } from './journey-id.js';
 import { logicalTypes, TimestampMillis } from './logical-types.js';
+import { STATUS_LABELS, statusLabel } from './status-labels.js';
 
 export * from './generated/types.js';
-export { journeyIdFor, logicalTypes, SESSION_PARTITIONS, subjectFor, TimestampMillis, type TopicDefinition, topics };
+export {
+  journeyIdFor,
+  logicalTypes,
+  SESSION_PARTITIONS,
+  STATUS_LABELS,
+  statusLabel,
+  subjectFor,
+  TimestampMillis,
+  type TopicDefinition,
+  topics,
+};
 
 export interface EventRecordContract {
   fullName: EventRecordName;

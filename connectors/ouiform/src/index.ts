@@ -1,7 +1,7 @@
 export { type OuiformConfig, ouiformConfigSchema, type WebhookSubscription } from './config.js';
 export { ouiformConnector } from './connector.js';
 export { decodeCursor, encodeCursor, type FeedCursor } from './follow-up/feed-cursor.js';
-export { type FollowUpStage, type FollowUpStep, STATUS_LABELS, toFollowUpStep } from './follow-up/follow-up-step.js';
+export { type FollowUpStage, type FollowUpStep, toFollowUpStep } from './follow-up/follow-up-step.js';
 export {
   type FollowUpItem,
   FollowUpStore,

@@ -144,7 +144,7 @@ describe('the prescriber API on the real broker', () => {
     // The prescription itself tells the whole story.
     const followed = await ml.get('/prescriptions/PRES-ML-1');
     expect(followed.status).toBe(200);
-    expect(followed.body).toMatchObject({ status: 'SORTI', label: 'Sorti de formation', withdrawn: false });
+    expect(followed.body).toMatchObject({ status: 'SORTI', label: 'Sorti', withdrawn: false });
     expect((followed.body.steps as unknown[]).length).toBe(expected.length);
   });
 

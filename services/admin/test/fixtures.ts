@@ -199,14 +199,14 @@ export function fakeJourneyService(): Promise<Server> {
           journeyId: 'J-42',
           sessionKey: 'F1|A1|S1',
           status: 'ENTRE_EN_FORMATION',
-          sourceLabel: 'Entré en formation',
+          sourceLabel: 'Entrée effective',
           statusSince: '2026-09-15T08:00:00.000Z',
           vigilance: [],
           timeline: [
             step('PositioningRequested', 'Positionné', '2026-09-01T08:00:00.000Z', 'PRESCRIBER'),
             step('RegistrationRecorded', 'Inscrit', '2026-09-03T09:30:00.000Z', 'OF'),
             { ...step('PresenceRecorded', 'Présent', '2026-09-02T10:00:00.000Z', 'OF'), anomaly: 'OUT_OF_ORDER' },
-            step('EnrolmentOpened', 'Entré en formation', '2026-09-15T08:00:00.000Z', 'OF'),
+            step('EnrolmentOpened', 'Entrée effective', '2026-09-15T08:00:00.000Z', 'OF'),
           ],
         }),
       );

@@ -154,7 +154,7 @@ describe('the admin page in headless Chromium', () => {
     expect(flagged).toBe(1);
     expect(timelineText).toContain('Positionné');
     expect(timelineText).toContain('OUT_OF_ORDER');
-    expect(await page.locator('#journey-status').textContent()).toContain('Entré en formation');
+    expect(await page.locator('#journey-status').textContent()).toContain('Entrée effective');
     expect(await workerState()).toBe('RUNNING');
   });
 });

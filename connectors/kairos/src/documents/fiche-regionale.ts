@@ -1,8 +1,6 @@
-import { LABELS } from '../domain/decide.js';
+import { statusLabel } from '@passerelle/schemas';
 import type { SessionAggregate } from '../domain/state.js';
 import { type PdfLine, renderPdf } from './pdf.js';
-
-const label = (status: string) => LABELS[status as keyof typeof LABELS] ?? status;
 
 /**
  * The fiche régionale of a candidate (domain.md G17: its content is not public; ours holds what Kairos knows of the
@@ -41,7 +39,7 @@ export function ficheRegionale(state: SessionAggregate, subjectId: string, now: 
         text: `${modality?.kind === 'RDVI' ? 'Rendez-vous individuel' : 'Information collective'} du ${modality?.date ?? '?'} à ${modality?.startTime ?? '?'}${modality?.place ? ` — ${modality.place}` : ''}`,
       },
       {
-        text: `Statut : ${label(registration.status)}    Présence : ${registration.presence ? label(registration.presence) : '—'}`,
+        text: `Statut : ${statusLabel(registration.status)}    Présence : ${registration.presence ? statusLabel(registration.presence) : '—'}`,
       },
       {
         text: `Origine : ${registration.requestId ? `positionnement ${registration.requestId}` : 'inscription par l’organisme'}`,
@@ -51,7 +49,7 @@ export function ficheRegionale(state: SessionAggregate, subjectId: string, now: 
   } else if (candidature) {
     lines.push(
       { text: `Candidature sur la plage du ${modality?.receptionStart ?? '?'} au ${modality?.receptionEnd ?? '?'}` },
-      { text: `Statut : ${label(candidature.status)}` },
+      { text: `Statut : ${statusLabel(candidature.status)}` },
       {
         text: candidature.interview
           ? `Entretien : ${candidature.interview.date}${candidature.interview.time ? ` à ${candidature.interview.time}` : ''} (${candidature.interview.modality})`
@@ -62,7 +60,7 @@ export function ficheRegionale(state: SessionAggregate, subjectId: string, now: 
   lines.push({ text: 'Formation', size: 12, bold: true, gapBefore: 12 });
   if (enrolments.length === 0) lines.push({ text: 'Pas d’inscription en formation.' });
   for (const enrolment of enrolments) {
-    lines.push({ text: `Inscription ${enrolment.enrolmentId} : ${label(enrolment.status)}` });
+    lines.push({ text: `Inscription ${enrolment.enrolmentId} : ${statusLabel(enrolment.status)}` });
     if (enrolment.entryDate) lines.push({ text: `Entrée effective le ${enrolment.entryDate}` });
     for (const interruption of enrolment.interruptions)
       lines.push({

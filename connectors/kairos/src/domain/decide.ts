@@ -1,4 +1,4 @@
-import type { Actor, DePersonalData, RecruitmentModality } from '@passerelle/schemas';
+import { type Actor, type DePersonalData, type RecruitmentModality, STATUS_LABELS } from '@passerelle/schemas';
 import type { Act, Command, Rejection } from './commands.js';
 import { type DomainEvent, Emission, traineeFields } from './emit.js';
 import {
@@ -39,33 +39,6 @@ const refuse = (status: Rejection['status'], rule: string, detail: string, field
 
 const invalidTransition = (what: string, from: string, act: string): never =>
   refuse(409, 'INVALID_TRANSITION', `${what} is ${from}: ${act} is not possible from this status.`);
-
-/** French labels of the statuses (G1: `sourceLabel` carries the original Kairos wording). */
-export const LABELS = {
-  INSCRIT: 'Inscrit',
-  RDV_ANNULE: 'RDV annulé',
-  PRESENT: 'Présent',
-  ABSENT: 'Absent',
-  RETENU: 'Retenu',
-  RETENU_EN_ATTENTE: 'Retenu mis en attente',
-  NON_RETENU: 'Non retenu',
-  REFUSE_APRES_ATTENTE: 'Refusé après attente',
-  TRANSFERE: 'Transféré',
-  CANDIDATURE_RECUE: 'À contacter',
-  CONTACTE: 'Contacté',
-  INJOIGNABLE: 'Injoignable',
-  REFUS_CANDIDAT: 'Refus',
-  SANS_SUITE: 'Sans suite',
-  PRESENT_ENTRETIEN: "Présent à l'entretien",
-  ABSENT_ENTRETIEN: "Absent à l'entretien",
-  INSCRIT_EN_FORMATION: 'Inscrit en formation',
-  ENTRE_EN_FORMATION: 'Entrée effective',
-  ABSENT_A_L_ENTREE: "Absent à l'entrée",
-  EN_INTERRUPTION: "Période d'interruption",
-  ABANDON: 'Abandon',
-  SORTI: 'Sorti',
-  ANNULE: 'Annulé',
-} as const;
 
 /**
  * Decides an OF act on a session: the events that record it, or the rule it breaks (and then nothing). Pure: the
@@ -452,7 +425,7 @@ function deleteModality(state: SessionAggregate, act: ActOf<'modality.delete'>, 
             modalityId: modality.modalityId,
             reason: act.reason ?? 'EVENT_DELETED',
             status: 'RDV_ANNULE',
-            sourceLabel: LABELS.RDV_ANNULE,
+            sourceLabel: STATUS_LABELS.RDV_ANNULE,
           },
           registration.journeyId,
         );
@@ -535,7 +508,7 @@ function registerOnModality(
       requestId: null,
       de: personalData(act.de),
       status: 'INSCRIT',
-      sourceLabel: LABELS.INSCRIT,
+      sourceLabel: STATUS_LABELS.INSCRIT,
     },
     journeyId,
   );
@@ -555,7 +528,7 @@ function cancelRegistration(state: SessionAggregate, act: ActOf<'registration.ca
       modalityId: registration.modalityId,
       reason: act.reason ?? null,
       status: 'RDV_ANNULE',
-      sourceLabel: LABELS.RDV_ANNULE,
+      sourceLabel: STATUS_LABELS.RDV_ANNULE,
     },
     registration.journeyId,
   );
@@ -595,7 +568,7 @@ function transfer(
         toModalityId: target.modalityId,
         newRegistrationId,
         status: 'TRANSFERE',
-        sourceLabel: LABELS.TRANSFERE,
+        sourceLabel: STATUS_LABELS.TRANSFERE,
       },
       registration.journeyId,
     )
@@ -609,7 +582,7 @@ function transfer(
         requestId: null,
         de: registration.de,
         status: 'INSCRIT',
-        sourceLabel: LABELS.INSCRIT,
+        sourceLabel: STATUS_LABELS.INSCRIT,
       },
       registration.journeyId,
     );
@@ -645,7 +618,7 @@ function recordPresence(state: SessionAggregate, act: ActOf<'registration.presen
       registrationId: registration.registrationId,
       presence: act.presence,
       status: act.presence,
-      sourceLabel: LABELS[act.presence],
+      sourceLabel: STATUS_LABELS[act.presence],
     },
     registration.journeyId,
   );
@@ -673,7 +646,7 @@ function openEnrolment(
       originId,
       de,
       status: 'INSCRIT_EN_FORMATION',
-      sourceLabel: LABELS.INSCRIT_EN_FORMATION,
+      sourceLabel: STATUS_LABELS.INSCRIT_EN_FORMATION,
     },
     journeyId,
   );
@@ -702,7 +675,7 @@ function recordRecruitmentResult(
       refusalReason: act.result === 'NON_RETENU' ? (act.reason ?? null) : null,
       comment: act.comment ?? null,
       status: act.result,
-      sourceLabel: LABELS[act.result],
+      sourceLabel: STATUS_LABELS[act.result],
     },
     registration.journeyId,
   );
@@ -742,7 +715,7 @@ function decideWaitlist(state: SessionAggregate, act: ActOf<'registration.waitli
       decision: act.decision,
       reason: act.reason ?? null,
       status: act.decision,
-      sourceLabel: LABELS[act.decision],
+      sourceLabel: STATUS_LABELS[act.decision],
     },
     registration.journeyId,
   );
@@ -775,7 +748,7 @@ function recordContact(state: SessionAggregate, act: ActOf<'candidature.contact'
       candidatureId: candidature.candidatureId,
       outcome: act.outcome,
       status: act.outcome,
-      sourceLabel: LABELS[act.outcome],
+      sourceLabel: STATUS_LABELS[act.outcome],
     },
     candidature.journeyId,
   );
@@ -833,7 +806,7 @@ function recordInterviewPresence(
       candidatureId: candidature.candidatureId,
       presence: act.presence,
       status,
-      sourceLabel: LABELS[status],
+      sourceLabel: STATUS_LABELS[status],
     },
     candidature.journeyId,
   );
@@ -861,7 +834,7 @@ function recordCandidatureResult(
       refusalReason: act.result === 'NON_RETENU' ? (act.reason ?? null) : null,
       comment: act.comment ?? null,
       status: act.result,
-      sourceLabel: LABELS[act.result],
+      sourceLabel: STATUS_LABELS[act.result],
     },
     candidature.journeyId,
   );
@@ -935,7 +908,12 @@ function decideEnrolmentAct(state: SessionAggregate, act: EnrolmentAct, context:
       requireNotFuture(act.entryDate, 'entryDate');
       emit.emit(
         'fr.passerelle.kairos.EntryRecorded',
-        { ...fields, entryDate: act.entryDate, status: 'ENTRE_EN_FORMATION', sourceLabel: LABELS.ENTRE_EN_FORMATION },
+        {
+          ...fields,
+          entryDate: act.entryDate,
+          status: 'ENTRE_EN_FORMATION',
+          sourceLabel: STATUS_LABELS.ENTRE_EN_FORMATION,
+        },
         enrolment.journeyId,
       );
       return result('ENTRE_EN_FORMATION', { entryDate: act.entryDate });
@@ -970,7 +948,7 @@ function decideEnrolmentAct(state: SessionAggregate, act: EnrolmentAct, context:
         refuse(409, 'SESSION_NOT_STARTED', 'An absence at entry is recorded once the session has started.');
       emit.emit(
         'fr.passerelle.kairos.AbsenceAtEntryRecorded',
-        { ...fields, status: 'ABSENT_A_L_ENTREE', sourceLabel: LABELS.ABSENT_A_L_ENTREE },
+        { ...fields, status: 'ABSENT_A_L_ENTREE', sourceLabel: STATUS_LABELS.ABSENT_A_L_ENTREE },
         enrolment.journeyId,
       );
       return result('ABSENT_A_L_ENTREE');
@@ -1002,7 +980,7 @@ function decideEnrolmentAct(state: SessionAggregate, act: EnrolmentAct, context:
           plannedEnd: act.end,
           reason: act.reason ?? null,
           status: 'EN_INTERRUPTION',
-          sourceLabel: LABELS.EN_INTERRUPTION,
+          sourceLabel: STATUS_LABELS.EN_INTERRUPTION,
         },
         enrolment.journeyId,
       );
@@ -1022,7 +1000,7 @@ function decideEnrolmentAct(state: SessionAggregate, act: EnrolmentAct, context:
           interruptionId: interruption.interruptionId,
           end: act.end,
           status: 'ENTRE_EN_FORMATION',
-          sourceLabel: LABELS.ENTRE_EN_FORMATION,
+          sourceLabel: STATUS_LABELS.ENTRE_EN_FORMATION,
         },
         enrolment.journeyId,
       );
@@ -1048,7 +1026,13 @@ function decideEnrolmentAct(state: SessionAggregate, act: EnrolmentAct, context:
       requireNotFuture(act.date, 'date');
       emit.emit(
         'fr.passerelle.kairos.AbandonRecorded',
-        { ...fields, date: act.date, reason: act.reason ?? null, status: 'ABANDON', sourceLabel: LABELS.ABANDON },
+        {
+          ...fields,
+          date: act.date,
+          reason: act.reason ?? null,
+          status: 'ABANDON',
+          sourceLabel: STATUS_LABELS.ABANDON,
+        },
         enrolment.journeyId,
       );
       return result('ABANDON');
@@ -1061,7 +1045,7 @@ function decideEnrolmentAct(state: SessionAggregate, act: EnrolmentAct, context:
       requireNotFuture(act.date, 'date');
       emit.emit(
         'fr.passerelle.kairos.ExitRecorded',
-        { ...fields, date: act.date, reason: act.reason, status: 'SORTI', sourceLabel: LABELS.SORTI },
+        { ...fields, date: act.date, reason: act.reason, status: 'SORTI', sourceLabel: STATUS_LABELS.SORTI },
         enrolment.journeyId,
       );
       return result('SORTI');
@@ -1086,7 +1070,7 @@ function decideEnrolmentAct(state: SessionAggregate, act: EnrolmentAct, context:
       requireStatus('INSCRIT_EN_FORMATION', 'cancelling the enrolment');
       emit.emit(
         'fr.passerelle.kairos.EnrolmentCancelled',
-        { ...fields, reason: act.reason ?? null, status: 'ANNULE', sourceLabel: LABELS.ANNULE },
+        { ...fields, reason: act.reason ?? null, status: 'ANNULE', sourceLabel: STATUS_LABELS.ANNULE },
         enrolment.journeyId,
       );
       return result('ANNULE');

@@ -6,7 +6,8 @@ import type {
   RefusalReason,
   SessionWithdrawn,
 } from '@passerelle/schemas';
-import { isAppointment, isFuture, LABELS, recruitmentClosed, registrationRefusal } from './decide.js';
+import { STATUS_LABELS } from '@passerelle/schemas';
+import { isAppointment, isFuture, recruitmentClosed, registrationRefusal } from './decide.js';
 import { type DomainEvent, Emission, traineeFields } from './emit.js';
 import {
   countsAgainstWindow,
@@ -99,7 +100,7 @@ export function decidePositioning(
         requestId: request.requestId,
         de: request.de,
         status: 'INSCRIT',
-        sourceLabel: LABELS.INSCRIT,
+        sourceLabel: STATUS_LABELS.INSCRIT,
       },
       request.journeyId,
     );
@@ -127,7 +128,7 @@ export function decidePositioning(
       requestId: request.requestId,
       de: request.de,
       status: 'CANDIDATURE_RECUE',
-      sourceLabel: LABELS.CANDIDATURE_RECUE,
+      sourceLabel: STATUS_LABELS.CANDIDATURE_RECUE,
     },
     request.journeyId,
   );
@@ -186,7 +187,7 @@ export function decideWithdrawal(
           modalityId: registration.modalityId,
           reason,
           status: 'RDV_ANNULE',
-          sourceLabel: LABELS.RDV_ANNULE,
+          sourceLabel: STATUS_LABELS.RDV_ANNULE,
         },
         registration.journeyId,
       );
@@ -200,7 +201,7 @@ export function decideWithdrawal(
             enrolmentId: enrolment.enrolmentId,
             reason,
             status: 'ANNULE',
-            sourceLabel: LABELS.ANNULE,
+            sourceLabel: STATUS_LABELS.ANNULE,
           },
           enrolment.journeyId,
         );
@@ -231,7 +232,7 @@ export function decideWithdrawal(
             enrolmentId: enrolment.enrolmentId,
             reason,
             status: 'ANNULE',
-            sourceLabel: LABELS.ANNULE,
+            sourceLabel: STATUS_LABELS.ANNULE,
           },
           enrolment.journeyId,
         );
@@ -266,7 +267,7 @@ export function decideSessionWithdrawn(
           modalityId: modality.modalityId,
           reason: 'SESSION_WITHDRAWN',
           status: 'RDV_ANNULE',
-          sourceLabel: LABELS.RDV_ANNULE,
+          sourceLabel: STATUS_LABELS.RDV_ANNULE,
         },
         registration.journeyId,
       );

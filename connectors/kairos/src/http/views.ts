@@ -1,4 +1,4 @@
-import { LABELS } from '../domain/decide.js';
+import { statusLabel } from '@passerelle/schemas';
 import {
   type EnrolmentState,
   modalityCounters,
@@ -51,7 +51,7 @@ const registrantRow = (registration: RegistrationState) => ({
     ? registration.status
     : null,
   status: registration.status,
-  statusLabel: LABELS[registration.status as keyof typeof LABELS] ?? registration.status,
+  statusLabel: statusLabel(registration.status),
   requestId: registration.requestId,
 });
 
@@ -70,7 +70,7 @@ export function registrantList(state: SessionAggregate, modalityId: string) {
         lastName: candidature.de.lastName,
         firstName: candidature.de.firstName,
         status: candidature.status,
-        statusLabel: LABELS[candidature.status as keyof typeof LABELS] ?? candidature.status,
+        statusLabel: statusLabel(candidature.status),
         interview: candidature.interview,
         requestId: candidature.requestId,
       }));
@@ -103,7 +103,7 @@ export function registrantCsv(list: NonNullable<ReturnType<typeof registrantList
           row.deIdentifier,
           `${row.lastName} ${row.firstName}`,
           row.presence === 'PRESENT' ? 'Présent' : row.presence === 'ABSENT' ? 'Absent' : '',
-          row.result ? LABELS[row.result as keyof typeof LABELS] : '',
+          row.result ? statusLabel(row.result) : '',
           row.statusLabel,
         ]
           .map(cell)
@@ -134,7 +134,7 @@ export const enrolmentRow = (enrolment: EnrolmentState) => ({
   firstName: enrolment.de?.firstName ?? null,
   origin: enrolment.origin,
   status: enrolment.status,
-  statusLabel: LABELS[enrolment.status as keyof typeof LABELS] ?? enrolment.status,
+  statusLabel: statusLabel(enrolment.status),
   entryDate: enrolment.entryDate,
   interruptions: enrolment.interruptions,
   attendance: enrolment.attendance,
@@ -198,7 +198,7 @@ export function pilotage(states: readonly SessionAggregate[], now: Date) {
       lastName: e.de?.lastName ?? null,
       firstName: e.de?.firstName ?? null,
       status: e.status,
-      statusLabel: LABELS[e.status as keyof typeof LABELS] ?? e.status,
+      statusLabel: statusLabel(e.status),
     })),
   ]);
   const filesUnderWatch = states.flatMap((state) => {

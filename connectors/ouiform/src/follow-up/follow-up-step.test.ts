@@ -1,7 +1,7 @@
-import type { EventRecordName } from '@passerelle/schemas';
+import { type EventRecordName, STATUS_LABELS } from '@passerelle/schemas';
 import { de, fixtures } from '@passerelle/schemas/fixtures';
 import { describe, expect, it } from 'vitest';
-import { STATUS_LABELS, toFollowUpStep } from './follow-up-step.js';
+import { toFollowUpStep } from './follow-up-step.js';
 
 const stepOf = (name: EventRecordName) => toFollowUpStep(name, fixtures[name]);
 

@@ -1,4 +1,4 @@
-import type { JourneyStatus, RecordTypes } from '@passerelle/schemas';
+import { type JourneyStatus, type RecordTypes, STATUS_LABELS } from '@passerelle/schemas';
 
 /** The moments of a DE's journey a prescriber follows (the list, in journey order). */
 export type FollowUpStage =
@@ -30,37 +30,6 @@ export interface FollowUpStep {
   /** The event's facts a prescriber acts on (dates, reasons, ids of the registration/candidature/enrolment). */
   detail: Record<string, string | number | boolean | null>;
 }
-
-/** French labels of the canonical statuses (domain.md §c, G1). */
-export const STATUS_LABELS: Record<JourneyStatus, string> = {
-  POSITIONNE: 'Positionné',
-  REFUSE: 'Positionnement refusé',
-  RETIRE: 'Prescription retirée',
-  INSCRIT: 'Inscrit',
-  RDV_ANNULE: 'RDV annulé',
-  PRESENT: 'Présent',
-  ABSENT: 'Absent',
-  RETENU: 'Retenu',
-  RETENU_EN_ATTENTE: 'Retenu mis en attente',
-  NON_RETENU: 'Non retenu',
-  REFUSE_APRES_ATTENTE: 'Refusé après attente',
-  TRANSFERE: 'Transféré',
-  CANDIDATURE_RECUE: 'Candidature reçue (à contacter)',
-  CONTACTE: 'Contacté',
-  INJOIGNABLE: 'Injoignable',
-  REFUS_CANDIDAT: 'Refus du candidat',
-  SANS_SUITE: 'Sans suite',
-  PRESENT_ENTRETIEN: "Présent à l'entretien",
-  ABSENT_ENTRETIEN: "Absent à l'entretien",
-  INSCRIT_EN_FORMATION: 'Inscrit en formation',
-  ENTRE_EN_FORMATION: 'Entré en formation',
-  ABSENT_A_L_ENTREE: "Absent à l'entrée en formation",
-  EN_INTERRUPTION: 'En interruption',
-  ABANDON: 'Abandon',
-  SORTI: 'Sorti de formation',
-  ANNULE: 'Inscription en formation annulée',
-  UNKNOWN: 'Statut inconnu',
-};
 
 const KAIROS = 'fr.passerelle.kairos.';
 

@@ -1,13 +1,14 @@
 import type { ConsumedEvent } from '@passerelle/bus';
-import type {
-  JourneyStatus,
-  ModalityKind,
-  PositioningRequested,
-  PositioningWithdrawn,
-  PrescriberNetwork,
+import {
+  type JourneyStatus,
+  type ModalityKind,
+  type PositioningRequested,
+  type PositioningWithdrawn,
+  type PrescriberNetwork,
+  STATUS_LABELS,
 } from '@passerelle/schemas';
 import type { FeedCursor } from './feed-cursor.js';
-import { DECISION_RECORDS, type FollowUpStage, STATUS_LABELS, toFollowUpStep } from './follow-up-step.js';
+import { DECISION_RECORDS, type FollowUpStage, toFollowUpStep } from './follow-up-step.js';
 
 /** A prescriber organisation: what a token acts for and what owns a prescription. */
 export interface Prescriber {

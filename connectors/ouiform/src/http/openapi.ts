@@ -1,4 +1,4 @@
-import { STATUS_LABELS } from '../follow-up/follow-up-step.js';
+import { STATUS_LABELS } from '@passerelle/schemas';
 import { prescriptionRequestSchema } from '../prescriptions/prescription-request.js';
 import { sessionSearchSchema } from '../sessions/session-search.js';
 import { WEBHOOK_HEADERS } from '../webhooks/signature.js';

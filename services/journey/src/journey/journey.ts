@@ -1,7 +1,6 @@
-import type { Actor, EnrolmentOrigin, JourneyStatus } from '@passerelle/schemas';
+import { type Actor, type EnrolmentOrigin, type JourneyStatus, STATUS_LABELS } from '@passerelle/schemas';
 import { parisDate } from './calendar.js';
 import type { FactSource, JourneyFact } from './facts.js';
-import { STATUS_LABELS } from './labels.js';
 
 /** The parts of a journey (domain.md §c.0): a positioning request, and the three nested aggregates of Kairos. */
 export type SubjectKind = 'POSITIONING' | 'REGISTRATION' | 'CANDIDATURE' | 'ENROLMENT';

@@ -1,11 +1,12 @@
-import type { JourneyStatus } from '@passerelle/schemas';
+import type { JourneyStatus } from './generated/types.js';
 
 /**
- * French labels of the canonical statuses (domain.md G1), used when an event carries none. Kairos statuses keep the
- * wording of the Kairos screens; POSITIONNE, REFUSE and RETIRE are Passerelle's own (a request not answered yet,
- * refused, or withdrawn by its requester).
+ * The French label of each canonical status (domain.md G1): Kairos statuses keep the wording of the Kairos screens
+ * (an event's `sourceLabel`), POSITIONNE, REFUSE and RETIRE are Passerelle's own (a positioning request not answered
+ * yet, refused, or withdrawn by its requester). One table for every connector and service, so an OF in Kairos, a
+ * prescriber in Ouiform and ops in the admin page read the same word for the same status.
  */
-export const STATUS_LABELS: Record<JourneyStatus, string> = {
+export const STATUS_LABELS = {
   POSITIONNE: 'Positionné',
   REFUSE: 'Demande refusée',
   RETIRE: 'Positionnement retiré',
@@ -33,4 +34,9 @@ export const STATUS_LABELS: Record<JourneyStatus, string> = {
   SORTI: 'Sorti',
   ANNULE: 'Annulé',
   UNKNOWN: 'Inconnu',
-};
+} as const satisfies Record<JourneyStatus, string>;
+
+/** The label of a status read from outside (a stored string): the status itself when it is not a canonical one. */
+export function statusLabel(status: string): string {
+  return (STATUS_LABELS as Record<string, string>)[status] ?? status;
+}
