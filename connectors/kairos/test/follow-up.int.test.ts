@@ -1,3 +1,4 @@
+import { inspectPdf } from '@passerelle/documents';
 import { waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -339,8 +340,8 @@ describe('dashboards, documents and commands', () => {
     const response = await kairos.api.get(fiche);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
-    expect(response.text.startsWith('%PDF-1.4')).toBe(true);
-    expect(response.text).toContain(de.lastName);
+    const pdf = await inspectPdf(response.bytes);
+    expect(pdf.pages.join('\n')).toContain(`${de.lastName} ${de.firstName}`);
     expect((await kairos.other.get(fiche)).status).toBe(403);
     expect((await kairos.api.get(`${path}/registrations/REG-none/fiche-regionale.pdf`)).status).toBe(404);
   });

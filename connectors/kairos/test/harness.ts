@@ -62,6 +62,7 @@ export interface Response {
   body: Record<string, unknown> & { eventIds?: string[]; rule?: string; errors?: { field: string }[] };
   headers: Headers;
   text: string;
+  bytes: Buffer;
 }
 
 /** The OF API as a client sees it. */
@@ -87,9 +88,10 @@ export class Api {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await response.text();
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = bytes.toString('utf8');
     const json = response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {};
-    return { status: response.status, body: json, headers: response.headers, text };
+    return { status: response.status, body: json, headers: response.headers, text, bytes };
   }
 
   post = (path: string, body: unknown = {}) => this.request('POST', path, body);

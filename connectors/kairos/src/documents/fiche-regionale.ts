@@ -1,14 +1,15 @@
+import type { DocumentBlock, DocumentSpec } from '@passerelle/documents';
 import { statusLabel } from '@passerelle/schemas';
 import type { SessionAggregate } from '../domain/state.js';
-import { type PdfLine, renderPdf } from './pdf.js';
 
 /**
  * The fiche régionale of a candidate (domain.md G17: its content is not public; ours holds what Kairos knows of the
  * DE on this session): the session, the DE's identity and contacts, the recruitment path (RDV or candidature, with
- * its statuses) and the enrolment. Personal data: served to the session's OF only, never logged.
+ * its statuses) and the enrolment. Personal data: served to the session's OF only, never logged, and kept out of the
+ * PDF's metadata (the title names the subject id, not the DE).
  * `subjectId` is a registration or a candidature id; undefined when the session has neither.
  */
-export function ficheRegionale(state: SessionAggregate, subjectId: string, now: Date): Buffer | undefined {
+export function ficheRegionale(state: SessionAggregate, subjectId: string, now: Date): DocumentSpec | undefined {
   const registration = state.registrations.get(subjectId);
   const candidature = state.candidatures.get(subjectId);
   const subject = registration ?? candidature;
@@ -19,57 +20,91 @@ export function ficheRegionale(state: SessionAggregate, subjectId: string, now: 
   const enrolments = [...state.enrolments.values()].filter((enrolment) => enrolment.journeyId === subject.journeyId);
   const de = subject.de;
 
-  const lines: PdfLine[] = [
-    { text: 'Fiche régionale du candidat', size: 16, bold: true },
-    { text: `Éditée le ${now.toISOString().slice(0, 10)} par Passerelle (Kairos)`, size: 8 },
-    { text: 'Session', size: 12, bold: true, gapBefore: 12 },
-    { text: `Formation : ${session?.title ?? '—'}` },
-    { text: `Session : ${state.sessionKey}` },
-    { text: `Du ${session?.start ?? '?'} au ${session?.end ?? '?'}` },
-    { text: `Organisme responsable : ${session?.organisationName ?? ''} (SIRET ${session?.responsibleSiret ?? '—'})` },
-    { text: 'Candidat', size: 12, bold: true, gapBefore: 12 },
-    { text: `N° DE : ${de.deIdentifier}` },
-    { text: `Nom – Prénom : ${de.lastName} ${de.firstName}` },
-    { text: `Courriel : ${de.email ?? '—'}    Téléphone : ${de.phone ?? '—'}` },
-    { text: 'Recrutement', size: 12, bold: true, gapBefore: 12 },
-  ];
+  const recruitment: Array<readonly [string, string]> = [];
   if (registration) {
-    lines.push(
-      {
-        text: `${modality?.kind === 'RDVI' ? 'Rendez-vous individuel' : 'Information collective'} du ${modality?.date ?? '?'} à ${modality?.startTime ?? '?'}${modality?.place ? ` — ${modality.place}` : ''}`,
-      },
-      {
-        text: `Statut : ${statusLabel(registration.status)}    Présence : ${registration.presence ? statusLabel(registration.presence) : '—'}`,
-      },
-      {
-        text: `Origine : ${registration.requestId ? `positionnement ${registration.requestId}` : 'inscription par l’organisme'}`,
-      },
+    const kind = modality?.kind === 'RDVI' ? 'Rendez-vous individuel' : 'Information collective';
+    recruitment.push(
+      [
+        kind,
+        `le ${modality?.date ?? '?'} à ${modality?.startTime ?? '?'}${modality?.place ? ` — ${modality.place}` : ''}`,
+      ],
+      ['Statut', statusLabel(registration.status)],
+      ['Présence', registration.presence ? statusLabel(registration.presence) : '—'],
+      ['Origine', registration.requestId ? `positionnement ${registration.requestId}` : 'inscription par l’organisme'],
     );
-    if (registration.result?.reason) lines.push({ text: `Motif : ${registration.result.reason}` });
+    if (registration.result?.reason) recruitment.push(['Motif', registration.result.reason]);
   } else if (candidature) {
-    lines.push(
-      { text: `Candidature sur la plage du ${modality?.receptionStart ?? '?'} au ${modality?.receptionEnd ?? '?'}` },
-      { text: `Statut : ${statusLabel(candidature.status)}` },
-      {
-        text: candidature.interview
-          ? `Entretien : ${candidature.interview.date}${candidature.interview.time ? ` à ${candidature.interview.time}` : ''} (${candidature.interview.modality})`
-          : 'Entretien : non fixé',
-      },
+    const interview = candidature.interview;
+    recruitment.push(
+      ['Plage de candidature', `du ${modality?.receptionStart ?? '?'} au ${modality?.receptionEnd ?? '?'}`],
+      ['Statut', statusLabel(candidature.status)],
+      [
+        'Entretien',
+        interview
+          ? `${interview.date}${interview.time ? ` à ${interview.time}` : ''} (${interview.modality})`
+          : 'non fixé',
+      ],
     );
   }
-  lines.push({ text: 'Formation', size: 12, bold: true, gapBefore: 12 });
-  if (enrolments.length === 0) lines.push({ text: 'Pas d’inscription en formation.' });
-  for (const enrolment of enrolments) {
-    lines.push({ text: `Inscription ${enrolment.enrolmentId} : ${statusLabel(enrolment.status)}` });
-    if (enrolment.entryDate) lines.push({ text: `Entrée effective le ${enrolment.entryDate}` });
-    for (const interruption of enrolment.interruptions)
-      lines.push({
-        text: `Interruption du ${interruption.start} au ${interruption.end ?? interruption.plannedEnd ?? '?'}`,
-      });
-    if (enrolment.exit)
-      lines.push({
-        text: `Sortie le ${enrolment.exit.date}${enrolment.exit.reason ? ` (${enrolment.exit.reason})` : ''}`,
-      });
-  }
-  return renderPdf(lines, { title: `Fiche régionale — ${de.lastName} ${de.firstName}` });
+
+  const training: DocumentBlock[] =
+    enrolments.length === 0
+      ? [{ kind: 'paragraph', text: 'Pas d’inscription en formation.' }]
+      : enrolments.map((enrolment) => ({
+          kind: 'fields',
+          rows: [
+            [`Inscription ${enrolment.enrolmentId}`, statusLabel(enrolment.status)],
+            ...(enrolment.entryDate ? [['Entrée effective', `le ${enrolment.entryDate}`] as const] : []),
+            ...enrolment.interruptions.map(
+              (interruption) =>
+                [
+                  'Interruption',
+                  `du ${interruption.start} au ${interruption.end ?? interruption.plannedEnd ?? '?'}`,
+                ] as const,
+            ),
+            ...(enrolment.exit
+              ? [
+                  [
+                    'Sortie',
+                    `le ${enrolment.exit.date}${enrolment.exit.reason ? ` (${enrolment.exit.reason})` : ''}`,
+                  ] as const,
+                ]
+              : []),
+          ],
+        }));
+
+  return {
+    title: 'Fiche régionale du candidat',
+    subtitle: `Éditée le ${now.toISOString().slice(0, 10)} par Passerelle (Kairos) — ${subjectId}`,
+    author: 'Passerelle (Kairos)',
+    subject: `Fiche régionale ${subjectId}`,
+    createdAt: now,
+    footer: 'Document contenant des données personnelles — réservé à l’organisme de formation de la session',
+    blocks: [
+      { kind: 'heading', text: 'Session' },
+      {
+        kind: 'fields',
+        rows: [
+          ['Formation', session?.title ?? '—'],
+          ['Session', state.sessionKey],
+          ['Période', `du ${session?.start ?? '?'} au ${session?.end ?? '?'}`],
+          ['Organisme responsable', `${session?.organisationName ?? ''} (SIRET ${session?.responsibleSiret ?? '—'})`],
+        ],
+      },
+      { kind: 'heading', text: 'Candidat' },
+      {
+        kind: 'fields',
+        rows: [
+          ['N° DE', de.deIdentifier],
+          ['Nom – Prénom', `${de.lastName} ${de.firstName}`],
+          ['Courriel', de.email ?? '—'],
+          ['Téléphone', de.phone ?? '—'],
+        ],
+      },
+      { kind: 'heading', text: 'Recrutement' },
+      { kind: 'fields', rows: recruitment },
+      { kind: 'heading', text: 'Formation' },
+      ...training,
+    ],
+  };
 }

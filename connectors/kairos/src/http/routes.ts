@@ -1,3 +1,4 @@
+import { renderPdf } from '@passerelle/documents';
 import type { HttpServer } from '@passerelle/service-kit';
 import { ProblemError } from '@passerelle/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -206,8 +207,9 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
     ] as const) {
       scope.get(`/sessions/:sessionKey/${collection}/:${parameter}/fiche-regionale.pdf`, async (request, reply) => {
         const id = (request.params as Record<string, string>)[parameter] ?? '';
-        const pdf = ficheRegionale(await visible(request), id, clock());
-        if (!pdf) throw notFound(collection === 'registrations' ? 'registration' : 'candidature');
+        const fiche = ficheRegionale(await visible(request), id, clock());
+        if (!fiche) throw notFound(collection === 'registrations' ? 'registration' : 'candidature');
+        const pdf = await renderPdf(fiche);
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="fiche-regionale-${id.replaceAll(/[^\w.-]/g, '_')}.pdf"`)
