@@ -14,7 +14,7 @@ import { backoffDelay, delay } from './backoff.js';
 import type { BusMetrics } from './bus-metrics.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { deadLetterTopicFor } from './contracts.js';
-import { PartitionStates, readPartitionsToEnd, type StateSpec } from './partition-state.js';
+import { PartitionStates, readPartitionsToEnd, readRawToEnd, type StateSpec } from './partition-state.js';
 import {
   encodeKnownInto,
   type OutgoingEvent,
@@ -27,6 +27,8 @@ import type { Serde } from './serde.js';
 
 /** Set by a dead-letter replay: only the group that dead-lettered the event handles it again. */
 export const REPLAY_FOR_GROUP_HEADER = 'dlq.replay-for-group';
+
+const offsetId = (topic: string, partition: number, offset: string) => `${topic}:${partition}:${offset}`;
 
 /** Kafka Connect's vocabulary, so runbooks and tooling people know carry over. */
 export type ConsumerState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'STOPPED' | 'FAILED' | 'RESTARTING';
@@ -342,18 +344,12 @@ export class ManagedConsumer<S = never> {
     };
     for (let attempt = 0; ; attempt += 1) {
       let stage: 'decode' | 'handle' = 'decode';
-      let decoded: ConsumedEvent | undefined;
       try {
         const event =
           this.#decode(topic, partition, message) ?? (await this.#decodeFetchingSchema(topic, partition, message));
-        decoded = event;
-        // A dead letter replayed to its topic is meant for the group that failed on it: the others handled it.
-        // Their state still folds it, as a rebuild would (state folds are idempotent by event id).
-        const replayFor = event.headers[REPLAY_FOR_GROUP_HEADER];
-        if (replayFor !== undefined && replayFor !== this.#spec.groupId) {
-          this.#applyInput(partition, event);
-          return { kind: 'processed' };
-        }
+        // A dead letter replayed to its topic is meant for the group that failed on it: the others handled the
+        // original, and their state holds it already.
+        if (!this.#isForThisGroup(message)) return { kind: 'processed' };
         stage = 'handle';
         const queued: OutgoingEvent[] = [];
         const started = performance.now();
@@ -386,8 +382,7 @@ export class ManagedConsumer<S = never> {
       } catch (error) {
         const errorClass = classifyError(error);
         if (errorClass === 'programmer') throw error;
-        // A decoded input the handler refused still counts for the state: a rebuild would apply it too.
-        if (errorClass === 'non-retriable' || attempt >= maxRetries) this.#applyInput(partition, decoded);
+        // A dead-lettered input does not count for the state (see StateSpec): it will when replayed and handled.
         if (errorClass === 'non-retriable') {
           logFor().warn({ stage, code: errorCodeOf(error), reason: errorMessageOf(error) }, 'event dead-lettered');
           return {
@@ -504,14 +499,23 @@ export class ManagedConsumer<S = never> {
       const { kafka, serde, log } = this.#deps;
       const admin = await this.#deps.admin();
       let count = 0;
+      const inputs = states.topics.filter((topic) => this.#spec.topics.includes(topic));
+      const deadLettered = inputs.length > 0 ? await this.#deadLetteredOffsets(admin) : new Set<string>();
       for (const topic of states.topics) {
-        const until = this.#spec.topics.includes(topic) ? await this.#committedOffsets(admin, topic) : undefined;
+        const input = inputs.includes(topic);
         count += await readPartitionsToEnd(
           { kafka, admin, serde, log },
           topic,
           partitions,
           (p, event) => states.apply(p, event),
-          { until },
+          input
+            ? {
+                until: await this.#committedOffsets(admin, topic),
+                // The inputs this group handled, as the live state applies them (see StateSpec).
+                accept: (p, message) =>
+                  this.#isForThisGroup(message) && !deadLettered.has(offsetId(topic, p, message.offset)),
+              }
+            : {},
         );
       }
       for (const p of partitions) states.markReady(p);
@@ -525,6 +529,28 @@ export class ManagedConsumer<S = never> {
     } finally {
       this.#rebuilding = undefined;
     }
+  }
+
+  /** False for a dead letter replayed to its topic for another group (that group failed on it, this one did not). */
+  #isForThisGroup(message: KafkaMessage): boolean {
+    const replayFor = message.headers?.[REPLAY_FOR_GROUP_HEADER]?.toString();
+    return replayFor === undefined || replayFor === this.#spec.groupId;
+  }
+
+  /**
+   * The inputs this group dead-lettered, as `topic:partition:offset`: its dead-letter topic, written in the same
+   * transactions as its offsets, read-committed — so exactly the dead letters of the offsets committed so far.
+   */
+  async #deadLetteredOffsets(admin: Admin): Promise<Set<string>> {
+    const found = new Set<string>();
+    const existing = await admin.listTopics();
+    if (!existing.includes(this.deadLetterTopic)) return found;
+    await readRawToEnd({ kafka: this.#deps.kafka, admin }, this.deadLetterTopic, 'all', (_, message) => {
+      const header = (name: string) => message.headers?.[name]?.toString();
+      const [topic, partition, offset] = [header('dlq.topic'), header('dlq.partition'), header('dlq.offset')];
+      if (topic && partition && offset) found.add(offsetId(topic, Number(partition), offset));
+    });
+    return found;
   }
 
   /**

@@ -21,8 +21,12 @@ export interface StateEvent {
  * Two kinds of state topic, told apart by whether the consumer also reads it as input:
  * - an output (the consumer publishes to it): rebuilt to its end; what a handler publishes there is applied at once;
  * - an input (e.g. the offer snapshots a decider needs): rebuilt up to the group's committed offset, then each
- *   consumed event is applied once its handler ran — also when it was dead-lettered, so the live state is exactly
- *   what a rebuild gives. `apply` must therefore be total: it ignores what it cannot use, it never throws.
+ *   consumed event is applied once its handler processed it. An input counts for the state exactly when the group
+ *   handled it: an event the group dead-lettered does not (it counts when it is replayed and handled — so a poison
+ *   event replayed after its cause was fixed changes the state once, then), nor does a replayed copy meant for
+ *   another group (this one handled the original). A rebuild skips the same events — those of the group's
+ *   dead-letter topic, and the others' replays — so the live state is exactly what a rebuild gives. `apply` must
+ *   be total: it ignores what it cannot use, it never throws.
  *
  * Topics are rebuilt one after the other in the order given; across topics, `apply` must not depend on order.
  */
@@ -94,21 +98,58 @@ export class PartitionStates<S> {
   }
 }
 
+export interface ReadOptions {
+  timeoutMs?: number;
+  /** Per partition, the offset to stop before (exclusive); the current end otherwise. */
+  until?: ReadonlyMap<number, bigint>;
+  /** Which messages count; all of them otherwise. Asked before decoding. */
+  accept?: (partition: number, message: KafkaMessage) => boolean;
+}
+
 /**
  * Reads partitions of a topic from the beginning to their current end — or to an earlier offset given in `until`
- * (exclusive) — read-committed (aborted transactions are skipped), through a throwaway consumer group (kafkajs
- * has no manual assignment). Returns the number of events.
+ * (exclusive) — read-committed (aborted transactions are skipped), decoded as state events. Returns the number of
+ * events.
  */
 export async function readPartitionsToEnd(
-  { kafka, admin, serde, log }: { kafka: Kafka; admin: Admin; serde: Serde; log: Logger },
+  deps: { kafka: Kafka; admin: Admin; serde: Serde; log: Logger },
   topic: string,
   partitions: readonly number[],
   onEvent: (partition: number, event: StateEvent) => void,
-  { timeoutMs = 300_000, until }: { timeoutMs?: number; until?: ReadonlyMap<number, bigint> } = {},
+  { accept, ...options }: ReadOptions = {},
 ): Promise<number> {
+  let count = 0;
+  await readRawToEnd(
+    deps,
+    topic,
+    partitions,
+    async (partition, message) => {
+      if (accept && !accept(partition, message)) return;
+      const event = await toStateEvent(deps.serde, topic, message, deps.log);
+      if (event) {
+        onEvent(partition, event);
+        count += 1;
+      }
+    },
+    options,
+  );
+  return count;
+}
+
+/**
+ * Reads partitions of a topic (all of them when `partitions` is 'all') as raw messages, from the beginning to their
+ * end or `until`, read-committed, through a throwaway consumer group (kafkajs has no manual assignment).
+ */
+export async function readRawToEnd(
+  { kafka, admin }: { kafka: Kafka; admin: Admin },
+  topic: string,
+  partitions: readonly number[] | 'all',
+  onMessage: (partition: number, message: KafkaMessage) => void | Promise<void>,
+  { timeoutMs = 300_000, until }: Omit<ReadOptions, 'accept'> = {},
+): Promise<void> {
   const offsets = await topicOffsets(admin, topic);
   const ends = new Map<number, bigint>();
-  for (const partition of partitions) {
+  for (const partition of partitions === 'all' ? offsets.map((offset) => offset.partition) : partitions) {
     const found = offsets.find((offset) => offset.partition === partition);
     if (!found) continue;
     const high = BigInt(found.high);
@@ -116,7 +157,7 @@ export async function readPartitionsToEnd(
     const end = limit !== undefined && limit < high ? limit : high;
     if (end > BigInt(found.low)) ends.set(partition, end);
   }
-  if (ends.size === 0) return 0;
+  if (ends.size === 0) return;
 
   const groupId = `passerelle.state-rebuild.${topic}.${randomBytes(6).toString('hex')}`;
   const consumer = kafka.consumer({
@@ -125,7 +166,6 @@ export async function readPartitionsToEnd(
     maxWaitTimeInMs: 50,
     allowAutoTopicCreation: false,
   });
-  let count = 0;
   let finish: () => void = () => {};
   let fail: (error: unknown) => void = () => {};
   const done = new Promise<void>((resolve, reject) => {
@@ -157,17 +197,12 @@ export async function readPartitionsToEnd(
         if (end === undefined) return;
         for (const message of batch.messages) {
           if (BigInt(message.offset) >= end) break;
-          const event = await toStateEvent(serde, topic, message, log);
-          if (event) {
-            onEvent(batch.partition, event);
-            count += 1;
-          }
+          await onMessage(batch.partition, message);
         }
         reached(batch.partition, batch.lastOffset());
       },
     });
     await done;
-    return count;
   } finally {
     clearTimeout(timer);
     await consumer.disconnect();

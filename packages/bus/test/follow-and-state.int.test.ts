@@ -1,10 +1,10 @@
 import { NonRetriableError } from '@passerelle/service-kit';
 import { uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Bus, ConsumedEvent, ConsumerSpec } from '../src/index.js';
+import { type Bus, type ConsumedEvent, type ConsumerSpec, DeadLetters, deadLetterTopicFor } from '../src/index.js';
 import { COUNTED, testContracts } from './fixtures/contracts.js';
 import { type CountCommand, type Counted, counterConsumer, publishCommands } from './fixtures/counter.js';
-import { createTestBus, readTopic } from './fixtures/harness.js';
+import { createTestBus, readTopic, testLog } from './fixtures/harness.js';
 
 // Followers (every partition in every instance: read models, reply waiting) and state rebuilt from an input topic,
 // against the real broker and registry.
@@ -28,6 +28,8 @@ async function setUp(partitions = 3) {
 
 const at = new Date('2026-03-02T08:30:00.000Z');
 const countOf = (event: ConsumedEvent | undefined) => event?.value as Counted | undefined;
+const sequences = (events: ReadonlyArray<{ value: unknown }>) =>
+  events.map((event) => [(event.value as Counted).requestId, (event.value as Counted).sequence]);
 
 describe('Replies', () => {
   it('when a consumer answers a command, then the waiter gets the answer, also when asking again later', async () => {
@@ -96,16 +98,19 @@ describe('State rebuilt from an input topic', () => {
   /**
    * The state is the number of commands of a key consumed so far (the input topic is the state topic), and each
    * command is counted with the next number. A rebuild reading past the group's committed offset would skip
-   * numbers; an input applied twice would too; a refused command still counts, live as on rebuild.
+   * numbers; an input applied twice would too; a refused (dead-lettered) command counts neither live nor on
+   * rebuild — until it is replayed to a consumer that accepts it (`fixed`: the cause of the refusal was fixed).
    */
   const positionCounter = ({
     commands,
     counts,
     groupId,
+    fixed = false,
   }: {
     commands: string;
     counts: string;
     groupId: string;
+    fixed?: boolean;
   }): ConsumerSpec<number> => ({
     name: `position.${groupId}`,
     groupId,
@@ -113,7 +118,7 @@ describe('State rebuilt from an input topic', () => {
     state: { topics: [commands], apply: (current) => (current ?? 0) + 1 },
     handle(event: ConsumedEvent, context) {
       const command = event.value as CountCommand;
-      if (command.behaviour === 'REFUSE') throw new NonRetriableError('TEST_REFUSED', 'refused by rule');
+      if (command.behaviour === 'REFUSE' && !fixed) throw new NonRetriableError('TEST_REFUSED', 'refused by rule');
       const key = event.key as string;
       context.publish({
         topic: counts,
@@ -150,11 +155,58 @@ describe('State rebuilt from an input topic', () => {
       const events = await readTopic(second, counts);
       return events.length === 4 && events;
     });
-    expect(out.map((event) => [(event.value as Counted).requestId, (event.value as Counted).sequence])).toEqual([
+    expect(sequences(out)).toEqual([
       ['r1', 1],
-      ['r3', 3],
-      ['r4', 4],
-      ['r5', 5],
+      ['r3', 2],
+      ['r4', 3],
+      ['r5', 4],
+    ]);
+  });
+
+  it('when a dead-lettered input is replayed after its cause was fixed, then it counts once, live and after a rebuild', async () => {
+    const { newBus, commands, counts, groupId } = await setUp(1);
+    const command = (requestId: string, behaviour: CountCommand['behaviour'] = 'OK') => ({
+      key: 'session-A',
+      requestId,
+      at,
+      behaviour,
+    });
+    const first = await newBus();
+    first.consumer(positionCounter({ commands, counts, groupId }));
+    await first.start();
+    await publishCommands(first, commands, [command('r1'), command('poison', 'REFUSE'), command('r2')]);
+    const dead = new DeadLetters(first, { log: testLog });
+    await waitFor(async () => (await dead.browse(deadLetterTopicFor(groupId))).pending === 1, {
+      description: 'the refused command dead-lettered',
+    });
+    await first.stop();
+    buses.splice(buses.indexOf(first), 1);
+
+    // The fix is deployed: a new instance rebuilds its state (without the dead letter), then the poison is replayed.
+    const fixed = await newBus();
+    fixed.consumer(positionCounter({ commands, counts, groupId, fixed: true }));
+    await fixed.start();
+    const replayed = await new DeadLetters(fixed, { log: testLog }).replay(deadLetterTopicFor(groupId), 'all');
+    await waitFor(async () => (await readTopic(fixed, counts)).length === 3, { description: 'the replay counted' });
+    await fixed.stop();
+    buses.splice(buses.indexOf(fixed), 1);
+
+    // Restarted once more: the rebuild counts the replayed copy once and the original not at all.
+    const restarted = await newBus();
+    restarted.consumer(positionCounter({ commands, counts, groupId, fixed: true }));
+    await restarted.start();
+    await publishCommands(restarted, commands, [command('r3')]);
+    const out = await waitFor(async () => {
+      const events = await readTopic(restarted, counts);
+      return events.length === 4 && events;
+    });
+
+    expect(replayed.done).toHaveLength(1);
+    expect(sequences(out)).toEqual([
+      ['r1', 1],
+      ['r2', 2],
+      ['poison', 3],
+      ['r3', 4],
     ]);
   });
 });
