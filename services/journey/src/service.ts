@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@passerelle/bus';
+import type { Contracts, ServiceDefinition } from '@passerelle/bus';
 import { journeyConfigSchema } from './config.js';
 import { JourneyTokens } from './http/auth.js';
 import { registerJourneyRoutes } from './http/routes.js';
@@ -13,6 +13,12 @@ export interface JourneyServiceOptions {
   clock?: () => Date;
   /** Receives the sweep once set up (tests trigger it instead of waiting for its interval). */
   onSweep?: (sweep: VigilanceSweep) => void;
+  /**
+   * The event contracts this build reads (default: the catalogue's, behind `JOURNEY_TOPIC_PREFIX`). A test stands
+   * in an older build with fewer records, to show an event from a newer producer dead-lettered, then handled once
+   * the service is upgraded and the dead letter replayed.
+   */
+  contracts?: Contracts;
 }
 
 /**
@@ -24,10 +30,11 @@ export function journeyService({
   env = process.env,
   clock = () => new Date(),
   onSweep,
+  contracts = journeyContracts(env.JOURNEY_TOPIC_PREFIX ?? ''),
 }: JourneyServiceOptions = {}): ServiceDefinition<typeof journeyConfigSchema> {
   return {
     name: 'service-journey',
-    contracts: journeyContracts(env.JOURNEY_TOPIC_PREFIX ?? ''),
+    contracts,
     configSchema: journeyConfigSchema,
     setup({ config, bus, http, log }) {
       const topics = journeyTopics(config.JOURNEY_TOPIC_PREFIX);
