@@ -101,6 +101,8 @@ export class PasserelleSystem {
   readonly #overrides: Record<string, string>;
   readonly #running = new Map<string, RunningRunnable>();
   readonly #logs: string[] = [];
+  /** Each runnable's development address (`127.0.0.1:<dev port>`) → its address in this system. */
+  readonly #addresses = new Map<string, string>();
 
   constructor(stack: StackAddresses, { basePort, env = {} }: { basePort: number; env?: Record<string, string> }) {
     this.#stack = stack;
@@ -126,6 +128,10 @@ export class PasserelleSystem {
 
   async start(): Promise<void> {
     const runnables = discoverRunnables();
+    runnables.forEach((runnable, index) => {
+      if (runnable.dev.port)
+        this.#addresses.set(`127.0.0.1:${runnable.dev.port}`, `127.0.0.1:${this.#basePort + index}`);
+    });
     await Promise.all(runnables.map((runnable, index) => this.#launch(runnable, this.#basePort + index)));
   }
 
@@ -148,6 +154,12 @@ export class PasserelleSystem {
       LOG_LEVEL: 'warn',
       ...this.#overrides,
     });
+    // The development settings name other runnables by their development ports (the admin's targets): here
+    // they run on this system's ports.
+    for (const [key, value] of Object.entries(env)) {
+      if (value === undefined || !value.includes('127.0.0.1:')) continue;
+      env[key] = value.replaceAll(/127\.0\.0\.1:\d+/g, (address) => this.#addresses.get(address) ?? address);
+    }
     const child = spawnRunnable(runnable, env, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) if (line) this.#logs.push(`[${runnable.short}] ${line}`);

@@ -9,7 +9,7 @@ import { Api } from '../src/api.js';
 import { HttpPositioning } from '../src/channels.js';
 import { countEvents } from '../src/event-counts.js';
 import { playScenario, type ScenarioEnvironment, type ScenarioRun } from '../src/runner.js';
-import { credentials, devSettings } from '../src/settings.js';
+import { credentials, devSettings, setting } from '../src/settings.js';
 import { PasserelleSystem, PrivateStack } from '../src/system.js';
 import { readFinalStatuses } from '../src/verify.js';
 
@@ -25,6 +25,7 @@ const BASE_PORT = Number(process.env.FAULT_BASE_PORT ?? 49092);
 const stack = new PrivateStack({ stateDir: mkdtempSync(join(tmpdir(), 'passerelle-faults-')), basePort: BASE_PORT });
 const system = new PasserelleSystem(stack.addresses, { basePort: BASE_PORT + 100 });
 const tokens = credentials(devSettings());
+const adminToken = setting(devSettings(), 'admin', 'ADMIN_TOKEN');
 
 beforeAll(async () => {
   await stack.up();
@@ -77,8 +78,8 @@ const shuffled = <T>(items: T[]) =>
     .sort((a, b) => a.rank - b.rank)
     .map(({ item }) => item);
 
-/** Undecodable bytes (no Confluent magic byte) keyed like real events, on every topic of the journey. */
-async function injectMalformed(sessionKey: string): Promise<string[]> {
+/** Undecodable bytes (no Confluent magic byte), on every topic of the catalogue, as a broken producer would send. */
+async function injectMalformed(): Promise<string[]> {
   const bus = new Bus({
     config: {
       KAFKA_BROKERS: [stack.addresses.kafkaBrokers],
@@ -94,7 +95,7 @@ async function injectMalformed(sessionKey: string): Promise<string[]> {
   try {
     await producer.connect();
     for (const topic of topics) {
-      await producer.send({ topic, messages: [{ key: sessionKey, value: Buffer.from('{"not":"avro"}') }] });
+      await producer.send({ topic, messages: [{ key: 'FAULT-INJECTED', value: Buffer.from('{"not":"avro"}') }] });
     }
   } finally {
     await producer.disconnect();
@@ -103,52 +104,22 @@ async function injectMalformed(sessionKey: string): Promise<string[]> {
   return topics;
 }
 
-/** What each consumer group dead-lettered, as `<source topic>` per group. */
-async function deadLettered(groups: readonly string[]): Promise<Map<string, Set<string>>> {
-  const bus = new Bus({
-    config: {
-      KAFKA_BROKERS: [stack.addresses.kafkaBrokers],
-      SCHEMA_REGISTRY_URL: stack.addresses.schemaRegistryUrl,
-      KAFKA_CLIENT_ID: 'dlq-reader',
-    },
-    contracts,
-    log: createLogger({ service: 'dlq-reader', level: 'silent' }),
-    metrics: new Metrics({ defaultMetrics: false }),
-  });
-  const found = new Map<string, Set<string>>();
-  const admin = await bus.admin();
-  const existing = new Set(await admin.listTopics());
-  for (const group of groups) {
-    const topic = `dlq.${group}.v1`;
-    const sources = new Set<string>();
-    found.set(group, sources);
-    if (!existing.has(topic)) continue;
-    const consumer = bus.kafka.consumer({ groupId: `dlq-reader-${Date.now()}-${group}`, maxWaitTimeInMs: 100 });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const ends = await admin.fetchTopicOffsets(topic);
-    let remaining = ends.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
-    await new Promise<void>((resolve) => {
-      if (remaining === 0) resolve();
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          const source = message.headers?.['dlq.topic']?.toString();
-          if (source) sources.add(source);
-          remaining -= 1;
-          if (remaining <= 0) resolve();
-        },
-      });
-    });
-    await consumer.disconnect();
-  }
-  await bus.stop();
-  return found;
+/** The source topics of a group's dead letters, as ops see them in the admin. */
+async function deadLetteredFrom(group: string): Promise<Set<string>> {
+  const admin = new Api(system.url('admin'), adminToken);
+  const page = await admin.get<{ entries?: Array<{ origin: { topic: string } }> }>(
+    `/api/dead-letters/dlq.${group}.v1?all=true&limit=1000`,
+  );
+  return new Set((page.entries ?? []).map((entry) => entry.origin.topic));
 }
+
+const progress = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 describe('Passerelle under faults', () => {
   it(
     'when every runnable is SIGKILLed once, the broker restarted once and malformed events injected, then every journey and counter equals the fault-free run',
     async () => {
+      progress(`fault-free run of ${TRAINEES} trainees`);
       const calm = await play(`C${Date.now().toString(36).slice(-4)}`.toUpperCase(), 2);
       const failuresOf = (run: ScenarioRun) =>
         run.trainees.flatMap((t) => t.failures.map((f) => `${t.trainee.id}: ${f}`));
@@ -157,24 +128,33 @@ describe('Passerelle under faults', () => {
       // The same scenario again, with faults at random moments while it runs.
       const runnables = shuffled(system.runnables.map((running) => running.runnable.short));
       const faults: string[] = [];
+      let injectedOn: string[] = [];
       let stormOver = false;
       const storm = (async () => {
         await sleep(3000);
         const brokerAfter = Math.floor(Math.random() * runnables.length);
+        const malformedAfter = Math.floor(Math.random() * runnables.length);
         for (const [index, short] of runnables.entries()) {
           await sleep(2000 + Math.random() * 6000);
           await system.restart(short, 'SIGKILL');
           faults.push(`SIGKILL ${short}`);
+          progress(faults.at(-1) as string);
           if (index === brokerAfter) {
             await stack.restartBroker();
             faults.push('broker restarted');
+            progress('broker restarted');
+          }
+          if (index === malformedAfter) {
+            injectedOn = await injectMalformed();
+            progress(`malformed events injected on ${injectedOn.length} topics`);
           }
         }
         stormOver = true;
       })();
       const faultyRunId = `F${Date.now().toString(36).slice(-4)}`.toUpperCase();
+      progress(`the same run under faults (${runnables.join(', ')} and the broker)`);
       const [stormy] = await Promise.all([play(faultyRunId, 4), storm]);
-      const injectedOn = await injectMalformed(stormy.run.sessions[0]?.sessionKey as string);
+      progress('both runs done; comparing');
 
       // Every journey ended where its path says, and where the fault-free run's did.
       const statuses = (run: ScenarioRun) => run.trainees.map((t) => `${t.trainee.id} ${t.finalStatus ?? 'none'}`);
@@ -190,24 +170,19 @@ describe('Passerelle under faults', () => {
       const business = ({ JourneyStatusChanged: _, ...rest }: Record<string, number>) => rest;
       expect(business(stormy.events)).toEqual(business(calm.events));
 
-      // The malformed events ended in the dead-letter topics of the groups that consume those topics.
+      // The malformed events ended in the dead-letter topics of the groups that consume those topics, as the
+      // admin shows them to ops.
       const consumedBy: Record<string, string[]> = {
         'connector-kairos': ['kairos.commands.v1', 'positioning.requests.v1', 'offer.sessions.v1'],
         'connector-catalogue': ['offer.sessions.v1', 'kairos.session-events.v1'],
         'service-journey': ['positioning.requests.v1', 'kairos.session-events.v1', 'offer.sessions.v1'],
       };
-      const dead = await deadLettered(Object.keys(consumedBy));
       for (const [group, sources] of Object.entries(consumedBy)) {
-        for (const source of sources) {
-          expect(injectedOn).toContain(source);
-          await expect
-            .poll(async () => (await deadLettered([group])).get(group)?.has(source), { timeout: 60_000 })
-            .toBe(true);
-        }
-        expect(dead.has(group)).toBe(true);
+        expect(injectedOn).toEqual(expect.arrayContaining(sources));
+        await expect
+          .poll(async () => [...(await deadLetteredFrom(group))].sort(), { timeout: 60_000, interval: 1000 })
+          .toEqual(expect.arrayContaining(sources));
       }
-      // …and the system still serves: a journey of the stormy run reads as before.
-      expect(stormy.run.trainees.filter((t) => t.finalStatus === t.trainee.path.expected)).toHaveLength(TRAINEES);
     },
     45 * 60_000,
   );
