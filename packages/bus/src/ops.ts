@@ -19,7 +19,7 @@ export function registerOpsRoutes(
   http: HttpServer,
   { consumers, opsToken }: { consumers: () => readonly ManagedConsumer<unknown>[]; opsToken: string | undefined },
 ): void {
-  http.get('/status/consumers', async () => consumers().map((consumer) => consumer.status()));
+  http.get('/status/consumers', { logLevel: 'warn' }, async () => consumers().map((consumer) => consumer.status()));
   http.post<{ Params: { name: string; action: string } }>(
     '/status/consumers/:name/:action',
     async (request, reply): Promise<ConsumerStatus> => {

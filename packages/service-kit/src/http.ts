@@ -55,8 +55,11 @@ export function createHttpServer({ log, metrics, readiness = {}, bodyLimit }: Ht
       .send({ type: 'about:blank', title: 'Not Found', status: 404, instance: request.url });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  // Probes and scrapes come every few seconds from the admin, Prometheus or an orchestrator: logged only when
+  // something goes wrong, so the logs keep what people do.
+  const probe = { logLevel: 'warn' as const };
+  app.get('/healthz', probe, async () => ({ status: 'ok' }));
+  app.get('/readyz', probe, async (_request, reply) => {
     const results = Object.fromEntries(
       await Promise.all(Object.entries(readiness).map(async ([name, check]) => [name, await check()] as const)),
     );
@@ -64,7 +67,7 @@ export function createHttpServer({ log, metrics, readiness = {}, bodyLimit }: Ht
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: results });
   });
   if (metrics) {
-    app.get('/metrics', async (_request, reply) => {
+    app.get('/metrics', probe, async (_request, reply) => {
       const { contentType, body } = await metrics.expose();
       return reply.type(contentType).send(body);
     });
