@@ -28,7 +28,7 @@ import {
   scenarioSessions,
   seg,
 } from '@passerelle/scenario';
-import { contracts, journeyIdFor, type PositioningRequested } from '@passerelle/schemas';
+import { contracts, journeyIdFor, type PositioningRequested, SESSION_PARTITIONS } from '@passerelle/schemas';
 import { createLogger, Metrics } from '@passerelle/service-kit';
 import { plainKafkajsRound } from './plain-kafkajs.js';
 
@@ -108,6 +108,7 @@ async function main() {
       input: `bench.plain.in.${randomBytes(3).toString('hex')}`,
       output: `bench.plain.out.${randomBytes(3).toString('hex')}`,
       groupId: `bench-plain-${randomBytes(3).toString('hex')}`,
+      partitions: SESSION_PARTITIONS,
       messages: Array.from({ length: plainEvents }, (_, i) => ({
         key: `session-${i % 997}`,
         value: Buffer.alloc(700, i % 251),
@@ -227,18 +228,27 @@ async function main() {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const session = sessions[i % sessions.length] as ScenarioSession;
       const sent = performance.now();
+      const prescriptionId = `bench-${runId}-${i}`;
       inflight.push(
         ouiform
           .send<{ decision: unknown }>('POST', '/prescriptions', {
-            prescriptionId: `bench-${runId}-${i}`,
-            de: { ftId: `L${runId}${String(i).padStart(5, '0')}`, lastName: 'Banc', firstName: 'Essai' },
+            prescriptionId,
+            // France Travail identifiers are 8 to 11 characters; not the burst's DEs (they are registered already).
+            de: { ftId: `L${runId.slice(0, 4)}${String(i).padStart(5, '0')}`, lastName: 'Banc', firstName: 'Essai' },
             target: { sessionKey: session.sessionKey, modalityKind: 'ICO', modalityId: icos.get(session.sessionKey) },
             projectValidated: true,
           })
           .then(
-            (answer) => {
+            async (answer) => {
               outcomes[answer.status] = (outcomes[answer.status] ?? 0) + 1;
-              if (answer.status === 201) latencies.push(performance.now() - sent);
+              // 202: Kairos had not answered within Ouiform's wait; the prescriber sees the decision when his
+              // follow-up shows it, and that moment is what is measured.
+              let decision = answer.body.decision;
+              while (!decision && performance.now() - sent < 30_000) {
+                await new Promise((resolve) => setTimeout(resolve, 20));
+                decision = (await ouiform.get<{ decision: unknown }>(`/prescriptions/${seg(prescriptionId)}`)).decision;
+              }
+              if (decision) latencies.push(performance.now() - sent);
             },
             (error: unknown) => {
               const status = String((error as { problem?: { status?: number } }).problem?.status ?? 'error');
@@ -270,10 +280,16 @@ async function main() {
           scenarioRunId,
         ),
         journey: new Api(system.url('journey'), settings.journeyOpsToken),
+        catalogue: new Api(system.url('catalogue'), settings.catalogueSearchToken),
       },
       { trainees: TRAINEES, runId: scenarioRunId, appointmentLeadMinutes: 1, progress: log },
     );
     await readFinalStatuses(new Api(system.url('journey'), settings.journeyOpsToken), run);
+    for (const trainee of run.trainees.filter((t) => t.finalStatus !== t.trainee.path.expected).slice(0, 10)) {
+      log(
+        `  ${trainee.trainee.id} (${trainee.trainee.path.name}) ended ${trainee.finalStatus ?? 'nowhere'}, expected ${trainee.trainee.path.expected}: ${trainee.failures.join('; ')}`,
+      );
+    }
     const scenarioEvents = await countEvents(
       { brokers: stack.addresses.kafkaBrokers, schemaRegistryUrl: stack.addresses.schemaRegistryUrl },
       new Set(run.sessions.map((s) => s.sessionKey)),

@@ -19,6 +19,7 @@ export async function plainKafkajsRound({
   messages,
   transform,
   groupId,
+  partitions = 3,
 }: {
   brokers: string[];
   input: string;
@@ -26,8 +27,18 @@ export async function plainKafkajsRound({
   messages: Array<{ key: string; value: Buffer }>;
   transform: (value: Buffer) => Buffer;
   groupId: string;
+  partitions?: number;
 }): Promise<PlainRound> {
   const kafka = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING });
+  // Created first, as Passerelle's topics are (brokers in production do not create topics on first use), with
+  // the catalogue's partition count.
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [input, output].map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+  });
+  await admin.disconnect();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   let started = performance.now();

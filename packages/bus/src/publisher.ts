@@ -131,6 +131,9 @@ export class Publisher {
   readonly #transactionalId: string;
   #producer: Producer | undefined;
   #transactional: Producer | undefined;
+  /** `publish` calls waiting for the request in flight to complete, and whether one is in flight. */
+  readonly #waiting: Array<{ byTopic: Map<string, Message[]>; settle: (error?: unknown) => void }> = [];
+  #sending = false;
 
   readonly #admin: () => Promise<Admin>;
 
@@ -147,14 +150,52 @@ export class Publisher {
     this.#metrics = metrics;
   }
 
+  /**
+   * Publishes with the idempotent producer (acks=all). Calls made while a produce request is in flight are sent
+   * together in the next one — one round trip for all the HTTP requests that arrived meanwhile, instead of one each
+   * (the idempotent producer keeps one request in flight, so sending them one by one queues them behind each other).
+   * Each caller's events keep their order, and a caller resolves once its events are acknowledged. Events are
+   * encoded before they join a request, so an invalid one fails only its caller; a failed request fails every
+   * caller in it (each may retry: consumers deduplicate by event id).
+   */
   async publish(events: readonly OutgoingEvent[]): Promise<void> {
+    const byTopic = await toTopicMessages(this.#serde, events);
+    await new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ byTopic, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      void this.#sendWaiting();
+    });
+    this.#count(events);
+  }
+
+  async #sendWaiting(): Promise<void> {
+    if (this.#sending) return;
+    this.#sending = true;
+    try {
+      while (this.#waiting.length > 0) {
+        const callers = this.#waiting.splice(0);
+        const merged = new Map<string, Message[]>();
+        for (const { byTopic } of callers) {
+          for (const [topic, messages] of byTopic) merged.set(topic, [...(merged.get(topic) ?? []), ...messages]);
+        }
+        try {
+          await sendInTransaction(await this.#idempotentProducer(), merged);
+          for (const caller of callers) caller.settle();
+        } catch (error) {
+          for (const caller of callers) caller.settle(error ?? new Error('publish failed'));
+        }
+      }
+    } finally {
+      this.#sending = false;
+    }
+  }
+
+  async #idempotentProducer(): Promise<Producer> {
     if (!this.#producer) {
       const producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
       this.#producer = producer;
     }
-    await sendInTransaction(this.#producer, await toTopicMessages(this.#serde, events));
-    this.#count(events);
+    return this.#producer;
   }
 
   /** All events become visible to read-committed consumers together, or none do. */
