@@ -6,7 +6,8 @@ import { COMMAND, testContracts } from './fixtures/contracts.js';
 import { createTestBus, spawnFixture } from './fixtures/harness.js';
 
 // Streaming publish transactions (what an all-or-nothing import stands on): visible at commit, invisible after an
-// abort or a crash, and a crashed publisher's open transaction is aborted when its successor starts.
+// abort or a crash, and a crashed publisher's open transaction is aborted when its successor starts; and plain
+// publish calls made at once, sent together, each written once.
 
 const buses: Bus[] = [];
 const children: ChildProcess[] = [];
@@ -72,5 +73,36 @@ describe('publish transactions', () => {
     expect(output).toContain('sent');
     expect(signal).toBe('SIGKILL');
     expect((await committed()).sort()).toEqual(['successor-0', 'successor-1', 'successor-2']);
+  });
+});
+
+describe('publish', () => {
+  it('when many callers publish at once, then each resolves with its events written once', async () => {
+    const { bus, commands, committed } = await setUp();
+    const callers = Array.from({ length: 200 }, (_, caller) => commandsOf(commands, 3, `caller${caller}`));
+
+    await Promise.all(callers.map((events) => bus.publish(events)));
+    const seen = await committed();
+
+    expect(seen).toHaveLength(600);
+    expect(new Set(seen).size).toBe(600);
+    for (const caller of [0, 99, 199]) {
+      const own = seen.filter((id) => id.startsWith(`caller${caller}-`));
+      expect(own.sort()).toEqual([`caller${caller}-0`, `caller${caller}-1`, `caller${caller}-2`]);
+    }
+  });
+
+  it('when an event cannot be encoded, then only its caller fails', async () => {
+    const { bus, commands, committed } = await setUp();
+    const invalid = { topic: commands, key: 'K0', record: COMMAND, value: { requestId: 42 } } as OutgoingEvent;
+
+    const results = await Promise.allSettled([
+      bus.publish(commandsOf(commands, 2, 'before')),
+      bus.publish([invalid]),
+      bus.publish(commandsOf(commands, 2, 'after')),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await committed()).sort()).toEqual(['after-0', 'after-1', 'before-0', 'before-1']);
   });
 });
