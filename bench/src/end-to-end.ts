@@ -18,6 +18,7 @@ import {
   Api,
   countEvents,
   credentials,
+  freeBasePort,
   HttpPositioning,
   lheoExport,
   PasserelleSystem,
@@ -42,7 +43,7 @@ const TRAINEES = flag('trainees', 60);
 const RATE = flag('rate', 200);
 const SECONDS = flag('seconds', 15);
 const BURST = flag('burst', 3000);
-const BASE_PORT = flag('port', 39092);
+const BASE_PORT = await freeBasePort(flag('port', 28092));
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 const percentile = (sorted: number[], p: number) =>

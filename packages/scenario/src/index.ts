@@ -7,5 +7,5 @@ export type { Positioning, PositioningDecision } from './positioning.js';
 export { playScenario, type ScenarioEnvironment, type ScenarioRun, type TraineeRun } from './runner.js';
 export { type Credentials, credentials, type DevSettings, devSettings } from './settings.js';
 export { type Check, type ScenarioSummary, summarise } from './summary.js';
-export { PasserelleSystem, PrivateStack, type RunningRunnable, type StackAddresses } from './system.js';
+export { freeBasePort, PasserelleSystem, PrivateStack, type RunningRunnable, type StackAddresses } from './system.js';
 export { journeyOf, readFinalStatuses } from './verify.js';

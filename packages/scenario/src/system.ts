@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   discoverRunnables,
@@ -19,6 +20,27 @@ export interface StackAddresses {
 }
 
 const stackScript = join(repositoryRoot, 'infra', 'local-stack', 'stack.mjs');
+
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/**
+ * A base port for a private stack and its system (`base`…`base + 3` for the stack, `base + 100`… for the
+ * runnables) where every port is free, from `preferred` up by steps of 1 000. Below 32 768, Linux's first ephemeral
+ * port: above it, a client connection's local port can hold the broker's port for a moment (seen: "Address already
+ * in use" on 49092 in a CI run).
+ */
+export async function freeBasePort(preferred: number, runnables = 10): Promise<number> {
+  for (let base = preferred; base + 100 + runnables < 32_768; base += 1000) {
+    const ports = [0, 1, 2, 3, ...Array.from({ length: runnables }, (_, index) => 100 + index)].map((p) => base + p);
+    if ((await Promise.all(ports.map(canListen))).every(Boolean)) return base;
+  }
+  throw new Error(`No free base port from ${preferred} below 32768`);
+}
 
 /**
  * A no-Docker stack of its own (state folder and ports), so a test can restart its broker without disturbing

@@ -10,7 +10,7 @@ import { HttpPositioning } from '../src/channels.js';
 import { countEvents } from '../src/event-counts.js';
 import { playScenario, type ScenarioEnvironment, type ScenarioRun } from '../src/runner.js';
 import { credentials, devSettings, setting } from '../src/settings.js';
-import { PasserelleSystem, PrivateStack } from '../src/system.js';
+import { freeBasePort, PasserelleSystem, PrivateStack } from '../src/system.js';
 import { readFinalStatuses } from '../src/verify.js';
 
 // The whole of Passerelle — every connector and service in its own process, as `npm start` runs them — on a stack
@@ -20,7 +20,7 @@ import { readFinalStatuses } from '../src/verify.js';
 // did and every business event was published as many times: nothing lost, nothing doubled.
 
 const TRAINEES = Number(process.env.FAULT_TRAINEES ?? 192);
-const BASE_PORT = Number(process.env.FAULT_BASE_PORT ?? 49092);
+const BASE_PORT = await freeBasePort(Number(process.env.FAULT_BASE_PORT ?? 29092));
 
 const stack = new PrivateStack({ stateDir: mkdtempSync(join(tmpdir(), 'passerelle-faults-')), basePort: BASE_PORT });
 const system = new PasserelleSystem(stack.addresses, { basePort: BASE_PORT + 100 });
