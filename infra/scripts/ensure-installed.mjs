@@ -20,7 +20,11 @@ if (major < 20) {
 
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
   console.error('[setup] installing the locked dependencies (npm ci)…');
-  const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // npm's output goes to stderr: stdout belongs to the command that asked (the demo's JSON summary, for one).
+  const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=warn'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
   if (npm.status !== 0) {
     console.error('[setup] npm ci failed: see above.');
     process.exit(npm.status ?? 1);
