@@ -342,14 +342,14 @@ export class ManagedConsumer<S = never> {
       eventLog ??= this.#log.child({ topic, partition, offset: message.offset });
       return eventLog;
     };
+    // A dead letter replayed to its topic is meant for the group that failed on it: the others handled the original
+    // (their state holds it already), so they skip the copy without even decoding it.
+    if (!this.#isForThisGroup(message)) return { kind: 'processed' };
     for (let attempt = 0; ; attempt += 1) {
       let stage: 'decode' | 'handle' = 'decode';
       try {
         const event =
           this.#decode(topic, partition, message) ?? (await this.#decodeFetchingSchema(topic, partition, message));
-        // A dead letter replayed to its topic is meant for the group that failed on it: the others handled the
-        // original, and their state holds it already.
-        if (!this.#isForThisGroup(message)) return { kind: 'processed' };
         stage = 'handle';
         const queued: OutgoingEvent[] = [];
         const started = performance.now();
