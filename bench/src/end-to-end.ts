@@ -13,7 +13,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Bus } from '@passerelle/bus';
 import {
   Api,
   countEvents,
@@ -26,11 +25,11 @@ import {
   playScenario,
   readFinalStatuses,
   type ScenarioSession,
+  scenarioBus,
   scenarioSessions,
   seg,
 } from '@passerelle/scenario';
-import { contracts, journeyIdFor, type PositioningRequested, SESSION_PARTITIONS } from '@passerelle/schemas';
-import { createLogger, Metrics } from '@passerelle/service-kit';
+import { journeyIdFor, type PositioningRequested, SESSION_PARTITIONS } from '@passerelle/schemas';
 import { plainKafkajsRound } from './plain-kafkajs.js';
 
 const args = process.argv.slice(2);
@@ -89,16 +88,10 @@ async function main() {
     const sofi = new Api(system.url('sofi'), settings.sofiToken);
     const kairos = new Api(system.url('kairos'), kairosToken.token);
     const ouiform = new Api(system.url('ouiform'), settings.ouiformToken);
-    const bus = new Bus({
-      config: {
-        KAFKA_BROKERS: [stack.addresses.kafkaBrokers],
-        SCHEMA_REGISTRY_URL: stack.addresses.schemaRegistryUrl,
-        KAFKA_CLIENT_ID: 'bench-upstream',
-      },
-      contracts,
-      log: createLogger({ service: 'bench', level: 'warn' }),
-      metrics: new Metrics({ defaultMetrics: false }),
-    });
+    const bus = scenarioBus(
+      { brokers: stack.addresses.kafkaBrokers, schemaRegistryUrl: stack.addresses.schemaRegistryUrl },
+      'bench-upstream',
+    );
     await bus.registerSchemas();
 
     // 1. The baseline.

@@ -175,7 +175,11 @@ export class Publisher {
         const callers = this.#waiting.splice(0);
         const merged = new Map<string, Message[]>();
         for (const { byTopic } of callers) {
-          for (const [topic, messages] of byTopic) merged.set(topic, [...(merged.get(topic) ?? []), ...messages]);
+          for (const [topic, messages] of byTopic) {
+            const into = merged.get(topic);
+            if (into) into.push(...messages);
+            else merged.set(topic, [...messages]);
+          }
         }
         try {
           await sendInTransaction(await this.#idempotentProducer(), merged);

@@ -1,5 +1,6 @@
 import type { Logger } from '@passerelle/service-kit';
 import type { Admin } from 'kafkajs';
+import { delay } from './backoff.js';
 import type { TopicContract } from './contracts.js';
 
 export interface TopicSpec {
@@ -76,7 +77,7 @@ async function createWaitingForLeaders(
     } catch (error) {
       if ((error as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw error;
       log?.info({ attempt, reason: (error as Error).message }, 'topics not settled yet; asking again');
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
+      await delay(Math.min(1000, 100 * 2 ** attempt));
     }
   }
 }

@@ -1,6 +1,4 @@
-import { Bus } from '@passerelle/bus';
-import { contracts } from '@passerelle/schemas';
-import { createLogger, Metrics } from '@passerelle/service-kit';
+import { scenarioBus } from './bus.js';
 
 /** Topics whose events the scenario counts: keyed by session key, or carrying it in the value. */
 const COUNTED_TOPICS = [
@@ -20,16 +18,7 @@ export async function countEvents(
   kafka: { brokers: string; schemaRegistryUrl: string },
   sessionKeys: ReadonlySet<string>,
 ): Promise<Record<string, number>> {
-  const bus = new Bus({
-    config: {
-      KAFKA_BROKERS: kafka.brokers.split(','),
-      SCHEMA_REGISTRY_URL: kafka.schemaRegistryUrl,
-      KAFKA_CLIENT_ID: 'passerelle-scenario',
-    },
-    contracts,
-    log: createLogger({ service: 'scenario', level: 'warn' }),
-    metrics: new Metrics({ defaultMetrics: false }),
-  });
+  const bus = scenarioBus(kafka, 'passerelle-scenario');
   const counts: Record<string, number> = {};
   try {
     for (const topic of COUNTED_TOPICS) {

@@ -1,4 +1,5 @@
 export { Api, ApiError, type Problem, seg } from './api.js';
+export { scenarioBus } from './bus.js';
 export { HttpPositioning } from './channels.js';
 export { countEvents } from './event-counts.js';
 export { lheoExport, type ScenarioOrganisation, type ScenarioSession, scenarioSessions } from './lheo.js';

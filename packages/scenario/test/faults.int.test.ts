@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bus } from '@passerelle/bus';
 import { contracts } from '@passerelle/schemas';
-import { createLogger, Metrics } from '@passerelle/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../src/api.js';
+import { scenarioBus } from '../src/bus.js';
 import { HttpPositioning } from '../src/channels.js';
 import { countEvents } from '../src/event-counts.js';
 import { playScenario, type ScenarioEnvironment, type ScenarioRun } from '../src/runner.js';
@@ -80,16 +79,11 @@ const shuffled = <T>(items: T[]) =>
 
 /** Undecodable bytes (no Confluent magic byte), on every topic of the catalogue, as a broken producer would send. */
 async function injectMalformed(): Promise<string[]> {
-  const bus = new Bus({
-    config: {
-      KAFKA_BROKERS: [stack.addresses.kafkaBrokers],
-      SCHEMA_REGISTRY_URL: stack.addresses.schemaRegistryUrl,
-      KAFKA_CLIENT_ID: 'fault-injector',
-    },
-    contracts,
-    log: createLogger({ service: 'fault-injector', level: 'silent' }),
-    metrics: new Metrics({ defaultMetrics: false }),
-  });
+  const bus = scenarioBus(
+    { brokers: stack.addresses.kafkaBrokers, schemaRegistryUrl: stack.addresses.schemaRegistryUrl },
+    'fault-injector',
+    'silent',
+  );
   const producer = bus.kafka.producer();
   const topics = contracts.topics.map((topic) => topic.name);
   try {

@@ -32,6 +32,27 @@ export class ProblemError extends Error {
 }
 
 /**
+ * The optional `Idempotency-Key` header of a request: a client that lost the answer (no reply, a 5xx) retries with
+ * the same key and gets the first answer instead of a second act. 1–200 visible ASCII characters, else a 400
+ * problem naming the header.
+ */
+export function idempotencyKeyOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const key = headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    const message = 'Idempotency-Key is 1 to 200 visible ASCII characters.';
+    throw new ProblemError({
+      type: 'urn:passerelle:problem:validation',
+      title: 'Invalid request',
+      status: 400,
+      detail: message,
+      errors: [{ field: 'headers.idempotency-key', message }],
+    });
+  }
+  return key;
+}
+
+/**
  * The one place that builds fastify servers: logging through the process logger, problem+json errors (4xx logged
  * at info, 5xx at error), /healthz, /readyz and /metrics. Runnables add their routes as plugins.
  */

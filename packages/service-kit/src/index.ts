@@ -14,6 +14,7 @@ export {
   type HealthCheck,
   type HttpServer,
   type HttpServerOptions,
+  idempotencyKeyOf,
   type Problem,
   ProblemError,
 } from './http.js';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Bus, type Contracts, type RunningService, type ServiceDefinition, startService } from '@passerelle/bus';
 import { createLogger, Metrics, NonRetriableError, z } from '@passerelle/service-kit';
@@ -116,6 +117,23 @@ export function stackEnv(extra: Record<string, string> = {}): Record<string, str
     KAFKA_CLIENT_ID: uniqueName('admin-test'),
     ...extra,
   };
+}
+
+/**
+ * The environment of a real journey service on the test's own topics (`prefix`), its group `<prefix>service-journey`,
+ * with `journeyToken` as its ops token (the one the admin proxies lookups with).
+ */
+export function journeyEnv(prefix: string, journeyToken: string, extra: Record<string, string> = {}) {
+  return stackEnv({
+    JOURNEY_TOPIC_PREFIX: prefix,
+    JOURNEY_GROUP_ID: `${prefix}service-journey`,
+    JOURNEY_TOKENS: JSON.stringify({ [journeyToken]: { role: 'ops' } }),
+    // Only erasure uses it (the events carry their journey id).
+    JOURNEY_SECRET: randomBytes(18).toString('base64url'),
+    JOURNEY_SWEEP_INTERVAL_MS: '3600000',
+    OPS_TOKEN,
+    ...extra,
+  });
 }
 
 export function startWorker(prefix: string, groupId: string, knownSessions: Set<string>) {

@@ -5,7 +5,7 @@ import { journeyContracts, journeyService, journeyTopics } from '@passerelle/ser
 import { uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorStatus } from '../src/index.js';
-import { adminClient, OPS_TOKEN, stackEnv, startAdmin, testBus } from './fixtures.js';
+import { adminClient, journeyEnv, startAdmin, testBus } from './fixtures.js';
 
 // The admin in front of the real journey service (on the test's own topics): the journey lookup answers what the
 // journey service folded from the events, in order, and the journey service's consumer is steered like any other.
@@ -23,15 +23,7 @@ beforeAll(async () => {
   producer = testBus(journeyContracts(prefix));
   await producer.ensureTopics();
   await producer.registerSchemas();
-  const env = stackEnv({
-    JOURNEY_TOPIC_PREFIX: prefix,
-    JOURNEY_GROUP_ID: `${prefix}service-journey`,
-    JOURNEY_TOKENS: JSON.stringify({ [journeyToken]: { role: 'ops' } }),
-    // Only erasure uses it (the events carry their journey id).
-    JOURNEY_SECRET: randomBytes(18).toString('base64url'),
-    JOURNEY_SWEEP_INTERVAL_MS: '3600000',
-    OPS_TOKEN,
-  });
+  const env = journeyEnv(prefix, journeyToken);
   journey = await startService(journeyService({ env }), env);
   admin = await startAdmin({ journey: journey.url }, { ADMIN_JOURNEY_TOKEN: journeyToken });
   api = adminClient(admin);

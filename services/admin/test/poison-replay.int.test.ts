@@ -6,7 +6,7 @@ import { fixtures, journeyId, sessionKey } from '@passerelle/schemas/fixtures';
 import { journeyContracts, journeyService, journeyTopics } from '@passerelle/service-journey';
 import { uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, OPS_TOKEN, stackEnv, startAdmin, testBus } from './fixtures.js';
+import { adminClient, journeyEnv, startAdmin, testBus } from './fixtures.js';
 
 // A poison message in the journey service, end to end on the real broker: Kairos (a newer build) records a DE's
 // exit with a record the journey service in production does not know yet. The journey service dead-letters it and
@@ -51,16 +51,8 @@ beforeAll(async () => {
   producer = testBus(journeyContracts(prefix));
   await producer.ensureTopics();
   await producer.registerSchemas();
-  env = stackEnv({
-    JOURNEY_TOPIC_PREFIX: prefix,
-    JOURNEY_GROUP_ID: groupId,
-    JOURNEY_TOKENS: JSON.stringify({ [journeyToken]: { role: 'ops' } }),
-    JOURNEY_SECRET: randomBytes(18).toString('base64url'),
-    JOURNEY_SWEEP_INTERVAL_MS: '3600000',
-    // The upgraded build comes back at the same address, as behind a service name.
-    HTTP_PORT: String(await freePort()),
-    OPS_TOKEN,
-  });
+  // The upgraded build comes back at the same address, as behind a service name.
+  env = journeyEnv(prefix, journeyToken, { HTTP_PORT: String(await freePort()) });
   journey = await startService(journeyService({ env, contracts: olderBuildContracts() }), env);
   admin = await startAdmin({ journey: journey.url }, { ADMIN_JOURNEY_TOKEN: journeyToken });
   api = adminClient(admin);

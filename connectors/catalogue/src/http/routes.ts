@@ -1,7 +1,7 @@
 import { renderPdf } from '@passerelle/documents';
 import { isOpenOn, type ListingQuery, MAX_PAGE_SIZE, type SortOrder } from '@passerelle/listing-index';
 import type { ListingChannel, ListingPublished, ModalityKind } from '@passerelle/schemas';
-import { type HttpServer, ProblemError } from '@passerelle/service-kit';
+import { type HttpServer, idempotencyKeyOf, ProblemError } from '@passerelle/service-kit';
 import { confirmationLetter } from '../positioning/confirmation-letter.js';
 import type { Decision } from '../positioning/decision.js';
 import type { SelfRegistrationGateway } from '../positioning/gateway.js';
@@ -115,19 +115,6 @@ const invalid = (field: string, message: string) =>
     detail: message,
     errors: [{ field, message }],
   });
-
-/**
- * The optional `Idempotency-Key` of a self-registration: a front end that lost the answer (timeout, crash) retries
- * with the same key and gets the same registration instead of a second request. 1–200 visible ASCII characters,
- * else 400 naming the header.
- */
-function idempotencyKeyOf(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const key = headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))
-    throw invalid('headers.idempotency-key', 'Idempotency-Key is 1 to 200 visible ASCII characters.');
-  return key;
-}
 
 const notFound = (detail: string) =>
   new ProblemError({ type: 'urn:passerelle:problem:not-found', title: 'Not Found', status: 404, detail });

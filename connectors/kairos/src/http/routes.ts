@@ -1,6 +1,6 @@
 import { renderPdf } from '@passerelle/documents';
 import type { HttpServer } from '@passerelle/service-kit';
-import { ProblemError } from '@passerelle/service-kit';
+import { idempotencyKeyOf, ProblemError } from '@passerelle/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ficheRegionale } from '../documents/fiche-regionale.js';
 import type { Act } from '../domain/commands.js';
@@ -79,24 +79,6 @@ const notFound = (what: string) =>
     detail: `No such ${what} on this session.`,
   });
 
-/**
- * The optional `Idempotency-Key` of an act: a client that retries (no answer, a 5xx) with the same key gets the
- * first answer instead of a second act. 1–200 visible ASCII characters, else 400 naming the header.
- */
-function idempotencyKeyOf(request: FastifyRequest): string | undefined {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))
-    throw new ProblemError({
-      type: 'urn:passerelle:problem:validation',
-      title: 'Bad Request',
-      status: 400,
-      detail: 'Idempotency-Key is 1 to 200 visible ASCII characters.',
-      errors: [{ field: 'headers.idempotency-key', message: 'must be 1 to 200 visible ASCII characters' }],
-    });
-  return key;
-}
-
 function send(reply: FastifyReply, answer: Answer) {
   if (answer.location) void reply.header('location', answer.location);
   void reply.status(answer.status);
@@ -144,7 +126,7 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
         handler: async (request, reply) => {
           const { sessionKey, ...ids } = request.params as Record<string, string>;
           const act = { ...((request.body as object | undefined) ?? {}), ...ids, type: route.act } as Act;
-          const key = idempotencyKeyOf(request);
+          const key = idempotencyKeyOf(request.headers);
           return send(reply, await gateway.submit(sessionKey as string, siretsOf(request), act, key));
         },
       });
