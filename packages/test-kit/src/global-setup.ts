@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import './names.js';
+import { TIME_SCALE_VARIABLE, timeScale } from './patience.js';
 import { resolveStack } from './stack.js';
 
 /**
@@ -8,7 +9,10 @@ import { resolveStack } from './stack.js';
  */
 export default async function setup(project: TestProject) {
   const stack = await resolveStack();
-  console.log(`[passerelle tests] using ${stack.description}`);
+  // The deadlines' scale on the same line: a failure's timing reads differently at ×1 and at ×3.
+  console.log(
+    `[passerelle tests] using ${stack.description}; deadlines × ${timeScale()} (${TIME_SCALE_VARIABLE}, see test-kit's patience.ts)`,
+  );
   const { release, ...provided } = stack;
   project.provide('stack', provided);
   return async () => {

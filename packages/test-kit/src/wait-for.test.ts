@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { patience, timeScale } from './patience.js';
 import { waitFor } from './wait-for.js';
 
 describe('waitFor', () => {
@@ -29,5 +30,25 @@ describe('waitFor', () => {
       { description: 'the consumer to join', timeoutMs: 30, intervalMs: 5 },
     );
     await expect(waiting).rejects.toThrow(/waiting for the consumer to join \(last error: broker unreachable\)/);
+  });
+
+  it('when the condition never holds, then the deadline is the nominal timeout times the run’s time scale', async () => {
+    const started = Date.now();
+    const waiting = waitFor(() => false, { timeoutMs: 40, intervalMs: 5 });
+    await expect(waiting).rejects.toThrow(new RegExp(`^Timed out after ${patience(40)} ms`));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(patience(40));
+    expect(patience(40)).toBe(Math.round(40 * timeScale()));
+  });
+
+  it('when the description is a function, then it is read at the failure, telling the last state seen', async () => {
+    let last = 'nothing';
+    const waiting = waitFor(
+      () => {
+        last = 'PENDING';
+        return false;
+      },
+      { description: () => `the decision (last: ${last})`, timeoutMs: 20, intervalMs: 5 },
+    );
+    await expect(waiting).rejects.toThrow(/waiting for the decision \(last: PENDING\)/);
   });
 });

@@ -1,9 +1,18 @@
+import { patience, timeScale } from './patience.js';
+
 export interface WaitForOptions {
-  /** What is awaited, for the failure message. */
-  description?: string;
+  /** What is awaited, for the failure message; a function is read at the failure (to tell the last state seen). */
+  description?: string | (() => string);
+  /**
+   * How long an idle machine may take, with margin (default 20 s). The deadline is this times the run's time scale
+   * (`patience`): pass the nominal duration, never an already scaled one.
+   */
   timeoutMs?: number;
   intervalMs?: number;
 }
+
+/** The nominal bound of a wait that names none: most conditions hold within a second on an idle machine. */
+export const DEFAULT_WAIT_MS = 20_000;
 
 /**
  * Polls `condition` until it returns a value other than `undefined`/`false` (or stops throwing), and returns
@@ -11,9 +20,10 @@ export interface WaitForOptions {
  */
 export async function waitFor<T>(
   condition: () => T | Promise<T>,
-  { description = 'condition', timeoutMs = 20_000, intervalMs = 50 }: WaitForOptions = {},
+  { description = 'condition', timeoutMs = DEFAULT_WAIT_MS, intervalMs = 50 }: WaitForOptions = {},
 ): Promise<Exclude<T, false | undefined>> {
-  const deadline = Date.now() + timeoutMs;
+  const allowedMs = patience(timeoutMs);
+  const deadline = Date.now() + allowedMs;
   let lastError: unknown;
   for (;;) {
     try {
@@ -24,8 +34,10 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() >= deadline) {
+      const what = typeof description === 'function' ? description() : description;
+      const scaled = allowedMs === timeoutMs ? '' : ` (${timeoutMs} ms × time scale ${timeScale()})`;
       const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}${why}`, { cause: lastError });
+      throw new Error(`Timed out after ${allowedMs} ms${scaled} waiting for ${what}${why}`, { cause: lastError });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
