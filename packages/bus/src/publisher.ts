@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Admin, Kafka, Message, Producer, Transaction } from 'kafkajs';
 import type { BusMetrics } from './bus-metrics.js';
 import { topicOffsets } from './offsets.js';
@@ -159,11 +160,13 @@ export class Publisher {
    * caller in it (each may retry: consumers deduplicate by event id).
    */
   async publish(events: readonly OutgoingEvent[]): Promise<void> {
+    const started = performance.now();
     const byTopic = await toTopicMessages(this.#serde, events);
     await new Promise<void>((resolve, reject) => {
       this.#waiting.push({ byTopic, settle: (error) => (error === undefined ? resolve() : reject(error)) });
       void this.#sendWaiting();
     });
+    this.#metrics.publishSeconds.observe({}, (performance.now() - started) / 1000);
     this.#count(events);
   }
 

@@ -41,7 +41,6 @@ export function declareJourneyFolder({ bus, topics, groupId }: JourneyFolderOpti
     name: 'journey.folder',
     groupId,
     topics: inputs,
-    maxWaitTimeInMs: 50,
     state: { topics: inputs, apply: evolve },
     handle(event, context) {
       const sessionKey = event.key;

@@ -136,8 +136,6 @@ export function declareSessionWriter({
     name: 'kairos.session-writer',
     groupId,
     topics: [topics.commands, topics.positioning, topics.offer],
-    // Small fetch waits: an OF is waiting on the other side of most commands.
-    maxWaitTimeInMs: 20,
     state: {
       topics: [topics.offer, topics.sessionEvents, topics.outcomes],
       apply: (current, event) => fold(current, event),

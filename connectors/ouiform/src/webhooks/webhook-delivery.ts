@@ -51,7 +51,6 @@ export function declareWebhookDelivery(options: WebhookDeliveryOptions): Managed
     maxRetries: options.maxRetries,
     retryBaseMs: options.retryBaseMs,
     retryMaxMs: options.retryMaxMs,
-    maxWaitTimeInMs: 100,
     async handle(event, context) {
       const produced = await store.settledItems(event.partition, BigInt(event.offset), settleTimeoutMs);
       if (produced === undefined) {
