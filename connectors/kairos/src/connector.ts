@@ -38,10 +38,12 @@ export function kairosConnector({
         journeyIdOf: (deIdentifier, sessionKey) => journeyIdFor(config.JOURNEY_SECRET, deIdentifier, sessionKey),
       });
       const readModel = new SessionReadModel(bus, topics);
+      const retainMs = 10 * 60_000;
       const replies = bus.replies({
         name: 'kairos.command-outcomes',
         topics: [topics.outcomes],
         correlate: (event) => (event.value as KairosCommandOutcome | null)?.commandId,
+        retainMs,
       });
       const gateway = new CommandGateway({
         bus,
@@ -49,6 +51,7 @@ export function kairosConnector({
         replies,
         readModel,
         timeoutMs: config.KAIROS_COMMAND_TIMEOUT_MS,
+        retainMs,
       });
       registerKairosRoutes(http, { tokens: new OfTokens(config.KAIROS_TOKENS), gateway, readModel, clock });
     },

@@ -37,9 +37,10 @@ export function ouiformConnector({
         name: 'ouiform.listing',
         topics: [topics.listings],
         fromBeginning: true,
+        acceptKey: OuiformListing.isOurs,
         onEvent: (event) => listing.apply(event.key, event.value),
       });
-      bus.follow({
+      const prescriptions = bus.follow({
         name: 'ouiform.prescriptions',
         topics: [topics.positioning],
         fromBeginning: true,
@@ -81,6 +82,7 @@ export function ouiformConnector({
       registerOuiformRoutes(http, {
         bus,
         store,
+        prescriptions,
         listing,
         replies,
         tokens: new PrescriberTokens(config.OUIFORM_TOKENS),

@@ -288,7 +288,10 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     },
   );
 
-  const ownRegistration = (request: { params: unknown; headers: { authorization?: string } }): SelfRegistration => {
+  const ownRegistration = async (request: {
+    params: unknown;
+    headers: { authorization?: string };
+  }): Promise<SelfRegistration> => {
     const { channel, sessionKey, requestId } = request.params as {
       channel: ListingChannel;
       sessionKey: string;
@@ -296,7 +299,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     };
     const { deIdentifier } = tokens.requireDe(request.headers.authorization, channel);
     requirePositioningsReady();
-    const registration = gateway.find(requestId);
+    const registration = await gateway.find(requestId);
     if (!registration || registration.channel !== channel || registration.target.sessionKey !== sessionKey)
       throw notFound(`No positioning ${requestId} on this session.`);
     if (registration.journeyId !== gateway.journeyIdOf(deIdentifier, sessionKey))
@@ -312,7 +315,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
   http.get(
     '/channels/:channel/sessions/:sessionKey/positionings/:requestId',
     { schema: { params: positioningParams } },
-    async (request) => positioningView(ownRegistration(request)),
+    async (request) => positioningView(await ownRegistration(request)),
   );
 
   /**
@@ -325,7 +328,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     '/channels/:channel/sessions/:sessionKey/positionings/:requestId',
     { schema: { params: positioningParams } },
     async (request, reply) => {
-      const registration = ownRegistration(request);
+      const registration = await ownRegistration(request);
       const conflict = (detail: string) =>
         new ProblemError({ type: 'urn:passerelle:problem:cannot-withdraw', title: 'Conflict', status: 409, detail });
       if (registration.withdrawnAt === null) {
@@ -348,7 +351,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     '/channels/:channel/sessions/:sessionKey/positionings/:requestId/letter',
     { schema: { params: positioningParams } },
     async (request, reply) => {
-      const registration = ownRegistration(request);
+      const registration = await ownRegistration(request);
       if (registration.decision?.outcome !== 'CANDIDATURE_RECEIVED' || registration.withdrawnAt !== null)
         throw new ProblemError({
           type: 'urn:passerelle:problem:no-letter',

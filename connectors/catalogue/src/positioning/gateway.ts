@@ -89,7 +89,8 @@ export class SelfRegistrationGateway {
       idempotencyKey === undefined
         ? `${REQUEST_PREFIX}${randomUUID()}`
         : idempotentRequestId(journeyId, idempotencyKey);
-    const known = this.find(requestId);
+    // A retry's request may have been published a moment ago by another instance: read up to now before deciding.
+    const known = idempotencyKey === undefined ? undefined : await this.find(requestId);
     if (known) return this.#answer(sameRequest(known, request), timeoutMs);
 
     let publishing = this.#publishing.get(requestId);
@@ -184,8 +185,8 @@ export class SelfRegistrationGateway {
   }
 
   /** A request and its decision as known now (also one answered while this instance was down: the read model). */
-  find(requestId: string): SelfRegistration | undefined {
-    const registration = this.#registrations.get(requestId);
+  async find(requestId: string): Promise<SelfRegistration | undefined> {
+    const registration = await this.#registrations.afterReading(() => this.#registrations.get(requestId));
     const answer = registration && registration.decision === null ? this.#replies.get(requestId) : undefined;
     const decided = answer ? decisionOf(answer.record, answer.value) : undefined;
     if (decided) this.#registrations.recordDecision(requestId, decided.decision);

@@ -1,4 +1,4 @@
-import type { Bus, ConsumedEvent } from '@passerelle/bus';
+import type { Bus, ConsumedEvent, Follower } from '@passerelle/bus';
 import type { Channel, PositioningRequested, PositioningTarget, PositioningWithdrawn } from '@passerelle/schemas';
 import type { CatalogueTopics } from '../topics.js';
 import { type Decision, decisionOf, REQUEST_PREFIX } from './decision.js';
@@ -28,6 +28,7 @@ export class SelfRegistrations {
   readonly #requests = new Map<string, SelfRegistration>();
   readonly #earlyAnswers = new Map<string, Decision>();
   #caughtUp = false;
+  #follower: Follower | undefined;
 
   follow(bus: Bus, topics: CatalogueTopics) {
     const follower = bus.follow({
@@ -39,7 +40,16 @@ export class SelfRegistrations {
     void follower.caughtUp().then(() => {
       this.#caughtUp = true;
     });
+    this.#follower = follower;
     return follower;
+  }
+
+  /**
+   * Read-your-writes: what `lookup` finds once this instance has read every request published so far, so a request
+   * id another instance handed out a moment ago is found here too.
+   */
+  async afterReading<T>(lookup: () => T | undefined): Promise<T | undefined> {
+    return this.#follower ? this.#follower.find(lookup) : lookup();
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Bus, Replies } from '@passerelle/bus';
+import type { Bus, ConsumedEvent, Follower, Replies } from '@passerelle/bus';
 import type { KairosCommand, KairosCommandOutcome } from '@passerelle/schemas';
 import { COMMAND } from '../consumer/session-writer.js';
 import type { Act } from '../domain/commands.js';
@@ -57,8 +57,10 @@ export const commandIdFor = (sirets: readonly string[], sessionKey: string, idem
  * `kairos.command-outcomes`, and for its events to reach this instance's read model (read-your-writes).
  */
 export class CommandGateway {
-  /** Commands submitted here, with the SIRETs allowed to poll them. */
+  /** Commands submitted on any instance (read from the commands topic), with the SIRETs allowed to poll them. */
   readonly #submitted = new Map<string, readonly string[]>();
+  /** Reads the commands of the replies' retention window: a Location handed out by any instance answers here. */
+  readonly #commands: Follower;
 
   constructor(
     private readonly options: {
@@ -67,8 +69,17 @@ export class CommandGateway {
       replies: Replies;
       readModel: SessionReadModel;
       timeoutMs: number;
+      /** How long a command's Location answers (the replies' retention). */
+      retainMs: number;
     },
-  ) {}
+  ) {
+    this.#commands = options.bus.follow({
+      name: 'kairos.commands',
+      topics: [options.topics.commands],
+      sinceMs: options.retainMs,
+      onEvent: (event) => this.#onCommand(event),
+    });
+  }
 
   /**
    * With an idempotency key, the command id is derived from it (scoped to the OF's SIRETs and the session), so a
@@ -118,7 +129,7 @@ export class CommandGateway {
 
   /** GET /commands/:id — the outcome if decided, 202 while pending, undefined when unknown or someone else's. */
   async poll(commandId: string, sirets: readonly string[]): Promise<Answer | undefined> {
-    const owners = this.#submitted.get(commandId);
+    const owners = await this.#commands.find(() => this.#submitted.get(commandId));
     if (!owners?.some((siret) => sirets.includes(siret))) return undefined;
     const outcome = this.options.replies.get(commandId);
     return outcome ? this.#settled(outcome.value as KairosCommandOutcome) : this.#pending(commandId);
@@ -138,6 +149,12 @@ export class CommandGateway {
       body: { commandId, status: 'PENDING' },
       location: `/commands/${commandId}`,
     };
+  }
+
+  #onCommand(event: ConsumedEvent) {
+    if (event.record !== COMMAND || event.value === null) return;
+    const { commandId, actorSirets } = event.value as KairosCommand;
+    this.#remember(commandId, actorSirets);
   }
 
   #remember(commandId: string, sirets: readonly string[]) {

@@ -132,14 +132,28 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
       });
     }
 
-    /** The session's aggregate if the caller may see it; 403 otherwise (also when unknown: nothing leaks). */
-    const visible = async (request: FastifyRequest): Promise<SessionAggregate> => {
+    /**
+     * The session's aggregate if the caller may see it; 403 otherwise (also when unknown: nothing leaks). When the
+     * session or what `holds` looks for is missing, it is looked for again once this instance has read everything
+     * published so far: an id another instance handed out a moment ago is found here too (read-your-writes).
+     */
+    const visible = async (
+      request: FastifyRequest,
+      holds: (state: SessionAggregate) => boolean = () => true,
+    ): Promise<SessionAggregate> => {
       await readModel.follower.caughtUp();
       const { sessionKey } = request.params as { sessionKey: string };
-      const state = readModel.get(sessionKey);
-      if (!state || !canSee(state, siretsOf(request))) throw forbidden();
-      return state;
+      const sirets = siretsOf(request);
+      const state = await readModel.follower.find(() => {
+        const found = readModel.get(sessionKey);
+        return found && canSee(found, sirets) && holds(found) ? found : undefined;
+      });
+      if (state) return state;
+      const known = readModel.get(sessionKey);
+      if (!known || !canSee(known, sirets)) throw forbidden();
+      return known;
     };
+    const param = (request: FastifyRequest, name: string) => (request.params as Record<string, string>)[name] ?? '';
     const mine = async (request: FastifyRequest) => {
       await readModel.follower.caughtUp();
       const sirets = siretsOf(request);
@@ -149,13 +163,14 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
     scope.get('/sessions', async (request) => ({ sessions: (await mine(request)).map(sessionView) }));
     scope.get('/sessions/:sessionKey', async (request) => sessionView(await visible(request)));
     scope.get('/sessions/:sessionKey/modalities/:modalityId/registrants', async (request) => {
-      const list = registrantList(await visible(request), (request.params as { modalityId: string }).modalityId);
+      const { modalityId } = request.params as { modalityId: string };
+      const list = registrantList(await visible(request, (state) => state.modalities.has(modalityId)), modalityId);
       if (!list) throw notFound('modality');
       return list;
     });
     scope.get('/sessions/:sessionKey/modalities/:modalityId/registrants.csv', async (request, reply) => {
       const { modalityId } = request.params as { modalityId: string };
-      const list = registrantList(await visible(request), modalityId);
+      const list = registrantList(await visible(request, (state) => state.modalities.has(modalityId)), modalityId);
       if (!list) throw notFound('modality');
       return reply
         .type('text/csv; charset=utf-8')
@@ -163,14 +178,14 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
         .send(registrantCsv(list));
     });
     scope.get('/sessions/:sessionKey/registrations/:registrationId', async (request) => {
-      const state = await visible(request);
-      const registration = state.registrations.get((request.params as { registrationId: string }).registrationId);
+      const id = param(request, 'registrationId');
+      const registration = (await visible(request, (state) => state.registrations.has(id))).registrations.get(id);
       if (!registration) throw notFound('registration');
       return registration;
     });
     scope.get('/sessions/:sessionKey/candidatures/:candidatureId', async (request) => {
-      const state = await visible(request);
-      const candidature = state.candidatures.get((request.params as { candidatureId: string }).candidatureId);
+      const id = param(request, 'candidatureId');
+      const candidature = (await visible(request, (state) => state.candidatures.has(id))).candidatures.get(id);
       if (!candidature) throw notFound('candidature');
       return candidature;
     });
@@ -178,8 +193,8 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
       enrolments: [...(await visible(request)).enrolments.values()].map(enrolmentRow),
     }));
     scope.get('/sessions/:sessionKey/enrolments/:enrolmentId', async (request) => {
-      const state = await visible(request);
-      const enrolment = state.enrolments.get((request.params as { enrolmentId: string }).enrolmentId);
+      const id = param(request, 'enrolmentId');
+      const enrolment = (await visible(request, (state) => state.enrolments.has(id))).enrolments.get(id);
       if (!enrolment) throw notFound('enrolment');
       return enrolmentRow(enrolment);
     });
@@ -188,8 +203,10 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
       ['candidatures', 'candidatureId'],
     ] as const) {
       scope.get(`/sessions/:sessionKey/${collection}/:${parameter}/fiche-regionale.pdf`, async (request, reply) => {
-        const id = (request.params as Record<string, string>)[parameter] ?? '';
-        const fiche = ficheRegionale(await visible(request), id, clock());
+        const id = param(request, parameter);
+        const holds = (state: SessionAggregate) =>
+          collection === 'registrations' ? state.registrations.has(id) : state.candidatures.has(id);
+        const fiche = ficheRegionale(await visible(request, holds), id, clock());
         if (!fiche) throw notFound(collection === 'registrations' ? 'registration' : 'candidature');
         const pdf = await renderPdf(fiche);
         return reply

@@ -1,4 +1,4 @@
-import type { Bus, Replies } from '@passerelle/bus';
+import type { Bus, Follower, Replies } from '@passerelle/bus';
 import type { PositioningWithdrawn } from '@passerelle/schemas';
 import { type HttpServer, ProblemError } from '@passerelle/service-kit';
 import type { FastifyRequest } from 'fastify';
@@ -18,6 +18,8 @@ import type { Caller, PrescriberTokens } from './prescriber-tokens.js';
 export interface OuiformRoutesOptions {
   bus: Bus;
   store: FollowUpStore;
+  /** The follower feeding the store with prescriptions: read-your-writes for any id this or another instance gave. */
+  prescriptions: Follower;
   listing: OuiformListing;
   replies: Replies;
   tokens: PrescriberTokens;
@@ -43,7 +45,7 @@ const notFound = () =>
     type: 'about:blank',
     title: 'Not Found',
     status: 404,
-    detail: 'No such prescription (a prescription just made may take a moment to appear).',
+    detail: 'No such prescription.',
   });
 
 const locationOf = (prescriptionId: string) => `/prescriptions/${encodeURIComponent(prescriptionId)}`;
@@ -61,8 +63,10 @@ export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOp
   const caller = (request: FastifyRequest, role?: 'prescriber') =>
     tokens.authenticate(request.headers.authorization, role);
 
-  const ownPrescription = (who: Caller, prescriptionId: string) => {
-    const found = store.prescription(prescriptionId);
+  // Whichever instance handed out the Location, this one has read the prescription before answering: never a 404
+  // for an id just given.
+  const ownPrescription = async (who: Caller, prescriptionId: string) => {
+    const found = await options.prescriptions.find(() => store.prescription(prescriptionId));
     if (!found) throw notFound();
     if (found.owner !== who.owner) throw forbidden();
     return found;
@@ -139,12 +143,12 @@ export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOp
 
   http.get<{ Params: { prescriptionId: string } }>('/prescriptions/:prescriptionId', async (request) => {
     const who = caller(request);
-    return present(ownPrescription(who, request.params.prescriptionId));
+    return present(await ownPrescription(who, request.params.prescriptionId));
   });
 
   http.delete<{ Params: { prescriptionId: string } }>('/prescriptions/:prescriptionId', async (request, reply) => {
     const who = caller(request, 'prescriber');
-    const prescription = ownPrescription(who, request.params.prescriptionId);
+    const prescription = await ownPrescription(who, request.params.prescriptionId);
     const withdrawal: PositioningWithdrawn = {
       envelope: {
         // One withdrawal per request: a retried DELETE carries the same event id.

@@ -87,9 +87,14 @@ export function toListingQuery(parameters: SessionSearchParameters, now: Date): 
 export class OuiformListing {
   readonly index = new ListingIndex<ListingPublished>();
 
-  /** Folds one event of catalogue.listings.v1 (key `<channel>|<session key>`); other channels are not ours. */
+  /** Whether a key of catalogue.listings.v1 (`<channel>|<session key>`) is ours: other channels are not decoded. */
+  static isOurs(key: string | null): key is string {
+    return key?.startsWith('OUIFORM|') ?? false;
+  }
+
+  /** Folds one event of catalogue.listings.v1; other channels are not ours. */
   apply(key: string | null, value: unknown): void {
-    if (key === null || !key.startsWith('OUIFORM|')) return;
+    if (!OuiformListing.isOurs(key)) return;
     const listing = value as ListingPublished | null;
     if (listing === null) this.index.remove(key.slice('OUIFORM|'.length));
     else if (listing.channel === 'OUIFORM') this.index.upsert(listing.sessionKey, listing);
