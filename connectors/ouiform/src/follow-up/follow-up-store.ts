@@ -140,11 +140,12 @@ export class FollowUpStore {
   /** The prescription once `predicate` holds for it, or as it is after `timeoutMs` (undefined if still unknown). */
   async waitForPrescription(
     prescriptionId: string,
-    predicate: (prescription: PrescriptionView) => boolean,
+    predicate: (prescription: Pick<PrescriptionView, 'decision' | 'withdrawn'>) => boolean,
     timeoutMs: number,
   ): Promise<(PrescriptionView & { owner: string }) | undefined> {
+    // Asked at every event while waiting: the stored view itself, not a copy.
     await this.#until(() => {
-      const found = this.prescription(prescriptionId);
+      const found = this.#prescriptions.get(prescriptionId);
       return found !== undefined && predicate(found);
     }, timeoutMs);
     return this.prescription(prescriptionId);
