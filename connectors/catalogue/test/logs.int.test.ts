@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, testStack, uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signDeToken } from '../src/index.js';
 import {
@@ -29,7 +29,8 @@ afterAll(async () => {
   await broker?.bus.stop();
 });
 
-describe('logs', () => {
+// The runnable in its own process (started through tsx), then a whole self-registration story: above the default.
+describe('logs', { timeout: patience(120_000) }, () => {
   it('when a DE registers himself and polls, then the logs hold none of his personal data', async () => {
     const prefix = topicPrefix();
     broker = new Broker(prefix);
@@ -134,5 +135,5 @@ describe('logs', () => {
     ])
       expect(output, personal).not.toContain(personal);
     expect(output).toContain(pending.body.requestId);
-  }, 120_000);
+  });
 });
