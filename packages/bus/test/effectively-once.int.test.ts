@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testContracts } from './fixtures/contracts.js';
 import { type Counted, counterConsumer, publishCommands } from './fixtures/counter.js';
@@ -31,7 +31,8 @@ function startCounterProcess(env: Record<string, string>) {
   return { child, progress, exited };
 }
 
-describe('effectively once', () => {
+// Three consumer processes one after the other over 600 commands: longer than the default test timeout.
+describe('effectively once', { timeout: patience(240_000) }, () => {
   it('when consumers are killed between processing and commit and at random, then nothing is lost or doubled', async () => {
     // Arrange: 600 commands over 6 session keys, waiting in the command topic.
     const prefix = uniqueName('kill');
@@ -89,5 +90,5 @@ describe('effectively once', () => {
       const sequences = out.filter((event) => event.key === key).map((event) => (event.value as Counted).sequence);
       expect(sequences).toEqual(Array.from({ length: sent.length / keys.length }, (_, index) => index + 1));
     }
-  }, 240_000);
+  });
 });

@@ -1,5 +1,5 @@
 import { NonRetriableError } from '@passerelle/service-kit';
-import { uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Bus, type ConsumedEvent, type ConsumerSpec, DeadLetters, deadLetterTopicFor } from '../src/index.js';
 import { COUNTED, testContracts } from './fixtures/contracts.js';
@@ -43,7 +43,7 @@ describe('Replies', () => {
     });
     await bus.start();
 
-    const answer = replies.wait('r1', 20_000);
+    const answer = replies.wait('r1', patience(20_000));
     await publishCommands(bus, commands, [{ key: 'session-A', requestId: 'r1', at, behaviour: 'OK' }]);
 
     expect(countOf(await answer)).toMatchObject({ requestId: 'r1', sequence: 1 });
@@ -64,7 +64,7 @@ describe('Replies', () => {
     await bus.publish([
       { topic: counts, key: 'k', record: COUNTED, value: { requestId: 'early', sequence: 1, at, note: null } },
     ]);
-    expect(countOf(await replies.wait('early', 20_000))?.requestId).toBe('early');
+    expect(countOf(await replies.wait('early', patience(20_000)))?.requestId).toBe('early');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testContracts } from './fixtures/contracts.js';
 import { type Counted, counterConsumer, publishCommands } from './fixtures/counter.js';
@@ -29,7 +29,8 @@ function startService(env: Record<string, string>) {
   return { child, output, exited };
 }
 
-describe('a runnable (runService)', () => {
+// Two service processes one after the other: longer than the default test timeout.
+describe('a runnable (runService)', { timeout: patience(120_000) }, () => {
   it('when its configuration is wrong, then it exits 1 listing every problem', async () => {
     const service = startService({ KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: 'not a url', GROUP: '', HTTP_PORT: 'x' });
     expect(await service.exited).toBe(1);
@@ -90,5 +91,5 @@ describe('a runnable (runService)', () => {
     expect(group?.state).toBe('Empty');
     expect(out).toHaveLength(sent.length);
     expect(new Set(out.map((event) => (event.value as Counted).requestId)).size).toBe(sent.length);
-  }, 120_000);
+  });
 });
