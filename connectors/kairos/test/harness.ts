@@ -4,7 +4,7 @@ import type { KairosCommand, OfferSession, PositioningRequested } from '@passere
 import { journeyIdFor } from '@passerelle/schemas';
 import { offerSession } from '@passerelle/schemas/fixtures';
 import { createLogger, Metrics } from '@passerelle/service-kit';
-import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, testStack, uniqueName, waitFor } from '@passerelle/test-kit';
 import { kairosConnector } from '../src/connector.js';
 import type { SessionAggregate } from '../src/domain/state.js';
 import { type KairosTopics, kairosContracts, kairosTopics } from '../src/topics.js';
@@ -49,6 +49,9 @@ export async function startKairos(
     SCHEMAS_REGISTER_ON_START: 'true',
     HTTP_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The wait for the writer's outcome before a 202 (default 5 s): tests that expect the outcome in the answer wait
+    // on the system through it, so it scales like their other deadlines.
+    KAIROS_COMMAND_TIMEOUT_MS: String(patience(5000)),
     ...env,
   };
   const service = await startService(kairosConnector({ env: fullEnv, clock: clock.now }), fullEnv);

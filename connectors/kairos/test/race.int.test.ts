@@ -1,4 +1,4 @@
-import { waitFor } from '@passerelle/test-kit';
+import { patience, waitFor, waitForSettledGroups } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Api,
@@ -29,18 +29,14 @@ let modalityId: string;
 beforeAll(async () => {
   clock.set('2026-12-01T10:00:00Z');
   await broker.start();
-  const env = { KAIROS_COMMAND_TIMEOUT_MS: '30000' };
+  const env = { KAIROS_COMMAND_TIMEOUT_MS: String(patience(30_000)) };
   instances.push(await startKairos(prefix, clock, env));
   instances.push(await startKairos(prefix, clock, env));
-  // Both instances own some of the six partitions: a session is decided by one of them, answered by both.
-  await waitFor(
-    () =>
-      instances.every((instance) =>
-        instance.service.bus
-          .statuses()
-          .some((status) => status.state === 'RUNNING' && Object.keys(status.assignment).length > 0),
-      ),
-    { description: 'both instances assigned partitions', timeoutMs: 60_000 },
+  // Both instances own some of the six partitions, and no partition is still claimed by both (the first one's
+  // rebalance done): a session is decided by one of them, answered by both.
+  await waitForSettledGroups(
+    instances.map((instance) => instance.service.url),
+    { description: 'both instances in the group', timeoutMs: 60_000 },
   );
   await broker.publishSession(session);
   await writerKnows(instances, session.sessionKey);
@@ -122,7 +118,7 @@ describe('places are never oversold', () => {
 
   it('when every instance stops and a new one starts, then the state is rebuilt from Kafka and still decides right', async () => {
     await Promise.all(instances.splice(0).map((instance) => instance.service.stop()));
-    const fresh = await startKairos(prefix, clock, { KAIROS_COMMAND_TIMEOUT_MS: '30000' });
+    const fresh = await startKairos(prefix, clock, { KAIROS_COMMAND_TIMEOUT_MS: String(patience(30_000)) });
     instances.push(fresh);
     // The read model is rebuilt at start; the writer rebuilds a partition's state before its first new input.
     const rebuilt = await waitFor(

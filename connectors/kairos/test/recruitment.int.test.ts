@@ -1,4 +1,4 @@
-import { waitFor } from '@passerelle/test-kit';
+import { waitFor, waitForSettledGroups } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Broker,
@@ -115,9 +115,12 @@ describe('the OF API — recruitment modalities and registrations', () => {
 
     const first = await retry(kairos.api, 'retry-0001');
     const again = await retry(kairos.api, 'retry-0001');
-    // A second instance has never seen the answer: the session's writer answers the known command again.
+    // A second instance has never seen the answer: the session's writer answers the known command again. The retry
+    // goes once the group has settled with both: sent in the middle of the rebalance, it would meet a writer
+    // changing hands, and its answer could outlast the instance's wait for it (a 202, not the registration).
     const second = await startKairos(prefix, clock);
     try {
+      await waitForSettledGroups([kairos.service.url, second.service.url], { description: 'both Kairos instances' });
       const elsewhere = await retry(second.api, 'retry-0001');
       expect(first.status).toBe(201);
       expect(again.status).toBe(201);
