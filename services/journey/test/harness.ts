@@ -174,8 +174,8 @@ export class Api {
     return this.request('GET', path, token);
   }
 
-  /** Waits until the journey is served and `until` holds of it. */
-  async journey(journeyId: string, until: (journey: JourneyJson) => boolean, timeoutMs = 20_000): Promise<JourneyJson> {
+  /** Waits until the journey is served and `until` holds of it (`timeoutMs`: nominal, scaled by waitFor). */
+  async journey(journeyId: string, until: (journey: JourneyJson) => boolean, timeoutMs?: number): Promise<JourneyJson> {
     let last: JourneyJson | undefined;
     await waitFor(
       async () => {
@@ -184,7 +184,8 @@ export class Api {
         last = response.body as unknown as JourneyJson;
         return until(last);
       },
-      { timeoutMs, description: `journey ${journeyId.slice(0, 8)} (last: ${last?.status ?? 'not served'})` },
+      // Read at the failure: the last status served tells where the journey stopped.
+      { timeoutMs, description: () => `journey ${journeyId.slice(0, 8)} (last: ${last?.status ?? 'not served'})` },
     );
     return last as JourneyJson;
   }

@@ -1,5 +1,5 @@
 import type { Bus, RunningService } from '@passerelle/bus';
-import { uniqueName, waitFor } from '@passerelle/test-kit';
+import { uniqueName, waitForSettledGroups } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VigilanceSweep } from '../src/sweep.js';
 import { Api, producerBus, SessionScript, startJourney, TestClock } from './harness.js';
@@ -28,10 +28,11 @@ const owned = (service: RunningService) =>
 
 describe('two journey service instances', () => {
   it('when sessions spread over both owners, then each instance serves every journey, vigilance included', async () => {
-    await waitFor(() => instances.every(({ service }) => owned(service).length > 0), {
-      description: 'both folders to own partitions',
-      timeoutMs: 60_000,
-    });
+    // Both folders own partitions and none is still claimed by both: the second one's join is over.
+    await waitForSettledGroups(
+      instances.map(({ service }) => service.url),
+      { description: 'both folders in the group', timeoutMs: 60_000 },
+    );
     const scripts = Array.from({ length: 12 }, () => new SessionScript(prefix));
     await bus.publishAtomically(
       scripts.flatMap((script, index) => {
