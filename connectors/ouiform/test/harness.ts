@@ -5,7 +5,7 @@ import { Bus, type RunningService, startService } from '@passerelle/bus';
 import type { EventRecordName, PositioningRequested, RecordTypes } from '@passerelle/schemas';
 import { fixtures } from '@passerelle/schemas/fixtures';
 import { createLogger, Metrics } from '@passerelle/service-kit';
-import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, testStack, uniqueName, waitFor } from '@passerelle/test-kit';
 import { ouiformConnector } from '../src/connector.js';
 import { type OuiformTopics, ouiformContracts, ouiformTopics } from '../src/topics.js';
 
@@ -45,7 +45,9 @@ export function connectorEnv(
     SCHEMAS_REGISTER_ON_START: 'true',
     HTTP_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    OUIFORM_DECISION_TIMEOUT_MS: '4000',
+    // How long a prescription waits for Kairos's decision before a 202: the tests that expect the decision in the
+    // answer wait on the system through it, so it scales like their other deadlines.
+    OUIFORM_DECISION_TIMEOUT_MS: String(patience(4000)),
     OUIFORM_WEBHOOK_RETRY_BASE_MS: '50',
     OUIFORM_WEBHOOK_RETRY_MAX_MS: '200',
     ...extra,

@@ -4,7 +4,7 @@ import { kairosConnector, kairosContracts, kairosTopics } from '@passerelle/conn
 import type { OfferSession } from '@passerelle/schemas';
 import { offerSession } from '@passerelle/schemas/fixtures';
 import { createLogger, Metrics } from '@passerelle/service-kit';
-import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, testStack, uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ouiformContracts } from '../src/topics.js';
 import { Api, account, connectorEnv, JOURNEY_SECRET, prescriptionBody, startOuiform, topicPrefix } from './harness.js';
@@ -83,9 +83,13 @@ describe('with the Kairos connector on the real broker', () => {
       SCHEMAS_REGISTER_ON_START: 'true',
       HTTP_PORT: '0',
       LOG_LEVEL: 'silent',
+      // The OF's acts answer once the writer decided: a wait on the system, scaled like the test's others.
+      KAIROS_COMMAND_TIMEOUT_MS: String(patience(5000)),
     };
     kairos = await startService(kairosConnector({ env: kairosEnv, clock: clock.now }), kairosEnv);
-    ouiform = await startOuiform(connectorEnv(prefix, [prescriber], { OUIFORM_DECISION_TIMEOUT_MS: '10000' }));
+    ouiform = await startOuiform(
+      connectorEnv(prefix, [prescriber], { OUIFORM_DECISION_TIMEOUT_MS: String(patience(10_000)) }),
+    );
     of = new Api(kairos.url, OF_TOKEN);
     ml = new Api(ouiform.url, prescriber.token);
   });

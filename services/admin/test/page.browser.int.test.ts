@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bus, ConsumerStatus, RunningService } from '@passerelle/bus';
-import { uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, uniqueName, waitFor } from '@passerelle/test-kit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -81,8 +81,16 @@ describe('the admin page in headless Chromium', () => {
       );
     }
     // Root (CI) needs --no-sandbox; the page is our own, served on the loopback.
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox'],
+      timeout: patience(30_000),
+    });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Playwright's own waits (a locator showing up, a click landing) are waits on the system too: its 30 s default,
+    // scaled like every other deadline of the run.
+    page.setDefaultTimeout(patience(30_000));
     await page.goto(`${admin.url}/`);
     const loginShown = await page.locator('#login').isVisible();
 
