@@ -1,11 +1,10 @@
 import type { Bus, ConsumedEvent, HandlerContext, ManagedConsumer } from '@passerelle/bus';
-import {
-  type KairosCommand,
-  type KairosCommandOutcome,
-  type PositioningRequested,
-  type PositioningWithdrawn,
-  SESSION_PARTITIONS,
-  type SessionWithdrawn,
+import type {
+  KairosCommand,
+  KairosCommandOutcome,
+  PositioningRequested,
+  PositioningWithdrawn,
+  SessionWithdrawn,
 } from '@passerelle/schemas';
 import type { Act, Command } from '../domain/commands.js';
 import { type DecisionContext, decide } from '../domain/decide.js';
@@ -137,9 +136,6 @@ export function declareSessionWriter({
     name: 'kairos.session-writer',
     groupId,
     topics: [topics.commands, topics.positioning, topics.offer],
-    // Every session partition's batch in its own transaction at once: a prescriber waits on the slowest batch of a
-    // fetch, not on the sum of them.
-    partitionsConsumedConcurrently: SESSION_PARTITIONS,
     state: {
       topics: [topics.offer, topics.sessionEvents, topics.outcomes],
       apply: (current, event) => fold(current, event),
