@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contracts } from '@passerelle/schemas';
+import { patience } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../src/api.js';
 import { scenarioBus } from '../src/bus.js';
@@ -29,16 +30,16 @@ const adminToken = setting(devSettings(), 'admin', 'ADMIN_TOKEN');
 beforeAll(async () => {
   await stack.up();
   await system.start();
-}, 300_000);
+}, patience(300_000));
 
 afterAll(async () => {
   await system.stop().catch(() => undefined);
   await stack.down().catch(() => undefined);
-}, 120_000);
+}, patience(120_000));
 
 /** The scenario's users, patient as real ones: an unanswered call or a 5xx is retried (same idempotency key). */
 function environment(runId: string): ScenarioEnvironment {
-  const retry = { forMs: 180_000 };
+  const retry = { forMs: patience(180_000) };
   const kairos = new Api(system.url('kairos'), tokens.kairosToken.token, retry);
   return {
     sofi: new Api(system.url('sofi'), tokens.sofiToken, retry),
@@ -62,7 +63,7 @@ function environment(runId: string): ScenarioEnvironment {
 async function play(runId: string, lead: number): Promise<{ run: ScenarioRun; events: Record<string, number> }> {
   const env = environment(runId);
   const run = await playScenario(env, { trainees: TRAINEES, runId, appointmentLeadMinutes: lead });
-  await readFinalStatuses(env.journey, run, 120_000);
+  await readFinalStatuses(env.journey, run, patience(120_000));
   const events = await countEvents(
     { brokers: stack.addresses.kafkaBrokers, schemaRegistryUrl: stack.addresses.schemaRegistryUrl },
     new Set(run.sessions.map((session) => session.sessionKey)),
@@ -124,6 +125,7 @@ describe('Passerelle under faults', () => {
       const faults: string[] = [];
       let injectedOn: string[] = [];
       let stormOver = false;
+      // Not waits on the system: the storm's own pace, so the faults land at random moments while the scenario runs.
       const storm = (async () => {
         await sleep(3000);
         const brokerAfter = Math.floor(Math.random() * runnables.length);
@@ -174,10 +176,10 @@ describe('Passerelle under faults', () => {
       for (const [group, sources] of Object.entries(consumedBy)) {
         expect(injectedOn).toEqual(expect.arrayContaining(sources));
         await expect
-          .poll(async () => [...(await deadLetteredFrom(group))].sort(), { timeout: 60_000, interval: 1000 })
+          .poll(async () => [...(await deadLetteredFrom(group))].sort(), { timeout: patience(60_000), interval: 1000 })
           .toEqual(expect.arrayContaining(sources));
       }
     },
-    45 * 60_000,
+    patience(45 * 60_000),
   );
 });

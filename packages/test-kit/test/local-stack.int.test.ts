@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kafkaAnswers, registryAnswers, type StackStatus, stackConfig } from '@passerelle/infra/local-stack';
 import { afterAll, describe, expect, it } from 'vitest';
+import { patience, waitFor } from '../src/index.js';
 
 // The local stack's lifecycle through its real CLI, on a second stack (own state folder, own ports) beside the
 // one the other tests use, sharing only the download cache.
@@ -31,7 +32,8 @@ const stack = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =
     execFile(
       process.execPath,
       [cli, ...args],
-      { env: { ...env, ...extraEnv }, timeout: 240_000 },
+      // A JVM's start on a busy machine: bounded like every wait of the run.
+      { env: { ...env, ...extraEnv }, timeout: patience(240_000) },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -51,7 +53,8 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-describe('the no-Docker local stack', () => {
+// Each test runs the CLI, which starts (or restarts) a JVM or two and waits for them: as long as one CLI call may take.
+describe('the no-Docker local stack', { timeout: patience(240_000) }, () => {
   it('when brought up, then the broker and the registry answer and a second up changes nothing', async () => {
     const first = await stack(['up']);
     expect(first.code, first.stderr).toBe(0);
@@ -72,7 +75,9 @@ describe('the no-Docker local stack', () => {
   it('when the broker has crashed, then up detects it and restarts it', async () => {
     const { kafka } = await statusOf();
     process.kill(kafka.pid as number, 'SIGKILL');
-    while (isAlive(kafka.pid as number)) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => !isAlive(kafka.pid as number), {
+      description: `the killed broker (pid ${kafka.pid}) to be gone`,
+    });
 
     const restarted = await stack(['up']);
 
