@@ -106,8 +106,11 @@ async function main() {
       },
       { count: SESSIONS, siret: settings.kairosToken.grant[0] as string, runId },
     );
-    const ouiform = new Api(system.url('ouiform'), settings.ouiformToken);
-    const passerelle = prescribeThroughOuiform(ouiform, offer, runId);
+    const passerelle = prescribeThroughOuiform(
+      { url: system.url('ouiform'), token: settings.ouiformToken },
+      offer,
+      runId,
+    );
     // The baseline waits for its decision as long as Ouiform does before answering 202.
     await plain.start(3000);
     const baseline = plain.prescribe(

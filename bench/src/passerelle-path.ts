@@ -2,6 +2,7 @@
 // Ouiform's HTTP API as a prescriber sends them — answered with Kairos's decision (201), or 202 with a Location the
 // prescriber follows until the decision shows.
 import { type Api, lheoExport, type ScenarioSession, scenarioSessions, seg } from '@passerelle/scenario';
+import { httpJson } from './http-client.js';
 import type { Prescribe } from './request-path.js';
 
 export interface PreparedOffer {
@@ -40,22 +41,33 @@ export async function prepareOffer(
 }
 
 /** One prescription through Ouiform (DE ids unique per run), followed to its decision like a prescriber would. */
-export function prescribeThroughOuiform(ouiform: Api, { sessions, icos }: PreparedOffer, runId: string): Prescribe {
+export function prescribeThroughOuiform(
+  ouiform: { url: string; token: string },
+  { sessions, icos }: PreparedOffer,
+  runId: string,
+): Prescribe {
+  const { url, token } = ouiform;
   return async (i) => {
     const session = sessions[i % sessions.length] as ScenarioSession;
     const prescriptionId = `bench-${runId}-${i}`;
-    const answer = await ouiform.send<{ decision: unknown }>('POST', '/prescriptions', {
-      prescriptionId,
-      // France Travail identifiers are 8 to 11 characters.
-      de: { ftId: `L${runId.slice(0, 3)}${String(i).padStart(6, '0')}`, lastName: 'Banc', firstName: 'Essai' },
-      target: { sessionKey: session.sessionKey, modalityKind: 'ICO', modalityId: icos.get(session.sessionKey) },
-      projectValidated: true,
+    const answer = await httpJson<{ decision?: unknown }>('POST', `${url}/prescriptions`, {
+      token,
+      body: {
+        prescriptionId,
+        // France Travail identifiers are 8 to 11 characters.
+        de: { ftId: `L${runId.slice(0, 3)}${String(i).padStart(6, '0')}`, lastName: 'Banc', firstName: 'Essai' },
+        target: { sessionKey: session.sessionKey, modalityKind: 'ICO', modalityId: icos.get(session.sessionKey) },
+        projectValidated: true,
+      },
     });
-    let decision = answer.body.decision;
+    let decision = answer.status < 300 ? answer.body.decision : undefined;
     const patience = Date.now() + 30_000;
-    while (!decision && Date.now() < patience) {
+    while (answer.status === 202 && !decision && Date.now() < patience) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      decision = (await ouiform.get<{ decision: unknown }>(`/prescriptions/${seg(prescriptionId)}`)).decision;
+      const poll = await httpJson<{ decision?: unknown }>('GET', `${url}/prescriptions/${seg(prescriptionId)}`, {
+        token,
+      });
+      decision = poll.status === 200 ? poll.body.decision : undefined;
     }
     return { status: answer.status, decided: Boolean(decision) };
   };

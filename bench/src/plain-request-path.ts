@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { httpJson } from './http-client.js';
 import type { Prescribe } from './request-path.js';
 
 interface PlainRequest {
@@ -171,23 +172,24 @@ export class PlainRequestPath {
     return async (i) => {
       const session = sessions[i % sessions.length] as { sessionKey: string; modalityId: string };
       const requestId = `plain-${runId}-${i}`;
-      const answer = await fetch(`${this.url}/prescriptions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
+      const answer = await httpJson<{ decision: PlainDecision | null }>('POST', `${this.url}/prescriptions`, {
+        body: {
           requestId,
           sessionKey: session.sessionKey,
           modalityId: session.modalityId,
           de: { ftId: `L${String(i).padStart(7, '0')}`, lastName: 'Banc', firstName: 'Essai' },
-        } satisfies PlainRequest),
+        } satisfies PlainRequest,
       });
-      let { decision } = (await answer.json()) as { decision: PlainDecision | null };
+      let { decision } = answer.body;
       const patience = Date.now() + 30_000;
       while (!decision && Date.now() < patience) {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        ({ decision } = (await (await fetch(`${this.url}/prescriptions/${encodeURIComponent(requestId)}`)).json()) as {
-          decision: PlainDecision | null;
-        });
+        ({ decision } = (
+          await httpJson<{ decision: PlainDecision | null }>(
+            'GET',
+            `${this.url}/prescriptions/${encodeURIComponent(requestId)}`,
+          )
+        ).body);
       }
       return { status: answer.status, decided: decision !== null };
     };

@@ -20,7 +20,7 @@ const offer = await prepareOffer(
   },
   { count: flag('sessions', 30), siret: settings.kairosToken.grant[0] as string, runId },
 );
-const ouiform = new Api('http://127.0.0.1:8740', settings.ouiformToken);
+const ouiform = { url: 'http://127.0.0.1:8740', token: settings.ouiformToken };
 const result = await atSteadyRate(
   prescribeThroughOuiform(ouiform, offer, runId),
   flag('rate', 200),
