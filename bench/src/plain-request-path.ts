@@ -1,7 +1,7 @@
 // The baseline of the request path: the same topology as Passerelle's — HTTP in → request topic → a decider owning
 // the session's places → decision topic → the HTTP process answering the prescriber — written with plain kafkajs:
-// at-least-once (acks=all, offsets committed after each batch), JSON values, no registry, no transactions, no
-// read models. The decider and the HTTP side each run in a process of their own, as Kairos and Ouiform do, and the
+// at-least-once (acks=all, kafkajs's default producer, offsets committed after each batch), JSON values, no registry,
+// no transactions, no read models. The decider and the HTTP side each run in a process of their own, as Kairos and Ouiform do, and the
 // prescriber (the benchmark's client) in a third.
 //   node ... plain-request-path.ts decider <brokers> <requests topic> <decisions topic>
 //   node ... plain-request-path.ts http <brokers> <requests topic> <decisions topic> <wait ms>
@@ -36,7 +36,9 @@ const kafkaOf = (brokers: string, clientId: string) =>
 /** The decider: places per ICO, a registration per request (a request id seen before is answered again). */
 async function runDecider(brokers: string, requests: string, decisions: string) {
   const kafka = kafkaOf(brokers, 'plain-decider');
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // kafkajs's defaults: not idempotent, so sends go out concurrently (an idempotent producer keeps one request in
+  // flight and would queue every HTTP request behind the others — the baseline is not handicapped).
+  const producer = kafka.producer();
   await producer.connect();
   const consumer = kafka.consumer({ groupId: `plain-decider-${requests}`, maxWaitTimeInMs: 500 });
   await consumer.connect();
@@ -71,7 +73,7 @@ async function runDecider(brokers: string, requests: string, decisions: string) 
 /** The HTTP side: POST publishes and answers the decision (201) or 202 after `waitMs`; GET answers a poll. */
 async function runHttp(brokers: string, requests: string, decisions: string, waitMs: number) {
   const kafka = kafkaOf(brokers, 'plain-http');
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer();
   await producer.connect();
   const decided = new Map<string, PlainDecision>();
   const waiters = new Map<string, (decision: PlainDecision) => void>();
