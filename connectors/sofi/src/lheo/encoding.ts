@@ -30,8 +30,34 @@ export const SNIFF_BYTES = 1024;
 
 export type SniffResult = { ok: true; encoding: LheoEncoding } | { ok: false; message: string };
 
-/** Reads the byte-order mark and the XML declaration's `encoding` pseudo-attribute from the first bytes. */
+// Files that are sent instead of an export: named, rather than reported as a text in a wrong encoding.
+const BINARY_SIGNATURES: readonly (readonly [string, readonly number[]])[] = [
+  ['gzip', [0x1f, 0x8b]],
+  ['ZIP archive, or an Office document', [0x50, 0x4b, 0x03, 0x04]],
+  ['7-Zip archive', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['bzip2', [0x42, 0x5a, 0x68]],
+  ['Zstandard', [0x28, 0xb5, 0x2f, 0xfd]],
+  ['PDF document', [0x25, 0x50, 0x44, 0x46, 0x2d]],
+  ['PNG image', [0x89, 0x50, 0x4e, 0x47]],
+  ['JPEG image', [0xff, 0xd8, 0xff]],
+  ['GIF image', [0x47, 0x49, 0x46, 0x38]],
+  ['old Office document', [0xd0, 0xcf, 0x11, 0xe0]],
+];
+
+/**
+ * Reads the byte-order mark and the XML declaration's `encoding` pseudo-attribute from the first bytes; a known
+ * binary format is named instead.
+ */
 export function sniffEncoding(head: Uint8Array): SniffResult {
+  const binary = BINARY_SIGNATURES.find(([, signature]) => signature.every((byte, at) => head[at] === byte));
+  if (binary !== undefined) {
+    const hint = binary[0] === 'gzip' ? ' (decompress it first)' : '';
+    return {
+      ok: false,
+      message: `not a LHEO export: binary file (${binary[0]}); an export is an XML text file${hint}`,
+    };
+  }
   if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe)) {
     return {
       ok: false,
@@ -87,7 +113,7 @@ export function createDecoder(encoding: LheoEncoding): ChunkDecoder {
 }
 
 // windows-1252 for bytes 0x80–0x9F ('' where windows-1252 leaves the byte undefined).
-const WINDOWS_1252_C1 = [
+export const WINDOWS_1252_C1: readonly string[] = [
   '€',
   '',
   '‚',
@@ -121,6 +147,28 @@ const WINDOWS_1252_C1 = [
   'ž',
   'Ÿ',
 ];
+
+/** How many bytes at the end of `bytes` start a UTF-8 sequence that the next bytes complete (0 to 3). */
+export function incompleteUtf8Tail(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back] as number;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: its lead is further back
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
+}
+
+/** Offset of the first byte that is not valid UTF-8 (`bytes.length` when all are). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  // Each U+FFFD is a replaced bad sequence, unless the bytes really say U+FFFD (EF BF BD).
+  for (let at = text.indexOf('\uFFFD'); at >= 0; at = text.indexOf('\uFFFD', at + 1)) {
+    const offset = Buffer.byteLength(text.slice(0, at));
+    if (bytes[offset] !== 0xef || bytes[offset + 1] !== 0xbf || bytes[offset + 2] !== 0xbd) return offset;
+  }
+  return bytes.length;
+}
 
 /**
  * In a file declared single-byte, finds the first byte pair that is UTF-8 for a French accented letter or `œ`

@@ -12,6 +12,16 @@ export interface LheoLimits {
   maxDepth: number;
   /** Most elements kept for one formation (its actions and sessions are buffered until it closes). */
   maxElementsPerFormation: number;
+  /**
+   * Most sessions in one export. What is kept per session (duplicate detection, the importer's known offer) is a few
+   * dozen bytes, so this bounds memory whatever the file; the national offer is about 400 000 sessions.
+   */
+  maxSessions: number;
+  /**
+   * Share of the old-generation heap (V8's limit, e.g. `--max-old-space-size`) past which reading stops: the file is
+   * refused with a report instead of the process dying of an out-of-memory (see `heapBudgetExceeded`).
+   */
+  maxHeapFraction: number;
 }
 
 export const DEFAULT_LHEO_LIMITS: LheoLimits = {
@@ -19,4 +29,6 @@ export const DEFAULT_LHEO_LIMITS: LheoLimits = {
   maxTokenLength: 2_000_000,
   maxDepth: 64,
   maxElementsPerFormation: 500_000,
+  maxSessions: 1_000_000,
+  maxHeapFraction: 0.85,
 };

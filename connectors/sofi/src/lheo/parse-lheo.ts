@@ -2,11 +2,15 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { heapBudgetExceeded } from '../heap-budget.js';
 import type { Issue } from '../issue.js';
+import { AMPERSAND_LOOKAHEAD, AmpersandScanner, ampersandMistake } from './ampersand-scanner.js';
 import {
   type ChunkDecoder,
   createDecoder,
   findUtf8InSingleByte,
+  firstInvalidUtf8,
+  incompleteUtf8Tail,
   type LheoEncoding,
   SNIFF_BYTES,
   sniffEncoding,
@@ -101,6 +105,7 @@ export async function parseLheo(
   let root: LheoNode | null = null;
   let encoding: LheoEncoding | null = null;
   let formations = 0;
+  let sessions = 0;
   let bytesRead = 0;
   let bufferedElements = 0;
   let tagStartLine = 1;
@@ -194,6 +199,16 @@ export async function parseLheo(
       stack.push({ node: null, segment, freeForm: false, counts: undefined });
       return;
     }
+    if (tag.local === 'session' && parent.node.name === 'action') {
+      sessions += 1;
+      if (sessions > limits.maxSessions) {
+        reject(
+          line,
+          `more than ${limits.maxSessions} sessions in one export: over the limit (SOFI_MAX_SESSIONS)`,
+          `${currentPath()}/${segment}`,
+        );
+      }
+    }
     bufferedElements += 1;
     if (bufferedElements > limits.maxElementsPerFormation) {
       reject(
@@ -281,10 +296,23 @@ export async function parseLheo(
     node.text += text;
   }
 
-  async function feed(text: string): Promise<void> {
-    for (let offset = 0; offset < text.length; offset += SLICE_CHARS) {
+  const ampersands = new AmpersandScanner();
+  // The end of each decoded chunk waits for the next one, so that a reference or `<![CDATA[` cut by a chunk boundary
+  // is seen whole by the ampersand scan.
+  let held = '';
+
+  /** Parses decoded text (all of what is held back too, when `final`). */
+  async function feed(decoded: string, final: boolean): Promise<void> {
+    const text = held + decoded;
+    const end = final ? text.length : Math.max(0, text.length - AMPERSAND_LOOKAHEAD);
+    held = text.slice(end);
+    const ampersand = ampersands.scan(text, sliceStart, end);
+    // Text before a bad `&` is parsed first: an earlier problem is reported first, and the parser's position and
+    // element stack are then exactly those of the `&`.
+    const until = ampersand < 0 ? end : ampersand;
+    for (let offset = 0; offset < until; offset += SLICE_CHARS) {
       const eventsBefore = events;
-      slice = text.slice(offset, offset + SLICE_CHARS);
+      slice = text.slice(offset, Math.min(offset + SLICE_CHARS, until));
       sax(() => parser.write(slice));
       feedFormationDigest(sliceStart + slice.length);
       sliceStart += slice.length;
@@ -293,14 +321,25 @@ export async function parseLheo(
       if (charsWithoutEvent > limits.maxTokenLength) {
         reject(parser.line, `a single text, comment or tag longer than ${limits.maxTokenLength} characters`);
       }
+      checkHeap();
       await flush();
     }
+    if (ampersand >= 0) {
+      const where = `line ${parser.line}, column ${parser.column + 1}`;
+      reject(parser.line, `malformed XML at ${where}: ${ampersandMistake(text, ampersand)}`);
+    }
+  }
+
+  function checkHeap(): void {
+    const exceeded = heapBudgetExceeded(limits.maxHeapFraction);
+    if (exceeded !== null) reject(parser.line, exceeded);
   }
 
   async function flush(): Promise<void> {
     while (pending.length > 0) {
       const { formation, sourceDigest } = pending.shift() as (typeof pending)[number];
       await handlers.onFormation?.(formation, sourceDigest);
+      checkHeap();
     }
   }
 
@@ -308,6 +347,8 @@ export async function parseLheo(
   let head: Uint8Array[] = [];
   let headLength = 0;
   let lastByte = -1;
+  // The bytes of a UTF-8 character that the decoder holds until the next chunk completes it.
+  let pendingUtf8: Uint8Array = new Uint8Array(0);
 
   /** Decodes and parses one chunk of bytes; the first bytes are held back until the encoding is known. */
   async function consume(bytes: Uint8Array, final: boolean): Promise<void> {
@@ -325,27 +366,35 @@ export async function parseLheo(
     if (encoding !== 'UTF-8') {
       const at = findUtf8InSingleByte(bytes, lastByte);
       if (at >= 0) {
-        const line = parser.line + countNewlines(bytes, at);
+        // Parse up to the UTF-8 lead byte first: the report then names the line and element it is in.
+        await feed(decoder.decode(bytes.subarray(0, Math.max(0, at - 1)), { stream: true }), true);
         reject(
-          line,
-          `wrong encoding: declared ${encoding} but the bytes at line ${line} are UTF-8 (text would read "Ã©")`,
+          parser.line,
+          `wrong encoding: declared ${encoding} but the bytes at line ${parser.line} are UTF-8 (text would read "Ã©")`,
         );
       }
       lastByte = bytes.length > 0 ? (bytes[bytes.length - 1] as number) : lastByte;
+      await feed(decoder.decode(bytes, { stream: !final }), final);
+      return;
     }
     let text: string;
     try {
       text = decoder.decode(bytes, { stream: !final });
     } catch {
       if (bytes.length === 0) reject(parser.line, 'file ends in the middle of a UTF-8 character (truncated?)');
-      // Locate the first bad byte: decode again leniently and find the first replacement character.
-      const lenient = new TextDecoder('utf-8').decode(bytes);
-      const at = Math.max(0, lenient.indexOf('\uFFFD'));
-      const line = parser.line + countNewlines(lenient, at);
-      reject(line, `wrong encoding: declared UTF-8 but line ${line} has bytes that are not UTF-8 (ISO-8859-1?)`);
+      // Parse the valid bytes before the bad one first: the report then names the line and element it is in.
+      const all = Buffer.concat([pendingUtf8, bytes]);
+      await feed(new TextDecoder('utf-8').decode(all.subarray(0, firstInvalidUtf8(all))), true);
+      reject(
+        parser.line,
+        `wrong encoding: declared UTF-8 but line ${parser.line} has bytes that are not UTF-8 (ISO-8859-1?)`,
+      );
       return;
     }
-    await feed(text);
+    // A chunk shorter than a character may only continue the held one.
+    const joined = bytes.length < 4 ? Buffer.concat([pendingUtf8, bytes]) : bytes;
+    pendingUtf8 = joined.subarray(joined.length - incompleteUtf8Tail(joined));
+    await feed(text, final);
   }
 
   try {
@@ -384,14 +433,6 @@ function plainAttributes(tag: SaxesTagNS): Readonly<Record<string, string>> {
     }
   }
   return attributes ?? NO_ATTRIBUTES;
-}
-
-function countNewlines(text: Uint8Array | string, end: number): number {
-  let count = 0;
-  for (let i = 0; i < end; i++) {
-    if ((typeof text === 'string' ? text.charCodeAt(i) : text[i]) === 10) count += 1;
-  }
-  return count;
 }
 
 async function* toChunks(source: ByteSource): AsyncIterable<Uint8Array> {
