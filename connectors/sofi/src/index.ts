@@ -24,13 +24,8 @@ export {
 export { canonicalJson, contentHashOf } from './mapping/content-hash.js';
 export { exportedAtOf } from './mapping/exported-at.js';
 export { type PartialDate, parseLheoDate, parseLheoTime } from './mapping/lheo-date.js';
-export {
-  type FormationMapping,
-  type MappedSession,
-  type MappingContext,
-  mapFormation,
-} from './mapping/map-formation.js';
+export { type FindingSink, type MappedSession, type MappingContext, mapFormation } from './mapping/map-formation.js';
 export type * from './mapping/offer-session.js';
-export { cleanText, stripHtml } from './mapping/text.js';
+export { cleanText, decodeHtmlEntities, plainText, type TextLayout } from './mapping/text.js';
 export { offerContracts } from './offer-contracts.js';
 export { type LheoReport, type ReadOfferSessionsOptions, readOfferSessions } from './read-offer-sessions.js';

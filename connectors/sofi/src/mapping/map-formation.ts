@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Issue } from '../issue.js';
-import { childNamed, childrenNamed, descendant, type LheoNode, pathOf } from '../lheo/lheo-node.js';
+import { childNamed, childrenNamed, type LheoNode } from '../lheo/lheo-node.js';
 import { contentHashOf } from './content-hash.js';
 import { type PartialDate, parseLheoDate, parseLheoTime } from './lheo-date.js';
 import type {
@@ -18,7 +17,7 @@ import type {
   SessionContact,
   TrainingPlace,
 } from './offer-session.js';
-import { cleanText, stripHtml } from './text.js';
+import { cleanText, hasControlCharacters, mojibakeIn, plainText, type TextLayout } from './text.js';
 
 export interface MappingContext {
   /** Export timestamp of the whole file (see `exportedAtOf`); copied into every snapshot. */
@@ -32,7 +31,7 @@ export interface MappingContext {
  * mapping differently never takes an old snapshot for what it would make of the same text. Bump it with every change
  * of the mapping's output: the test "mapping revision" pins a digest of the fixtures' snapshots to remind you.
  */
-export const MAPPING_REVISION = 1;
+export const MAPPING_REVISION = 2;
 
 /**
  * A formation's source fingerprint: its source digest (as the parser computed it from the text exported) under this
@@ -49,18 +48,18 @@ export interface SessionOutline {
 
 /**
  * The session keys of a formation, read from its numero attributes exactly as `mapFormation` builds them, without
- * mapping anything else; undefined when a numero is missing (only the mapping can report that).
+ * mapping anything else; undefined when a numero is missing or unusable (only the mapping can report that).
  */
 export function sessionOutlineOf(formation: LheoNode): { actions: number; sessions: SessionOutline[] } | undefined {
-  const formationNumero = cleanText(formation.attributes.numero);
+  const formationNumero = keyPart(formation.attributes.numero);
   if (formationNumero === null) return undefined;
   const actions = childrenNamed(formation, 'action');
   const sessions: SessionOutline[] = [];
   for (const action of actions) {
-    const actionNumero = cleanText(action.attributes.numero);
+    const actionNumero = keyPart(action.attributes.numero);
     if (actionNumero === null) return undefined;
     for (const session of childrenNamed(action, 'session')) {
-      const sessionNumero = cleanText(session.attributes.numero);
+      const sessionNumero = keyPart(session.attributes.numero);
       if (sessionNumero === null) return undefined;
       sessions.push({ sessionKey: sessionKeyOf(formationNumero, actionNumero, sessionNumero), line: session.line });
     }
@@ -68,59 +67,78 @@ export function sessionOutlineOf(formation: LheoNode): { actions: number; sessio
   return { actions: actions.length, sessions };
 }
 
-const sessionKeyOf = (formation: string, action: string, session: string) => `${formation}|${action}|${session}`;
+const keyPart = (numero: string | undefined): string | null => {
+  const part = cleanText(numero);
+  return part?.includes(KEY_SEPARATOR) ? null : part;
+};
+
+/**
+ * `formation|action|session`: the published key (Anotéa's composite key, and `journeyIdFor` in @passerelle/schemas
+ * requires exactly three parts). A numero holding `|` is an error, so keys of different sessions never collide.
+ * `join` makes one flat string: a template literal would keep a rope of the three numeros (and, for long ones, the
+ * parser's text they were sliced from) alive for as long as the key is.
+ */
+const KEY_SEPARATOR = '|';
+const sessionKeyOf = (formation: string, action: string, session: string) =>
+  [formation, action, session].join(KEY_SEPARATOR);
 
 export interface MappedSession {
   snapshot: OfferSession;
-  /** Where the session element is, for findings about the snapshot as a whole (e.g. a duplicate key). */
-  line: number;
-  path: string;
+  /** The session element, for findings about the snapshot as a whole (e.g. a duplicate key). */
+  node: LheoNode;
 }
 
-export interface FormationMapping {
-  /** The sessions that mapped without error (a formation or action error drops all of its sessions). */
-  sessions: MappedSession[];
-  /** Elements seen, whether they mapped or not. */
-  actions: number;
-  sessionElements: number;
-  errors: Issue[];
-  warnings: Issue[];
+/** Where the mapping reports what it finds, as it finds it (the caller counts, keeps or drops). */
+export interface FindingSink {
+  error(node: LheoNode, message: string): void;
+  warn(node: LheoNode, message: string): void;
 }
 
-/** Collects findings; `failed` tells whether an error was recorded since a given mark. */
+/** Counts what a formation's mapping reported, and passes it on. */
 class Findings {
-  readonly errors: Issue[] = [];
-  readonly warnings: Issue[] = [];
+  errors = 0;
+  warnings = 0;
+  constructor(private readonly sink: FindingSink) {}
   error(node: LheoNode, message: string): void {
-    this.errors.push({ line: node.line, path: pathOf(node), message });
+    this.errors += 1;
+    this.sink.error(node, message);
   }
   warn(node: LheoNode, message: string): void {
-    this.warnings.push({ line: node.line, path: pathOf(node), message });
+    this.warnings += 1;
+    this.sink.warn(node, message);
   }
 }
 
 /**
- * Maps one LHEO formation (with its actions and sessions) to session snapshots. Pure: the same formation and context
- * always give the same result. Every problem is reported with the line and path of the element concerned; a
- * missing identifier or an invalid date is an error that keeps the session (or all sessions of the action or
- * formation, when it is theirs) out of the result, while other sessions still map.
+ * Maps one LHEO formation (with its actions and sessions) to session snapshots, one at a time: however many sessions
+ * a formation holds, only the one being handed over exists. Pure: the same formation and context always give the
+ * same snapshots and findings. Every problem goes to `sink` with the element concerned; a missing identifier or an
+ * invalid date is an error that keeps the session (or all sessions of the action or formation, when it is theirs)
+ * out of the result, while other sessions still map. Returns how many action and session elements it saw.
  */
-export function mapFormation(formation: LheoNode, context: MappingContext): FormationMapping {
-  const findings = new Findings();
+export function* mapFormation(
+  formation: LheoNode,
+  context: MappingContext,
+  sink: FindingSink,
+): Generator<MappedSession, { actions: number; sessionElements: number }, undefined> {
+  const findings = new Findings(sink);
   const mappedFormation = mapFormationFields(formation, findings);
-  const formationFailed = findings.errors.length > 0;
-  const sessions: MappedSession[] = [];
-  const actions = childrenNamed(formation, 'action');
+  const formationFailed = findings.errors > 0;
+  const actionNodes = childrenNamed(formation, 'action');
+  if (actionNodes.length === 0) findings.error(formation, 'formation without any <action>');
+  // Every action's own fields first, so their findings are known before any session is handed over.
+  const actions = actionNodes.map((node) => {
+    const errorsBefore = findings.errors;
+    const action = mapAction(node, findings);
+    return { node, action, failed: findings.errors > errorsBefore };
+  });
   let sessionElements = 0;
-  for (const actionNode of actions) {
-    const actionErrorsBefore = findings.errors.length;
-    const action = mapAction(actionNode, findings);
-    const actionFailed = findings.errors.length > actionErrorsBefore;
+  for (const { node: actionNode, action, failed: actionFailed } of actions) {
     for (const sessionNode of childrenNamed(actionNode, 'session')) {
       sessionElements += 1;
-      const sessionErrorsBefore = findings.errors.length;
+      const errorsBefore = findings.errors;
       const session = mapSession(sessionNode, findings);
-      if (formationFailed || actionFailed || findings.errors.length > sessionErrorsBefore) continue;
+      if (formationFailed || actionFailed || findings.errors > errorsBefore) continue;
       const snapshot = {
         sessionKey: sessionKeyOf(mappedFormation.numero, action.numero, session.numero),
         formation: mappedFormation,
@@ -128,51 +146,46 @@ export function mapFormation(formation: LheoNode, context: MappingContext): Form
         session,
         exportedAt: context.exportedAt,
       };
-      sessions.push({
-        snapshot: { ...snapshot, contentHash: contentHashOf(snapshot), sourceHash: null },
-        line: sessionNode.line,
-        path: pathOf(sessionNode),
-      });
+      // A formation with findings must be mapped again at every import (so every report shows them): from its first
+      // finding on, its sessions carry no fingerprint, and a formation is skipped only when all of its sessions do.
+      const sourceHash = findings.errors + findings.warnings === 0 ? (context.sourceHash ?? null) : null;
+      yield { snapshot: { ...snapshot, contentHash: contentHashOf(snapshot), sourceHash }, node: sessionNode };
     }
   }
-  if (actions.length === 0) findings.error(formation, 'formation without any <action>');
-  // A formation with findings is mapped again at every import (no fingerprint), so every report shows them.
-  const sourceHash = findings.errors.length + findings.warnings.length === 0 ? (context.sourceHash ?? null) : null;
-  if (sourceHash !== null) for (const { snapshot } of sessions) snapshot.sourceHash = sourceHash;
-  return { sessions, actions: actions.length, sessionElements, errors: findings.errors, warnings: findings.warnings };
+  return { actions: actionNodes.length, sessionElements };
 }
 
 function mapFormationFields(formation: LheoNode, findings: Findings): OfferFormation {
   const numero = requiredNumero(formation, findings);
-  const titleNode = childNamed(formation, 'intitule-formation');
-  const title = titleNode ? stripHtml(titleNode.text) : '';
+  const titleNode = one(formation, 'intitule-formation', findings);
+  const title = freeText(titleNode, findings, 'line') ?? '';
   if (title === '') findings.error(titleNode ?? formation, 'formation without a title (<intitule-formation>)');
-  const domain = childNamed(formation, 'domaine-formation');
+  const domain = one(formation, 'domaine-formation', findings);
   const certifications = childrenNamed(formation, 'certification');
   const codes = (name: string) =>
-    certifications.flatMap((certification) => textsOf(childrenNamed(certification, name)));
+    certifications.flatMap((certification) => codesOf(childrenNamed(certification, name), findings));
   return {
     numero,
     title,
-    objectiveCode: integerOf(childNamed(formation, 'objectif-general-formation'), findings),
-    formacodes: textsOf(childrenNamed(domain, 'code-FORMACODE')),
-    romeCodes: textsOf(childrenNamed(domain, 'code-ROME')),
-    nsfCodes: textsOf(childrenNamed(domain, 'code-NSF')),
+    objectiveCode: integerOf(one(formation, 'objectif-general-formation', findings), findings),
+    formacodes: codesOf(childrenNamed(domain, 'code-FORMACODE'), findings),
+    romeCodes: codesOf(childrenNamed(domain, 'code-ROME'), findings),
+    nsfCodes: codesOf(childrenNamed(domain, 'code-NSF'), findings),
     certification: { rncp: codes('code-RNCP'), certifinfo: codes('code-CERTIFINFO'), rs: codes('code-RS') },
-    content: cleanText(childNamed(formation, 'contenu-formation')?.text),
+    content: freeText(one(formation, 'contenu-formation', findings), findings, 'block'),
     responsibleOrganisation: mapResponsibleOrganisation(formation, findings),
   };
 }
 
 function mapResponsibleOrganisation(formation: LheoNode, findings: Findings): ResponsibleOrganisation {
-  const organisation = childNamed(formation, 'organisme-formation-responsable');
+  const organisation = one(formation, 'organisme-formation-responsable', findings);
   if (organisation === undefined) {
     findings.error(formation, 'formation without <organisme-formation-responsable> (its SIRET is required)');
     return { numero: null, siret: '', nda: null, name: null };
   }
-  const siretNode = descendant(organisation, 'SIRET-organisme-formation', 'SIRET');
-  const raw = siretNode?.text.trim() ?? '';
-  const siret = siretOf(siretNode);
+  const siretNode = one(one(organisation, 'SIRET-organisme-formation', findings), 'SIRET', findings);
+  const raw = code(siretNode, findings) ?? '';
+  const siret = siretOf(raw);
   if (raw === '') {
     findings.error(
       siretNode ?? organisation,
@@ -186,29 +199,30 @@ function mapResponsibleOrganisation(formation: LheoNode, findings: Findings): Re
       `SIRET of the responsible organisation "${raw}" is not 14 digits; kept as given`,
     );
   }
+  const name = freeText(one(organisation, 'nom-organisme', findings), findings, 'line');
+  const legalName = freeText(one(organisation, 'raison-sociale', findings), findings, 'line');
   return {
     numero: cleanText(organisation.attributes.numero),
     siret: siret ?? raw,
-    nda: cleanText(childNamed(organisation, 'numero-activite')?.text),
-    name:
-      cleanText(childNamed(organisation, 'nom-organisme')?.text) ??
-      cleanText(childNamed(organisation, 'raison-sociale')?.text),
+    nda: code(one(organisation, 'numero-activite', findings), findings),
+    name: name ?? legalName,
   };
 }
 
 const ENTRY_EXIT_MODES: Record<string, EntryExitMode> = { '0': 'FIXED_DATES', '1': 'PERMANENT' };
 
 function mapAction(action: LheoNode, findings: Findings): OfferAction {
-  const entryExitNode = childNamed(action, 'modalites-entrees-sorties');
-  const entryExitCode = entryExitNode?.text.trim() ?? '';
+  const numero = requiredNumero(action, findings);
+  const entryExitNode = one(action, 'modalites-entrees-sorties', findings);
+  const entryExitCode = code(entryExitNode, findings) ?? '';
   const entryExitMode = ENTRY_EXIT_MODES[entryExitCode] ?? 'UNKNOWN';
   if (entryExitNode && entryExitMode === 'UNKNOWN') {
     findings.warn(entryExitNode, `unknown modalites-entrees-sorties "${entryExitCode}" (dict-modalites-es: 0 or 1)`);
   }
   return {
-    numero: requiredNumero(action, findings),
+    numero,
     entryExitMode,
-    teachingMode: integerOf(childNamed(action, 'modalites-enseignement'), findings),
+    teachingMode: integerOf(one(action, 'modalites-enseignement', findings), findings),
     trainingPlaces: childrenNamed(action, 'lieu-de-formation').map((place) => mapTrainingPlace(place, findings)),
     deliveringOrganisations: childrenNamed(action, 'organisme-formateur').flatMap((organisation) =>
       mapDeliveringOrganisation(organisation, findings),
@@ -216,57 +230,59 @@ function mapAction(action: LheoNode, findings: Findings): OfferAction {
     funders: childrenNamed(action, 'organisme-financeur').flatMap((funder) => mapFunder(funder, findings)),
     hours: {
       // LHEO says whole hours, but exporters write 17.5 or 17,5; the contract keeps them (Avro double).
-      centre: decimalOf(childNamed(action, 'nombre-heures-centre'), findings),
-      enterprise: decimalOf(childNamed(action, 'nombre-heures-entreprise'), findings),
-      total: decimalOf(childNamed(action, 'nombre-heures-total'), findings),
+      centre: decimalOf(one(action, 'nombre-heures-centre', findings), findings),
+      enterprise: decimalOf(one(action, 'nombre-heures-entreprise', findings), findings),
+      total: decimalOf(one(action, 'nombre-heures-total', findings), findings),
     },
     informationDates: childrenNamed(action, 'date-information').flatMap((information) =>
       informationDate(information, findings),
     ),
-    recruitmentDescription: cleanText(childNamed(action, 'modalites-recrutement')?.text),
-    conditions: cleanText(childNamed(action, 'conditions-specifiques')?.text),
+    recruitmentDescription: freeText(one(action, 'modalites-recrutement', findings), findings, 'block'),
+    conditions: freeText(one(action, 'conditions-specifiques', findings), findings, 'block'),
   };
 }
 
 function mapTrainingPlace(place: LheoNode, findings: Findings): TrainingPlace {
-  const coordinates = childNamed(place, 'coordonnees');
-  const address = childNamed(coordinates, 'adresse');
-  const geo = childNamed(address, 'geolocalisation');
+  const coordinates = one(place, 'coordonnees', findings);
+  const address = one(coordinates, 'adresse', findings);
+  const geo = one(address, 'geolocalisation', findings);
+  const name = freeText(one(coordinates, 'nom', findings), findings, 'line');
+  const denomination = freeText(one(address, 'denomination', findings), findings, 'line');
   return {
-    name: cleanText(childNamed(coordinates, 'nom')?.text) ?? cleanText(childNamed(address, 'denomination')?.text),
-    street: joinLines(childrenNamed(address, 'ligne')),
-    postalCode: cleanText(childNamed(address, 'codepostal')?.text),
-    city: cleanText(childNamed(address, 'ville')?.text),
-    department: cleanText(childNamed(address, 'departement')?.text),
-    latitude: decimalOf(childNamed(geo, 'latitude'), findings),
-    longitude: decimalOf(childNamed(geo, 'longitude'), findings),
+    name: name ?? denomination,
+    street: joinLines(childrenNamed(address, 'ligne'), findings),
+    postalCode: code(one(address, 'codepostal', findings), findings),
+    city: freeText(one(address, 'ville', findings), findings, 'line'),
+    department: code(one(address, 'departement', findings), findings),
+    latitude: decimalOf(one(geo, 'latitude', findings), findings),
+    longitude: decimalOf(one(geo, 'longitude', findings), findings),
   };
 }
 
 function mapDeliveringOrganisation(organisation: LheoNode, findings: Findings): DeliveringOrganisation[] {
-  const siretNode = descendant(organisation, 'SIRET-formateur', 'SIRET');
-  const raw = siretNode?.text.replace(/\s/g, '') ?? '';
+  const siretNode = one(one(organisation, 'SIRET-formateur', findings), 'SIRET', findings);
+  const raw = code(siretNode, findings)?.replace(/\s/g, '') ?? '';
   if (raw === '') {
     findings.warn(organisation, 'organisme-formateur without SIRET; left out');
     return [];
   }
   // Not a key of the snapshot: kept as given, but said, since Anotéa reconciles on it.
-  if (siretOf(siretNode) === null) findings.warn(siretNode ?? organisation, `SIRET "${raw}" is not 14 digits`);
-  return [{ siret: raw, name: cleanText(childNamed(organisation, 'raison-sociale-formateur')?.text) }];
+  if (siretOf(raw) === null) findings.warn(siretNode ?? organisation, `SIRET "${raw}" is not 14 digits`);
+  return [{ siret: raw, name: freeText(one(organisation, 'raison-sociale-formateur', findings), findings, 'line') }];
 }
 
 function mapFunder(funder: LheoNode, findings: Findings): Funder[] {
-  const codeNode = childNamed(funder, 'code-financeur');
-  const code = integerOf(codeNode, findings);
-  if (code === null) {
+  const codeNode = one(funder, 'code-financeur', findings);
+  const funderCode = integerOf(codeNode, findings);
+  if (funderCode === null) {
     if (!codeNode) findings.warn(funder, 'organisme-financeur without code-financeur; left out');
     return [];
   }
-  return [{ code, fundedPlaces: integerOf(childNamed(funder, 'nb-places-financees'), findings) }];
+  return [{ code: funderCode, fundedPlaces: integerOf(one(funder, 'nb-places-financees', findings), findings) }];
 }
 
 function informationDate(information: LheoNode, findings: Findings): string[] {
-  const dateNode = childNamed(information, 'date');
+  const dateNode = one(information, 'date', findings);
   if (!dateNode) return [];
   const date = dateOf(dateNode, findings);
   if (date === null) return [];
@@ -281,31 +297,68 @@ const RECRUITMENT_STATES: Record<string, RecruitmentState> = { '1': 'OPEN', '2':
 
 function mapSession(session: LheoNode, findings: Findings): OfferSessionDetails {
   const numero = requiredNumero(session, findings);
-  const period = childNamed(session, 'periode');
-  if (!period) findings.warn(session, 'session without <periode>: start and end unknown');
-  const registration = descendant(session, 'periode-inscription', 'periode');
-  const stateNode = childNamed(session, 'etat-recrutement');
-  const stateCode = stateNode?.text.trim() ?? '';
+  const period = one(session, 'periode', findings);
+  const { start, end } = sessionPeriod(session, period, findings);
+  const registration = one(one(session, 'periode-inscription', findings), 'periode', findings);
+  const stateNode = one(session, 'etat-recrutement', findings);
+  const stateCode = code(stateNode, findings) ?? '';
   const recruitmentState = RECRUITMENT_STATES[stateCode] ?? 'UNKNOWN';
   if (stateNode && recruitmentState === 'UNKNOWN') {
     findings.warn(stateNode, `unknown etat-recrutement "${stateCode}" (1 ouvert, 2 fermé, 3 suspendu)`);
   }
   const capacities = childrenNamed(session, 'cycle').map((cycle) =>
-    integerOf(childNamed(cycle, 'capacite-simultanee'), findings),
+    integerOf(one(cycle, 'capacite-simultanee', findings), findings),
   );
   return {
     numero,
-    start: dateOf(childNamed(period, 'debut'), findings),
-    end: dateOf(childNamed(period, 'fin'), findings),
-    registrationStart: dateOf(childNamed(registration, 'debut'), findings),
-    registrationEnd: dateOf(childNamed(registration, 'fin'), findings),
+    start,
+    end,
+    registrationStart: dateOf(one(registration, 'debut', findings), findings),
+    registrationEnd: dateOf(one(registration, 'fin', findings), findings),
     recruitmentState,
     recruitments: childrenNamed(session, 'recrutement').flatMap((recruitment) => mapRecruitment(recruitment, findings)),
     capacity: capacities.find((capacity) => capacity !== null) ?? null,
     expired: isExpired(session),
-    contacts: childrenNamed(session, 'contact-session').map(mapContact),
+    contacts: childrenNamed(session, 'contact-session').map((contact) => mapContact(contact, findings)),
   };
 }
+
+/**
+ * The session's dates. A period without any date is said like a missing one; a session ending before it starts
+ * (compared at the precision both have: `2024` against `2024-05` compares years) is an error.
+ */
+function sessionPeriod(
+  session: LheoNode,
+  period: LheoNode | undefined,
+  findings: Findings,
+): { start: PartialDate | null; end: PartialDate | null } {
+  if (period === undefined) {
+    findings.warn(session, 'session without <periode>: start and end unknown');
+    return { start: null, end: null };
+  }
+  const startNode = one(period, 'debut', findings);
+  const endNode = one(period, 'fin', findings);
+  const noStart = isBlank(startNode);
+  const noEnd = isBlank(endNode);
+  if (noStart && noEnd) {
+    findings.warn(period, '<periode> without any date (<debut> and <fin> empty or missing): start and end unknown');
+  } else if (noStart) {
+    findings.warn(startNode ?? period, 'empty or missing <debut>: start unknown (LHEO writes 00000000 for that)');
+  } else if (noEnd) {
+    findings.warn(endNode ?? period, 'empty or missing <fin>: end unknown (LHEO writes 99999999 for that)');
+  }
+  const start = dateOf(startNode, findings);
+  const end = dateOf(endNode, findings);
+  if (start !== null && end !== null) {
+    const precision = Math.min(start.length, end.length);
+    if (end.slice(0, precision) < start.slice(0, precision)) {
+      findings.error(period, `session ends (${end}) before it starts (${start})`);
+    }
+  }
+  return { start, end };
+}
+
+const isBlank = (node: LheoNode | undefined) => node === undefined || node.text.trim() === '';
 
 const MODALITIES: Record<number, RecruitmentModality> = {
   7: 'CANDIDATURE',
@@ -314,31 +367,31 @@ const MODALITIES: Record<number, RecruitmentModality> = {
 };
 
 function mapRecruitment(recruitment: LheoNode, findings: Findings): Recruitment[] {
-  const modalityNode = childNamed(recruitment, 'modalite-recrutement');
+  const modalityNode = one(recruitment, 'modalite-recrutement', findings);
   const modalityCode = integerOf(modalityNode, findings, 'error');
   if (modalityCode === null) {
     if (!modalityNode) findings.error(recruitment, 'recrutement without modalite-recrutement');
     return [];
   }
-  const remoteNode = childNamed(recruitment, 'a-distance');
-  const remoteCode = remoteNode?.text.trim();
+  const remoteNode = one(recruitment, 'a-distance', findings);
+  const remoteCode = code(remoteNode, findings);
   if (remoteNode && remoteCode !== '0' && remoteCode !== '1') {
-    findings.warn(remoteNode, `a-distance "${remoteCode}" is not 0 or 1`);
+    findings.warn(remoteNode, `a-distance "${remoteCode ?? ''}" is not 0 or 1`);
   }
-  const period = childNamed(recruitment, 'periode');
+  const period = one(recruitment, 'periode', findings);
   return [
     {
       modality: MODALITIES[modalityCode] ?? 'OTHER',
       modalityCode,
       remote: remoteCode === '1' ? true : remoteCode === '0' ? false : null,
-      address: addressLine(childNamed(recruitment, 'adresse')),
-      url: cleanText(childNamed(recruitment, 'urlweb')?.text),
-      places: integerOf(childNamed(recruitment, 'nb-places'), findings),
-      start: dateOf(childNamed(period, 'debut'), findings),
-      end: dateOf(childNamed(period, 'fin'), findings),
-      startTime: timeOf(childNamed(recruitment, 'heure-debut'), findings),
-      endTime: timeOf(childNamed(recruitment, 'heure-fin'), findings),
-      comment: cleanText(childNamed(recruitment, 'commentaire')?.text),
+      address: addressLine(one(recruitment, 'adresse', findings), findings),
+      url: code(one(recruitment, 'urlweb', findings), findings),
+      places: integerOf(one(recruitment, 'nb-places', findings), findings),
+      start: dateOf(one(period, 'debut', findings), findings),
+      end: dateOf(one(period, 'fin', findings), findings),
+      startTime: timeOf(one(recruitment, 'heure-debut', findings), findings),
+      endTime: timeOf(one(recruitment, 'heure-fin', findings), findings),
+      comment: freeText(one(recruitment, 'commentaire', findings), findings, 'block'),
     },
   ];
 }
@@ -349,38 +402,93 @@ function isExpired(session: LheoNode): boolean {
     .some((extras) => childrenNamed(extras, 'extra').some((extra) => extra.text.trim() === '1'));
 }
 
-function mapContact(contact: LheoNode): SessionContact {
-  const coordinates = childNamed(contact, 'coordonnees');
-  const name = [childNamed(coordinates, 'prenom'), childNamed(coordinates, 'nom')]
-    .map((node) => cleanText(node?.text))
+function mapContact(contact: LheoNode, findings: Findings): SessionContact {
+  const coordinates = one(contact, 'coordonnees', findings);
+  const name = [one(coordinates, 'prenom', findings), one(coordinates, 'nom', findings)]
+    .map((node) => freeText(node, findings, 'line'))
     .filter((part) => part !== null)
     .join(' ');
+  // LHEO allows up to three numtel per telfixe/portable: the first is the number.
+  const phone = (name: string) => code(childNamed(one(coordinates, name, findings), 'numtel'), findings);
+  const landline = phone('telfixe');
+  const mobile = phone('portable');
   return {
-    role: cleanText(childNamed(contact, 'type-contact')?.text),
+    role: code(one(contact, 'type-contact', findings), findings),
     name: name === '' ? null : name,
-    phone:
-      cleanText(descendant(coordinates, 'telfixe', 'numtel')?.text) ??
-      cleanText(descendant(coordinates, 'portable', 'numtel')?.text),
-    email: cleanText(childNamed(coordinates, 'courriel')?.text),
+    phone: landline ?? mobile,
+    email: code(one(coordinates, 'courriel', findings), findings),
   };
 }
 
 // --- field readers --------------------------------------------------------------------------------------------
 
+/**
+ * The `name` child of `parent` that LHEO allows once. A repeated one is reported and ignored: the first is used
+ * (each single-valued element is read exactly once, so each repeat is reported once).
+ */
+function one(parent: LheoNode | undefined, name: string, findings: Findings): LheoNode | undefined {
+  let first: LheoNode | undefined;
+  for (const child of parent?.children ?? []) {
+    if (child.name !== name) continue;
+    if (first === undefined) first = child;
+    else {
+      findings.warn(
+        child,
+        `repeated <${name}> in <${(parent as LheoNode).name}> (LHEO allows one): ignored, the first (line ${first.line}) is used`,
+      );
+    }
+  }
+  return first;
+}
+
+/** A free-text element as plain text (see `plainText`), with what its clean-up found reported on the element. */
+function freeText(node: LheoNode | undefined, findings: Findings, layout: TextLayout): string | null {
+  if (node === undefined) return null;
+  const { text, controlCharacters, escapedMarkup } = plainText(node.text, layout);
+  if (controlCharacters) findings.warn(node, `control characters removed from <${node.name}>`);
+  if (escapedMarkup !== null) {
+    findings.warn(node, `escaped markup "${escapedMarkup}" in <${node.name}>: removed, a page would read it as HTML`);
+  }
+  const mojibake = text === null ? null : mojibakeIn(text);
+  if (mojibake !== null) {
+    findings.warn(node, `<${node.name}> reads as doubly encoded UTF-8 ("${mojibake}"): kept as given`);
+  }
+  return text;
+}
+
+/** An identifier or code (see `cleanText`), control characters reported. */
+function code(node: LheoNode | undefined, findings: Findings): string | null {
+  if (node === undefined) return null;
+  if (hasControlCharacters(node.text)) findings.warn(node, `control characters removed from <${node.name}>`);
+  return cleanText(node.text);
+}
+
 function requiredNumero(node: LheoNode, findings: Findings): string {
-  const numero = cleanText(node.attributes.numero);
-  if (numero === null) findings.error(node, `<${node.name}> without its numero attribute (required identifier)`);
+  const raw = node.attributes.numero;
+  if (raw !== undefined && hasControlCharacters(raw)) {
+    findings.warn(node, `control characters removed from the numero of <${node.name}>`);
+  }
+  const numero = cleanText(raw);
+  if (numero === null) {
+    findings.error(node, `<${node.name}> without its numero attribute (required identifier)`);
+  } else if (numero.includes(KEY_SEPARATOR)) {
+    findings.error(
+      node,
+      `<${node.name}> numero "${numero}" contains "${KEY_SEPARATOR}", the separator of session keys ` +
+        '(formation|action|session): sessions could not be told apart',
+    );
+  }
   return numero ?? '';
 }
 
-function siretOf(node: LheoNode | undefined): string | null {
+function siretOf(text: string): string | null {
   // Exporters sometimes group digits ("192 900 769 00014"); the value is the digits.
-  const digits = node?.text.replace(/\s/g, '') ?? '';
+  const digits = text.replace(/\s/g, '');
   return /^\d{14}$/.test(digits) ? digits : null;
 }
 
-function textsOf(nodes: LheoNode[]): string[] {
-  return nodes.map((node) => cleanText(node.text)).filter((text) => text !== null);
+function codesOf(nodes: LheoNode[], findings: Findings): string[] {
+  return nodes.map((node) => code(node, findings)).filter((text) => text !== null);
 }
 
 function integerOf(
@@ -388,7 +496,7 @@ function integerOf(
   findings: Findings,
   severity: 'warning' | 'error' = 'warning',
 ): number | null {
-  const text = cleanText(node?.text);
+  const text = code(node, findings);
   if (node === undefined || text === null) return null;
   if (/^\d{1,9}$/.test(text)) return Number(text);
   const message = `<${node.name}> "${text}" is not a whole number`;
@@ -398,7 +506,7 @@ function integerOf(
 }
 
 function decimalOf(node: LheoNode | undefined, findings: Findings): number | null {
-  const text = cleanText(node?.text);
+  const text = code(node, findings);
   if (node === undefined || text === null) return null;
   const value = Number(text.replace(',', '.'));
   if (Number.isFinite(value) && /^[-+]?\d/.test(text)) return value;
@@ -422,17 +530,17 @@ function timeOf(node: LheoNode | undefined, findings: Findings): string | null {
   return null;
 }
 
-function joinLines(lines: LheoNode[]): string | null {
-  const parts = textsOf(lines);
+function joinLines(lines: LheoNode[], findings: Findings): string | null {
+  const parts = lines.map((line) => freeText(line, findings, 'line')).filter((part) => part !== null);
   return parts.length === 0 ? null : parts.join(', ');
 }
 
-function addressLine(address: LheoNode | undefined): string | null {
+function addressLine(address: LheoNode | undefined, findings: Findings): string | null {
   if (address === undefined) return null;
-  const city = [childNamed(address, 'codepostal'), childNamed(address, 'ville')]
-    .map((node) => cleanText(node?.text))
-    .filter((part) => part !== null)
-    .join(' ');
-  const parts = [...textsOf(childrenNamed(address, 'ligne')), ...(city === '' ? [] : [city])];
+  const postalCode = code(one(address, 'codepostal', findings), findings);
+  const cityName = freeText(one(address, 'ville', findings), findings, 'line');
+  const city = [postalCode, cityName].filter((part) => part !== null).join(' ');
+  const parts = [...childrenNamed(address, 'ligne').flatMap((line) => freeText(line, findings, 'line') ?? [])];
+  if (city !== '') parts.push(city);
   return parts.length === 0 ? null : parts.join(', ');
 }
