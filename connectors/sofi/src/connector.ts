@@ -3,6 +3,7 @@ import { z } from '@passerelle/service-kit';
 import { OFFER_TOPIC, OfferImporter } from './import/offer-importer.js';
 import { type DropFolder, watchDropFolder } from './inbound/drop-folder.js';
 import { LastImport, registerUploadRoutes } from './inbound/http-upload.js';
+import { DEFAULT_LHEO_LIMITS } from './lheo/limits.js';
 import { offerContracts } from './offer-contracts.js';
 
 const GIB = 1024 ** 3;
@@ -14,6 +15,8 @@ export const sofiConfigSchema = z.object({
   /** Root of the watched drop folder (`incoming/`, `processing/`, `done/`, `rejected/`); no folder when unset. */
   SOFI_DROP_DIR: z.string().min(1).optional(),
   SOFI_DROP_INTERVAL_MS: z.coerce.number().int().min(10).default(2000),
+  /** Most sessions in one export: a larger one is refused (memory per session stays bounded). */
+  SOFI_MAX_SESSIONS: z.coerce.number().int().positive().default(DEFAULT_LHEO_LIMITS.maxSessions),
   /** The offer topic; another name only for tests and rehearsals. */
   SOFI_OFFER_TOPIC: z.string().min(1).default(OFFER_TOPIC),
 });
@@ -28,7 +31,12 @@ export function sofiConnector(env: NodeJS.ProcessEnv = process.env): ServiceDefi
     contracts: offerContracts(env.SOFI_OFFER_TOPIC || OFFER_TOPIC),
     configSchema: sofiConfigSchema,
     setup({ config, bus, log, http }) {
-      const importer = new OfferImporter({ bus, log, topic: config.SOFI_OFFER_TOPIC });
+      const importer = new OfferImporter({
+        bus,
+        log,
+        topic: config.SOFI_OFFER_TOPIC,
+        limits: { maxSessions: config.SOFI_MAX_SESSIONS },
+      });
       const lastImport = new LastImport();
       registerUploadRoutes(http, {
         importer,

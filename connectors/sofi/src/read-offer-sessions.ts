@@ -1,10 +1,11 @@
 import type { Issue } from './issue.js';
 import type { LheoEncoding } from './lheo/encoding.js';
-import type { LheoNode } from './lheo/lheo-node.js';
+import { type LheoNode, pathOf } from './lheo/lheo-node.js';
 import { type ByteSource, type LheoParseOptions, type LheoVersion, parseLheo } from './lheo/parse-lheo.js';
 import { exportedAtOf } from './mapping/exported-at.js';
-import { mapFormation, sessionOutlineOf, sourceHashOf } from './mapping/map-formation.js';
+import { type FindingSink, mapFormation, sessionOutlineOf, sourceHashOf } from './mapping/map-formation.js';
 import type { OfferSession } from './mapping/offer-session.js';
+import { SessionKeyTable, SlotColumn } from './session-key-table.js';
 
 /**
  * What reading a LHEO export found. `valid` answers one question for an all-or-nothing importer: may this file
@@ -76,9 +77,30 @@ export async function readOfferSessions(
     warningCount += 1;
     if (warnings.length < maxIssues) warnings.push(issue);
   };
+  // The mapping's findings become issues (their paths joined) only while the report lists them.
+  const sink: FindingSink = {
+    error: (node, message) => {
+      errorCount += 1;
+      if (errors.length < maxIssues) errors.push({ line: node.line, path: pathOf(node), message });
+    },
+    warn: (node, message) => {
+      warningCount += 1;
+      if (warnings.length < maxIssues) warnings.push({ line: node.line, path: pathOf(node), message });
+    },
+  };
   const context = { exportedAt: options.exportedAt ?? null };
-  // Lines where each key was first seen: two sessions with one key would overwrite each other downstream.
-  const keys = new Map<string, number>();
+  // Every key read so far, with the line where it was first seen: two sessions with one key would overwrite each
+  // other downstream. Kept compact: the limit on sessions per export (`LheoLimits.maxSessions`) bounds it.
+  const keys = new SessionKeyTable();
+  const firstLines = new SlotColumn((length) => new Uint32Array(length));
+  /** The line of the session that first had `sessionKey`, or undefined after recording it at `line`. */
+  const firstLineOf = (sessionKey: string, line: number): number | undefined => {
+    const known = keys.size;
+    const slot = keys.add(sessionKey);
+    if (keys.size === known) return firstLines.get(slot);
+    firstLines.set(slot, line);
+    return undefined;
+  };
   let actions = 0;
   let sessions = 0;
   let mappedSessions = 0;
@@ -90,12 +112,14 @@ export async function readOfferSessions(
     if (outline === undefined || outline.sessions.length === 0) return false;
     const sessionKeys = outline.sessions.map(({ sessionKey }) => sessionKey);
     // A duplicate key (here or with an earlier formation) is the mapping path's to report.
-    if (new Set(sessionKeys).size < sessionKeys.length || sessionKeys.some((key) => keys.has(key))) return false;
+    if (new Set(sessionKeys).size < sessionKeys.length || sessionKeys.some((key) => keys.slotOf(key) >= 0)) {
+      return false;
+    }
     if (!(await skip({ sourceHash, sessionKeys }))) return false;
     actions += outline.actions;
     sessions += outline.sessions.length;
     skippedSessions += outline.sessions.length;
-    for (const { sessionKey, line } of outline.sessions) keys.set(sessionKey, line);
+    for (const { sessionKey, line } of outline.sessions) firstLineOf(sessionKey, line);
     return true;
   };
 
@@ -107,22 +131,19 @@ export async function readOfferSessions(
       onFormation: async (formation, sourceDigest) => {
         const sourceHash = sourceHashOf(sourceDigest);
         if (options.skipFormation && (await skipped(formation, sourceHash, options.skipFormation))) return;
-        const mapping = mapFormation(formation, { ...context, sourceHash });
-        actions += mapping.actions;
-        sessions += mapping.sessionElements;
-        mapping.errors.forEach(addError);
-        mapping.warnings.forEach(addWarning);
-        for (const { snapshot, line, path } of mapping.sessions) {
-          const firstLine = keys.get(snapshot.sessionKey);
+        const mapping = mapFormation(formation, { ...context, sourceHash }, sink);
+        for (let step = mapping.next(); ; step = mapping.next()) {
+          if (step.done) {
+            actions += step.value.actions;
+            sessions += step.value.sessionElements;
+            break;
+          }
+          const { snapshot, node } = step.value;
+          const firstLine = firstLineOf(snapshot.sessionKey, node.line);
           if (firstLine !== undefined) {
-            addError({
-              line,
-              path,
-              message: `duplicate session key "${snapshot.sessionKey}" (first at line ${firstLine})`,
-            });
+            sink.error(node, `duplicate session key "${snapshot.sessionKey}" (first at line ${firstLine})`);
             continue;
           }
-          keys.set(snapshot.sessionKey, line);
           mappedSessions += 1;
           await options.onSession?.(snapshot);
         }

@@ -4,12 +4,13 @@
  * error (no file, unreadable path), with the message on stderr.
  *
  * The JSON is written as the file is read, so checking a national export needs no more memory than importing it:
- * `sessions` therefore comes first and `valid` after it (JSON key order carries no meaning).
+ * `sessions` therefore comes first and `valid` after it (JSON key order carries no meaning). `SOFI_MAX_SESSIONS`
+ * sets the limit on sessions per export (default 1 000 000).
  */
 import { once } from 'node:events';
 import type { OfferSession } from '../mapping/offer-session.js';
 import { readOfferSessions } from '../read-offer-sessions.js';
-import { fileArgument, progressReporter } from './cli-support.js';
+import { fileArgument, limitsFrom, progressReporter } from './cli-support.js';
 
 const USAGE = 'usage: npm run --silent sofi:check -- <lheo-file.xml>';
 
@@ -44,12 +45,14 @@ async function main(args: string[]): Promise<number> {
   const argument = await fileArgument('sofi:check', USAGE, args, process.env.INIT_CWD ?? process.cwd());
   if (!argument) return 2;
   const { file, size } = argument;
+  const limits = limitsFrom(process.env);
 
   const output = new Output();
   const progress = progressReporter(size);
   let first = true;
   await output.write('{"sessions":[');
   const report = await readOfferSessions(file, {
+    limits,
     onProgress: progress.update,
     onSession: async (snapshot) => {
       await output.write(`${first ? '' : ','}${JSON.stringify(summary(snapshot))}`);

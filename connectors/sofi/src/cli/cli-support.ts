@@ -1,5 +1,6 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { LheoLimits } from '../lheo/limits.js';
 
 /**
  * The one LHEO file a CLI takes, resolved against where the user typed the command (npm runs workspace scripts
@@ -46,4 +47,15 @@ export function progressReporter(totalBytes: number) {
       if (last !== 0) process.stderr.write('\r\x1b[K');
     },
   };
+}
+
+/** The limits set in the environment: `SOFI_MAX_SESSIONS`, sessions per export. Throws on a value that is not one. */
+export function limitsFrom(env: NodeJS.ProcessEnv): Partial<LheoLimits> {
+  const raw = env.SOFI_MAX_SESSIONS?.trim();
+  if (raw === undefined || raw === '') return {};
+  const maxSessions = Number(raw);
+  if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) {
+    throw new Error(`SOFI_MAX_SESSIONS must be a positive whole number, not "${raw}"`);
+  }
+  return { maxSessions };
 }

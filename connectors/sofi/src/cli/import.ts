@@ -8,13 +8,14 @@
  * The broker and registry are `KAFKA_BROKERS` + `SCHEMA_REGISTRY_URL`, or else the local stack (`npm run
  * stack:up`). `SOFI_OFFER_TOPIC` overrides the offer topic, `KAFKA_CLIENT_ID` the client (and transactional) id:
  * by default the connector's own, so a CLI import and a running connector never write the offer at once.
+ * `SOFI_MAX_SESSIONS` sets the limit on sessions per export (default 1 000 000).
  * Logs (warn and above) go to stderr; progress too, on a terminal only.
  */
 import { Bus } from '@passerelle/bus';
 import { createLogger, Metrics } from '@passerelle/service-kit';
 import { OFFER_TOPIC, OfferImporter } from '../import/offer-importer.js';
 import { offerContracts } from '../offer-contracts.js';
-import { fileArgument, progressReporter } from './cli-support.js';
+import { fileArgument, limitsFrom, progressReporter } from './cli-support.js';
 
 const USAGE = 'usage: npm run --silent sofi:import -- <lheo-file.xml>';
 
@@ -47,6 +48,7 @@ async function main(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const argument = await fileArgument('sofi:import', USAGE, args, env.INIT_CWD ?? process.cwd());
   if (!argument) return 2;
   const { file, size } = argument;
+  const limits = limitsFrom(env);
 
   const stack = await brokers(env);
   const topic = env.SOFI_OFFER_TOPIC?.trim() || OFFER_TOPIC;
@@ -67,7 +69,7 @@ async function main(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     await bus.ensureTopics();
     await bus.registerSchemas();
     const progress = progressReporter(size);
-    const report = await new OfferImporter({ bus, log, topic }).import(file, {
+    const report = await new OfferImporter({ bus, log, topic, limits }).import(file, {
       sourceName: file,
       onProgress: progress.update,
     });

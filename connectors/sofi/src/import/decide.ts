@@ -1,5 +1,5 @@
 import type { OfferSession } from '../mapping/offer-session.js';
-import { changedFields, type KnownSession } from './known-offer.js';
+import { changedFields, KNOWN_HASH_DIGITS, type KnownSession } from './known-offer.js';
 
 export type Decision =
   | { kind: 'publish' }
@@ -15,6 +15,6 @@ export type Decision =
 export function decide(known: KnownSession | undefined, snapshot: OfferSession): Decision {
   if (snapshot.session.expired) return known && !known.withdrawn ? { kind: 'withdraw-perimee' } : { kind: 'unchanged' };
   if (!known || known.withdrawn) return { kind: 'publish' };
-  if (known.contentHash === snapshot.contentHash) return { kind: 'unchanged' };
+  if (known.contentHash === snapshot.contentHash.slice(0, KNOWN_HASH_DIGITS)) return { kind: 'unchanged' };
   return { kind: 'update', changedFields: changedFields(known.fingerprint, snapshot) };
 }

@@ -1,24 +1,31 @@
 import type { OfferSession } from '../mapping/offer-session.js';
+import { SessionKeyTable, SlotColumn } from '../session-key-table.js';
 
 /**
- * What the offer topic says of one session, in a few hundred bytes: its content hash, whether it is still
- * offered, and a fingerprint — one short hash per second-level field (`session.start`, `action.funders`…) — so a
- * later export can say what changed without the connector keeping 60 000 (or 400 000) snapshots in memory.
+ * What the offer topic says of one session: enough to decide what an export's snapshot means for it, and to say
+ * which fields changed, without keeping the snapshot.
  */
 export interface KnownSession {
+  /** The first 16 hex digits of its `contentHash`: 64 bits tell a change from no change. */
   contentHash: string;
   withdrawn: boolean;
-  fingerprint: string;
+  /** One 16-bit hash per second-level field, in `fieldPaths` order (see `fingerprintOf`). */
+  fingerprint: Uint16Array;
   /**
-   * The formation text (`OfferSession.sourceHash`) that this known state is exactly what an import makes of: the
-   * same text again decides `unchanged`, so it need not be mapped. Null when unknown, e.g. snapshots published
-   * before the field existed, or a session withdrawn for being absent (its text, exported again, republishes it).
+   * The first 16 hex digits of the `sourceHash` of the formation text this known state is exactly what an import
+   * makes of: the same text again decides `unchanged`, so it need not be mapped. Null when unknown, e.g. snapshots
+   * published before the field existed, or a session withdrawn for being absent (its text, exported again, must
+   * republish it).
    */
   sourceHash: string | null;
 }
 
+/** How many hex digits of `contentHash` and `sourceHash` the known offer keeps. */
+export const KNOWN_HASH_DIGITS = 16;
+
 const SECTIONS = ['formation', 'action', 'session'] as const;
-const HASH_CHARS = 7;
+/** Most second-level fields a fingerprint holds (a snapshot has 29). */
+const MAX_FIELDS = 32;
 
 /** The second-level fields of a snapshot, in a fixed order: the fingerprint's positions. */
 export function fieldPaths(snapshot: OfferSession): string[] {
@@ -26,24 +33,27 @@ export function fieldPaths(snapshot: OfferSession): string[] {
 }
 
 /**
- * One short hash per field, in `fieldPaths` order. Computed for every session when the known offer is rebuilt from
+ * One 16-bit hash per field, in `fieldPaths` order. Computed for every session when the known offer is rebuilt from
  * Kafka, so it walks the values instead of serialising them: keys in sorted order at every level (a decoded event
- * and a mapped snapshot list them differently), strings length-prefixed, all fed to FNV-1a (32 bits, base-36).
- * Cheap, and a collision only hides a field name from `changedFields`, never a change (`contentHash` decides).
+ * and a mapped snapshot list them differently), strings length-prefixed, all fed to FNV-1a. 16 bits per field keep a
+ * million known sessions in 64 MB; the price is that a changed field whose hash happens to stay the same (1 in
+ * 65 536) is not named in `changedFields`. A change itself is never missed: `contentHash` decides.
  */
-export function fingerprintOf(snapshot: OfferSession): string {
-  const hashes: string[] = [];
+export function fingerprintOf(snapshot: OfferSession, into = new Uint16Array(fieldCount(snapshot))): Uint16Array {
+  let field = 0;
   for (const section of SECTIONS) {
     const record = snapshot[section] as unknown as Record<string, unknown>;
     for (const key of sortedKeys(record)) {
-      hashes.push((feedValue(FNV_OFFSET, record[key]) >>> 0).toString(36).padStart(HASH_CHARS, '0'));
+      const hash = feedValue(FNV_OFFSET, record[key]);
+      into[field] = (hash ^ (hash >>> 16)) & 0xffff;
+      field += 1;
     }
   }
-  // join makes one flat string: appending with += would keep a rope of 30-odd pieces per known session (~1.8 KB
-  // instead of ~250 bytes; 50 MB more heap for 30 000 sessions).
-  hashes.unshift(`${hashes.length}:`);
-  return hashes.join('');
+  return into;
 }
+
+const fieldCount = (snapshot: OfferSession) =>
+  SECTIONS.reduce((count, section) => count + Object.keys(snapshot[section]).length, 0);
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -85,67 +95,131 @@ function sortedKeys(record: object): string[] {
   return sorted;
 }
 
-/** The fields whose hash differs; every field when the two fingerprints do not have the same shape. */
-export function changedFields(previous: string, next: OfferSession): string[] {
+/**
+ * The fields whose hash differs; every field when the two fingerprints do not have the same shape, or when none
+ * differs although the content did (an update always names what may have changed).
+ */
+export function changedFields(previous: Uint16Array, next: OfferSession): string[] {
   const paths = fieldPaths(next);
   const current = fingerprintOf(next);
-  if (previous.split(':')[0] !== current.split(':')[0]) return paths;
-  const [before, after] = [previous.slice(previous.indexOf(':') + 1), current.slice(current.indexOf(':') + 1)];
-  return paths.filter(
-    (_, index) =>
-      before.slice(index * HASH_CHARS, (index + 1) * HASH_CHARS) !==
-      after.slice(index * HASH_CHARS, (index + 1) * HASH_CHARS),
-  );
+  if (previous.length !== current.length) return paths;
+  const changed = paths.filter((_, index) => previous[index] !== current[index]);
+  return changed.length === 0 ? paths : changed;
 }
 
-export const knownSessionOf = (snapshot: OfferSession, withdrawn: boolean): KnownSession => ({
-  contentHash: snapshot.contentHash,
-  withdrawn,
-  fingerprint: fingerprintOf(snapshot),
-  // Withdrawn and expired go together when the text itself withdrew the session (session-perimee); a withdrawn
-  // session that is not expired was withdrawn for something else (absence), which its text does not say.
-  sourceHash: withdrawn === snapshot.session.expired ? (snapshot.sourceHash ?? null) : null,
-});
-
-/** A known session the export's own (mapped) snapshot left unchanged: the same text will leave it unchanged again. */
-export const confirmedBy = (known: KnownSession, snapshot: OfferSession): KnownSession =>
-  known.sourceHash === snapshot.sourceHash ? known : { ...known, sourceHash: snapshot.sourceHash };
+const WITHDRAWN = 1;
+const HAS_SOURCE = 2;
+/** Seen by the import in progress (present in its export). */
+const SEEN = 4;
 
 /**
  * The offer as last published on `offer.sessions.v1` — rebuilt from Kafka, never from a private file — against
- * which each full export is diffed.
+ * which each full export is diffed. About 100 bytes per session, outside the JavaScript heap (a key table, two hash
+ * prefixes, flags and a 16-bit fingerprint per field): a million sessions fit in 100 MB.
+ *
+ * An import writes what it decides into it as it goes (and marks each session of its export as seen); an import
+ * that does not commit leaves it wrong, so its owner drops it and rebuilds it from the topic.
  */
 export class KnownOffer {
-  readonly #sessions = new Map<string, KnownSession>();
-
-  get(sessionKey: string): KnownSession | undefined {
-    return this.#sessions.get(sessionKey);
-  }
-
-  set(sessionKey: string, session: KnownSession): void {
-    this.#sessions.set(sessionKey, session);
-  }
-
-  /** Sessions still offered. */
-  *offeredKeys(): IterableIterator<string> {
-    for (const [key, session] of this.#sessions) if (!session.withdrawn) yield key;
-  }
+  readonly #keys = new SessionKeyTable();
+  /** contentHash prefix (2 words), sourceHash prefix (2 words). */
+  readonly #hashes = new SlotColumn((length) => new Uint32Array(length), 4);
+  readonly #flags = new SlotColumn((length) => new Uint8Array(length));
+  readonly #fieldCounts = new SlotColumn((length) => new Uint8Array(length));
+  readonly #fingerprints = new SlotColumn((length) => new Uint16Array(length), MAX_FIELDS);
 
   get size(): number {
-    return this.#sessions.size;
+    return this.#keys.size;
+  }
+
+  get(sessionKey: string): KnownSession | undefined {
+    const slot = this.#keys.slotOf(sessionKey);
+    if (slot < 0) return undefined;
+    const hashes = this.#hashes.page(slot);
+    const at = this.#hashes.offset(slot);
+    const flags = this.#flags.get(slot);
+    const fingerprint = this.#fingerprints.page(slot);
+    const from = this.#fingerprints.offset(slot);
+    return {
+      contentHash: hex(hashes[at] as number) + hex(hashes[at + 1] as number),
+      withdrawn: (flags & WITHDRAWN) !== 0,
+      fingerprint: fingerprint.slice(from, from + this.#fieldCounts.get(slot)),
+      sourceHash: (flags & HAS_SOURCE) === 0 ? null : hex(hashes[at + 2] as number) + hex(hashes[at + 3] as number),
+    };
+  }
+
+  /** Records a session's last snapshot, as published (or as read back from the topic), and marks it seen. */
+  set(sessionKey: string, snapshot: OfferSession, withdrawn: boolean): void {
+    const slot = this.#keys.add(sessionKey);
+    const hashes = this.#hashes.page(slot);
+    const at = this.#hashes.offset(slot);
+    hashes[at] = word(snapshot.contentHash, 0);
+    hashes[at + 1] = word(snapshot.contentHash, 1);
+    const count = fieldCount(snapshot);
+    if (count > MAX_FIELDS) throw new Error(`a snapshot has ${count} fields; the known offer keeps ${MAX_FIELDS}`);
+    const fingerprints = this.#fingerprints.page(slot);
+    const from = this.#fingerprints.offset(slot);
+    fingerprintOf(snapshot, fingerprints.subarray(from, from + count));
+    this.#fieldCounts.set(slot, count);
+    // Withdrawn and expired go together when the text itself withdrew the session (session-perimee); a withdrawn
+    // session that is not expired was withdrawn for something else (absence), which its text does not say.
+    const sourceHash = withdrawn === snapshot.session.expired ? (snapshot.sourceHash ?? null) : null;
+    this.#setSourceHash(slot, sourceHash, (withdrawn ? WITHDRAWN : 0) | SEEN);
+  }
+
+  /** A known session the export left unchanged, now known as made from `sourceHash`'s text; marks it seen. */
+  confirm(sessionKey: string, sourceHash: string | null): void {
+    const slot = this.#keys.slotOf(sessionKey);
+    if (slot >= 0) this.#setSourceHash(slot, sourceHash, (this.#flags.get(slot) & WITHDRAWN) | SEEN);
+  }
+
+  #setSourceHash(slot: number, sourceHash: string | null, flags: number): void {
+    const hashes = this.#hashes.page(slot);
+    const at = this.#hashes.offset(slot);
+    hashes[at + 2] = sourceHash === null ? 0 : word(sourceHash, 0);
+    hashes[at + 3] = sourceHash === null ? 0 : word(sourceHash, 1);
+    this.#flags.set(slot, sourceHash === null ? flags : flags | HAS_SOURCE);
+  }
+
+  /** Starts an import: no session is seen yet. */
+  startImport(): void {
+    for (let slot = 0; slot < this.size; slot++) this.#flags.set(slot, this.#flags.get(slot) & ~SEEN);
   }
 
   /**
-   * The known sessions of a formation, when every one of `sessionKeys` is known as what `sourceHash`'s text makes;
-   * undefined otherwise (a new, changed or formerly absent session, or a known offer without fingerprints).
+   * Takes a formation as unchanged when every one of `sessionKeys` is known as what `sourceHash`'s text makes: marks
+   * them seen and returns how many; 0 otherwise (a new, changed or formerly absent session, or no fingerprint).
    */
-  unchangedFormation(sourceHash: string, sessionKeys: readonly string[]): Map<string, KnownSession> | undefined {
-    const sessions = new Map<string, KnownSession>();
+  skipUnchanged(sourceHash: string, sessionKeys: readonly string[]): number {
+    const slots: number[] = [];
     for (const sessionKey of sessionKeys) {
-      const session = this.#sessions.get(sessionKey);
-      if (session?.sourceHash !== sourceHash) return undefined;
-      sessions.set(sessionKey, session);
+      const slot = this.#keys.slotOf(sessionKey);
+      if (slot < 0 || (this.#flags.get(slot) & HAS_SOURCE) === 0) return 0;
+      const hashes = this.#hashes.page(slot);
+      const at = this.#hashes.offset(slot);
+      if (hashes[at + 2] !== word(sourceHash, 0) || hashes[at + 3] !== word(sourceHash, 1)) return 0;
+      slots.push(slot);
     }
-    return sessions;
+    for (const slot of slots) this.#flags.set(slot, this.#flags.get(slot) | SEEN);
+    return slots.length;
+  }
+
+  /** Sessions still offered that the import in progress has not seen. */
+  absentCount(): number {
+    let count = 0;
+    for (let slot = 0; slot < this.size; slot++) if ((this.#flags.get(slot) & (WITHDRAWN | SEEN)) === 0) count += 1;
+    return count;
+  }
+
+  /**
+   * Whether `sessionKey` is offered but not seen by the import in progress; with `batch` of `batches`, only for one
+   * share of those sessions (the same share whenever asked).
+   */
+  isAbsent(sessionKey: string, batch = 0, batches = 1): boolean {
+    const slot = this.#keys.slotOf(sessionKey);
+    return slot >= 0 && slot % batches === batch && (this.#flags.get(slot) & (WITHDRAWN | SEEN)) === 0;
   }
 }
+
+const hex = (value: number) => value.toString(16).padStart(8, '0');
+const word = (hexDigits: string, index: number) => Number.parseInt(hexDigits.slice(index * 8, index * 8 + 8), 16);

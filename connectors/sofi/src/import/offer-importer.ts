@@ -9,11 +9,12 @@ import type {
   WithdrawalReason,
 } from '@passerelle/schemas';
 import type { Logger } from '@passerelle/service-kit';
+import type { LheoLimits } from '../lheo/limits.js';
 import type { ByteSource } from '../lheo/parse-lheo.js';
 import type { OfferSession } from '../mapping/offer-session.js';
 import { type LheoReport, readOfferSessions } from '../read-offer-sessions.js';
 import { decide } from './decide.js';
-import { confirmedBy, KnownOffer, type KnownSession, knownSessionOf } from './known-offer.js';
+import { KnownOffer } from './known-offer.js';
 
 export const OFFER_TOPIC = 'offer.sessions.v1';
 const PUBLISHED = 'fr.passerelle.offer.SessionPublished';
@@ -21,6 +22,8 @@ const UPDATED = 'fr.passerelle.offer.SessionUpdated';
 const WITHDRAWN = 'fr.passerelle.offer.SessionWithdrawn';
 /** Events sent to the open transaction at a time: bounds memory whatever the export's size. */
 const SEND_EVERY = 500;
+/** Last snapshots of absent sessions read back per pass over the topic (about 2 KB each). */
+const WITHDRAW_BATCH = 20_000;
 
 export interface ImportReport extends LheoReport {
   importId: string;
@@ -51,6 +54,7 @@ export class OfferImporter {
   readonly #log: Logger;
   readonly #now: () => Date;
   readonly #topic: string;
+  readonly #limits: Partial<LheoLimits>;
   #known: Promise<KnownOffer> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -59,9 +63,11 @@ export class OfferImporter {
     log,
     now = () => new Date(),
     topic = OFFER_TOPIC,
-  }: { bus: Bus; log: Logger; now?: () => Date; topic?: string }) {
+    limits = {},
+  }: { bus: Bus; log: Logger; now?: () => Date; topic?: string; limits?: Partial<LheoLimits> }) {
     this.#bus = bus;
     this.#topic = topic;
+    this.#limits = limits;
     this.#log = log.child({ component: 'offer-importer' });
     this.#now = now;
   }
@@ -86,8 +92,8 @@ export class OfferImporter {
     const importId = randomUUID();
     const log = this.#log.child({ importId, source: sourceName });
     const known = await this.known();
+    known.startImport();
     const now = this.#now();
-    const staged = new Map<string, KnownSession>();
     const counts = { published: 0, updated: 0, withdrawn: 0, unchanged: 0 };
     let transaction: PublishTransaction | undefined;
     let pending: OutgoingEvent[] = [];
@@ -129,29 +135,30 @@ export class OfferImporter {
         lastKnown: asRecord(lastKnown),
       };
       await emit({ topic: this.#topic, key: lastKnown.sessionKey, record: WITHDRAWN, value });
-      staged.set(lastKnown.sessionKey, knownSessionOf(lastKnown, true));
+      known.set(lastKnown.sessionKey, lastKnown, true);
       counts.withdrawn += 1;
     };
 
     let report: LheoReport;
     try {
       report = await readOfferSessions(source, {
+        limits: this.#limits,
         onProgress,
         // A formation whose text is the one every known session of it was made from is unchanged as a whole: it is
         // neither mapped nor diffed (most of a daily export). Any other formation is mapped and diffed session by
         // session below.
         skipFormation: ({ sourceHash, sessionKeys }) => {
-          const sessions = known.unchangedFormation(sourceHash, sessionKeys);
-          if (sessions === undefined) return false;
-          for (const [sessionKey, session] of sessions) staged.set(sessionKey, session);
-          counts.unchanged += sessions.size;
-          return true;
+          const skipped = known.skipUnchanged(sourceHash, sessionKeys);
+          counts.unchanged += skipped;
+          return skipped > 0;
         },
         onSession: async (snapshot) => {
-          const decision = decide(known.get(snapshot.sessionKey), snapshot);
+          const knownSession = known.get(snapshot.sessionKey);
+          const decision = decide(knownSession, snapshot);
           if (decision.kind === 'unchanged') {
-            const knownSession = known.get(snapshot.sessionKey) ?? knownSessionOf(snapshot, true);
-            staged.set(snapshot.sessionKey, confirmedBy(knownSession, snapshot));
+            // Known (or, expired, never published): it stays as it is, now known as made from this text.
+            if (knownSession === undefined) known.set(snapshot.sessionKey, snapshot, true);
+            else known.confirm(snapshot.sessionKey, snapshot.sourceHash);
             counts.unchanged += 1;
             return;
           }
@@ -179,25 +186,29 @@ export class OfferImporter {
             await emit({ topic: this.#topic, key: snapshot.sessionKey, record: UPDATED, value });
             counts.updated += 1;
           }
-          staged.set(snapshot.sessionKey, knownSessionOf(snapshot, false));
+          known.set(snapshot.sessionKey, snapshot, false);
         },
       });
       if (report.valid) {
         // A full export: what it no longer lists has left the offer. Their last snapshots are read back from the
-        // topic only then (withdrawals are rare; keeping every snapshot in memory would not be).
-        const absent = new Set([...known.offeredKeys()].filter((sessionKey) => !staged.has(sessionKey)));
-        if (absent.size > 0) {
+        // topic only then (withdrawals are rare; keeping every snapshot in memory would not be), a bounded number
+        // per pass over the topic.
+        const batches = Math.ceil(known.absentCount() / WITHDRAW_BATCH);
+        for (let batch = 0; batch < batches; batch++) {
+          const absent = (sessionKey: string) => known.isAbsent(sessionKey, batch, batches);
           for (const lastKnown of (await lastSnapshotsOf(this.#bus, this.#topic, absent)).values()) {
             await withdraw(lastKnown, 'ABSENT_FROM_EXPORT');
           }
         }
         await flush();
         await transaction?.commit();
-        for (const [sessionKey, session] of staged) known.set(sessionKey, session);
       } else {
         await transaction?.abort();
+        // The known offer took this file's decisions as they came: what the topic says is the truth again.
+        this.#known = undefined;
       }
     } catch (error) {
+      this.#known = undefined;
       await transaction?.abort().catch(() => undefined);
       throw error;
     }
@@ -236,23 +247,24 @@ export async function rebuildKnownOffer(bus: Bus, log: Logger, topic = OFFER_TOP
   const events = await bus.readToEnd(topic, (event) => {
     if (event.value === null) return;
     if (event.record === WITHDRAWN) {
-      known.set(
-        event.key,
-        knownSessionOf((event.value as SessionWithdrawn).lastKnown as unknown as OfferSession, true),
-      );
+      known.set(event.key, (event.value as SessionWithdrawn).lastKnown as unknown as OfferSession, true);
     } else {
-      known.set(event.key, knownSessionOf((event.value as SessionPublished).session as unknown as OfferSession, false));
+      known.set(event.key, (event.value as SessionPublished).session as unknown as OfferSession, false);
     }
   });
   log.info({ events, sessions: known.size, ms: Date.now() - started }, 'known offer rebuilt from Kafka');
   return known;
 }
 
-/** The last published snapshot of each of `keys`, read from the offer topic (per-key order is partition order). */
-async function lastSnapshotsOf(bus: Bus, topic: string, keys: ReadonlySet<string>): Promise<Map<string, OfferSession>> {
+/** The last published snapshot of each session `wanted`, read from the offer topic (per-key order is partition order). */
+async function lastSnapshotsOf(
+  bus: Bus,
+  topic: string,
+  wanted: (sessionKey: string) => boolean,
+): Promise<Map<string, OfferSession>> {
   const snapshots = new Map<string, OfferSession>();
   await bus.readToEnd(topic, (event) => {
-    if (event.value === null || !keys.has(event.key)) return;
+    if (event.value === null || !wanted(event.key)) return;
     const value = event.value as SessionPublished | SessionWithdrawn;
     snapshots.set(event.key, ('session' in value ? value.session : value.lastKnown) as unknown as OfferSession);
   });
