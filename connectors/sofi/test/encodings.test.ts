@@ -44,7 +44,7 @@ describe('encodings', () => {
     expect(report.errors).toEqual([
       {
         line: 13,
-        path: '/',
+        path: '/lheo/offres/formation[1]/intitule-formation',
         message: 'wrong encoding: declared UTF-8 but line 13 has bytes that are not UTF-8 (ISO-8859-1?)',
       },
     ]);
@@ -56,7 +56,7 @@ describe('encodings', () => {
     expect(report.errors).toEqual([
       {
         line: 13,
-        path: '/',
+        path: '/lheo/offres/formation[1]/intitule-formation',
         message: 'wrong encoding: declared ISO-8859-1 but the bytes at line 13 are UTF-8 (text would read "Ã©")',
       },
     ]);

@@ -140,13 +140,13 @@ describe('LHEO 2.3 with recruitment events', () => {
     expect(first?.formation.objectiveCode).toBe(6);
   });
 
-  it('when text comes as CDATA or escaped HTML, then titles are plain text and other texts are kept as given', async () => {
+  it('when text comes as CDATA or escaped HTML, then every free text is plain text', async () => {
     const sessions = (await read()).sessions;
     // <![CDATA[<b>Développeur</b> web &amp; web mobile]]>: tags stripped, HTML entity decoded
     expect(sessions[0]?.formation.title).toBe('Développeur web & web mobile');
-    expect(sessions[0]?.formation.content).toBe('<p>Front-end & back-end</p>');
-    // Niveau bac &lt;em&gt;souhaité&lt;/em&gt;: the XML escaping is undone, the HTML kept
-    expect(sessions[0]?.action.conditions).toBe('Niveau bac <em>souhaité</em>');
+    expect(sessions[0]?.formation.content).toBe('Front-end & back-end');
+    // Niveau bac &lt;em&gt;souhaité&lt;/em&gt;: the XML escaping undone, then the HTML tags stripped
+    expect(sessions[0]?.action.conditions).toBe('Niveau bac souhaité');
     // Remise à niveau &lt;br/&gt;&amp;eacute;crits &amp;amp; calcul: doubly escaped HTML
     expect(sessions[3]?.formation.title).toBe('Remise à niveau écrits & calcul');
   });

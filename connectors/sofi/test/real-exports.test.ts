@@ -30,7 +30,9 @@ describe('ONISEP export (LHEO 2.2, real file)', () => {
       romeCodes: ['D1402', 'D1403', 'D1408'],
       nsfCodes: ['312'],
       certification: { rncp: ['474'], certifinfo: ['19004'], rs: [] },
-      content: expect.stringMatching(/^<p>En plus des enseignements généraux .*<\/p>$/s),
+      content: expect.stringMatching(
+        /^En plus des enseignements généraux .*\nGestion de clientèles .*d'une clientèle de particuliers ou de professionnels\.$/s,
+      ),
       responsibleOrganisation: { numero: '16', siret: '19290076900014', nda: '99999999999', name: 'Lycée Kerneuzec' },
     });
     expect(snapshot?.action).toEqual({

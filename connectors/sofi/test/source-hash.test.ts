@@ -104,6 +104,29 @@ describe('source fingerprints on snapshots', () => {
       ['F2|A1|S1', expect.stringMatching(/^[0-9a-f]{32}$/)],
     ]);
   });
+
+  it('when the warning is in a later session, then the sessions before it keep the fingerprint, the others not', async () => {
+    // Sessions are handed over as they are mapped: the ones before the first finding already went with it. The
+    // formation is still mapped at every import, since one of its sessions has none.
+    const period = '<periode><debut>20240902</debut><fin>20250630</fin></periode>';
+    const warned = formation({
+      session: `${period}</session>\n<session numero="S2">${period}<etat-recrutement>7</etat-recrutement></session>\n<session numero="S3">${period}`,
+    });
+    const actionWarned = formation({
+      numero: 'F2',
+      action: '<modalites-entrees-sorties>5</modalites-entrees-sorties>',
+    });
+
+    const { report, sessions } = await readAll(bytes(lheo(`${warned}${actionWarned}`)));
+
+    expect(report.warningCount).toBe(2);
+    expect(sessions.map((snapshot) => [snapshot.sessionKey, snapshot.sourceHash])).toEqual([
+      ['F1|A1|S1', expect.stringMatching(/^[0-9a-f]{32}$/)],
+      ['F1|A1|S2', null],
+      ['F1|A1|S3', null],
+      ['F2|A1|S1', null],
+    ]);
+  });
 });
 
 describe('skipping formations the caller knows', () => {
@@ -176,8 +199,8 @@ describe('mapping revision', () => {
     }
 
     expect({ revision: MAPPING_REVISION, snapshots: digest.digest('hex').slice(0, 16) }).toEqual({
-      revision: 1,
-      snapshots: '49035d47c38f906c',
+      revision: 2,
+      snapshots: '9cbf7f18592a0636',
     });
   });
 });
