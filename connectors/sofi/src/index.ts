@@ -28,4 +28,10 @@ export { type FindingSink, type MappedSession, type MappingContext, mapFormation
 export type * from './mapping/offer-session.js';
 export { cleanText, decodeHtmlEntities, plainText, type TextLayout } from './mapping/text.js';
 export { offerContracts } from './offer-contracts.js';
-export { type LheoReport, type ReadOfferSessionsOptions, readOfferSessions } from './read-offer-sessions.js';
+export {
+  type LheoReport,
+  type ReadOfferSessionsOptions,
+  readOfferSessions,
+  type SessionKeyRegister,
+  sessionKeyRegister,
+} from './read-offer-sessions.js';

@@ -35,6 +35,33 @@ export interface LheoReport {
   warningCount: number;
 }
 
+/**
+ * The session keys a file has listed so far, for duplicate detection (two sessions with one key would overwrite each
+ * other downstream). Per-session memory that the limit on sessions per export bounds.
+ */
+export interface SessionKeyRegister {
+  /** Records `sessionKey` as listed at `line`; when it was listed before, returns that first line instead. */
+  firstLineOf(sessionKey: string, line: number): number | undefined;
+  /** Whether `sessionKey` was listed. */
+  listed(sessionKey: string): boolean;
+}
+
+/** A register of its own for each file, in about 28 bytes per key. */
+export function sessionKeyRegister(): SessionKeyRegister {
+  const keys = new SessionKeyTable();
+  const lines = new SlotColumn((length) => new Uint32Array(length));
+  return {
+    firstLineOf: (sessionKey, line) => {
+      const before = keys.size;
+      const slot = keys.add(sessionKey);
+      if (keys.size === before) return lines.get(slot);
+      lines.set(slot, line);
+      return undefined;
+    },
+    listed: (sessionKey) => keys.slotOf(sessionKey) >= 0,
+  };
+}
+
 export interface ReadOfferSessionsOptions extends LheoParseOptions {
   /**
    * Receives each mapped session, in document order, awaited before reading on. The file's validity is only known
@@ -57,6 +84,8 @@ export interface ReadOfferSessionsOptions extends LheoParseOptions {
   exportedAt?: string | null;
   /** How many errors and how many warnings the report lists (the counts stay exact). Default 1000. */
   maxIssues?: number;
+  /** Where the file's keys are recorded; a register of its own by default (an importer shares its known offer's). */
+  sessionKeys?: SessionKeyRegister;
 }
 
 /** Streams a LHEO export, maps every session and reports whether the file is usable. */
@@ -89,18 +118,7 @@ export async function readOfferSessions(
     },
   };
   const context = { exportedAt: options.exportedAt ?? null };
-  // Every key read so far, with the line where it was first seen: two sessions with one key would overwrite each
-  // other downstream. Kept compact: the limit on sessions per export (`LheoLimits.maxSessions`) bounds it.
-  const keys = new SessionKeyTable();
-  const firstLines = new SlotColumn((length) => new Uint32Array(length));
-  /** The line of the session that first had `sessionKey`, or undefined after recording it at `line`. */
-  const firstLineOf = (sessionKey: string, line: number): number | undefined => {
-    const known = keys.size;
-    const slot = keys.add(sessionKey);
-    if (keys.size === known) return firstLines.get(slot);
-    firstLines.set(slot, line);
-    return undefined;
-  };
+  const keys = options.sessionKeys ?? sessionKeyRegister();
   let actions = 0;
   let sessions = 0;
   let mappedSessions = 0;
@@ -112,14 +130,14 @@ export async function readOfferSessions(
     if (outline === undefined || outline.sessions.length === 0) return false;
     const sessionKeys = outline.sessions.map(({ sessionKey }) => sessionKey);
     // A duplicate key (here or with an earlier formation) is the mapping path's to report.
-    if (new Set(sessionKeys).size < sessionKeys.length || sessionKeys.some((key) => keys.slotOf(key) >= 0)) {
+    if (new Set(sessionKeys).size < sessionKeys.length || sessionKeys.some((key) => keys.listed(key))) {
       return false;
     }
     if (!(await skip({ sourceHash, sessionKeys }))) return false;
     actions += outline.actions;
     sessions += outline.sessions.length;
     skippedSessions += outline.sessions.length;
-    for (const { sessionKey, line } of outline.sessions) firstLineOf(sessionKey, line);
+    for (const { sessionKey, line } of outline.sessions) keys.firstLineOf(sessionKey, line);
     return true;
   };
 
@@ -139,7 +157,7 @@ export async function readOfferSessions(
             break;
           }
           const { snapshot, node } = step.value;
-          const firstLine = firstLineOf(snapshot.sessionKey, node.line);
+          const firstLine = keys.firstLineOf(snapshot.sessionKey, node.line);
           if (firstLine !== undefined) {
             sink.error(node, `duplicate session key "${snapshot.sessionKey}" (first at line ${firstLine})`);
             continue;

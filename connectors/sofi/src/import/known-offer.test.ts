@@ -71,11 +71,11 @@ describe('the known offer', async () => {
     expect(fieldPaths(first)).toHaveLength(29);
   });
 
-  it('when an import sees some sessions, then the others are absent, in disjoint batches', () => {
+  it('when an export lists some known sessions, then the others are absent, in disjoint batches', () => {
     const known = new KnownOffer();
     for (const session of sessions) known.set(session.sessionKey, session, false);
     known.startImport();
-    known.confirm(first.sessionKey, first.sourceHash);
+    known.firstLineOf(first.sessionKey, 7);
 
     const absent = sessions.slice(1).map(({ sessionKey }) => sessionKey);
     expect(known.absentCount()).toBe(absent.length);
@@ -85,16 +85,27 @@ describe('the known offer', async () => {
     expect(batches[0]?.filter((key) => batches[1]?.includes(key))).toEqual([]);
   });
 
-  it('when every session of a formation is known from the same text, then it is skipped; one unknown, not', () => {
+  it("when it registers an export's keys, then a repeat gets the first line, and a new key is not known until recorded", () => {
     const known = new KnownOffer();
-    const withSource = { ...first, sourceHash: 'ab'.repeat(16) };
-    known.set(first.sessionKey, withSource, false);
+    known.set(first.sessionKey, first, false);
     known.startImport();
 
-    expect(known.skipUnchanged('ab'.repeat(16), [first.sessionKey, second.sessionKey])).toBe(0);
-    expect(known.skipUnchanged('cd'.repeat(16), [first.sessionKey])).toBe(0);
-    expect(known.absentCount()).toBe(1);
-    expect(known.skipUnchanged('ab'.repeat(16), [first.sessionKey])).toBe(1);
-    expect(known.absentCount()).toBe(0);
+    expect([known.firstLineOf(first.sessionKey, 7), known.firstLineOf(second.sessionKey, 12)]).toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect(known.firstLineOf(second.sessionKey, 30)).toBe(12);
+    expect([known.listed(first.sessionKey), known.get(second.sessionKey)]).toEqual([true, undefined]);
+    known.startImport();
+    expect(known.listed(first.sessionKey)).toBe(false);
+  });
+
+  it('when every session of a formation is known from the same text, then it is unchanged; one unknown, not', () => {
+    const known = new KnownOffer();
+    known.set(first.sessionKey, { ...first, sourceHash: 'ab'.repeat(16) }, false);
+
+    expect(known.unchangedSessions('ab'.repeat(16), [first.sessionKey, second.sessionKey])).toBe(0);
+    expect(known.unchangedSessions('cd'.repeat(16), [first.sessionKey])).toBe(0);
+    expect(known.unchangedSessions('ab'.repeat(16), [first.sessionKey])).toBe(1);
   });
 });

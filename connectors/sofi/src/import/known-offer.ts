@@ -1,4 +1,5 @@
 import type { OfferSession } from '../mapping/offer-session.js';
+import type { SessionKeyRegister } from '../read-offer-sessions.js';
 import { SessionKeyTable, SlotColumn } from '../session-key-table.js';
 
 /**
@@ -107,26 +108,31 @@ export function changedFields(previous: Uint16Array, next: OfferSession): string
   return changed.length === 0 ? paths : changed;
 }
 
-const WITHDRAWN = 1;
-const HAS_SOURCE = 2;
-/** Seen by the import in progress (present in its export). */
-const SEEN = 4;
+/** A snapshot was recorded (a key can be listed by the import in progress before its snapshot is). */
+const STORED = 1;
+const WITHDRAWN = 2;
+const HAS_SOURCE = 4;
+/** Listed by the export being imported. */
+const LISTED = 8;
 
 /**
  * The offer as last published on `offer.sessions.v1` — rebuilt from Kafka, never from a private file — against
- * which each full export is diffed. About 100 bytes per session, outside the JavaScript heap (a key table, two hash
- * prefixes, flags and a 16-bit fingerprint per field): a million sessions fit in 100 MB.
+ * which each full export is diffed. About 110 bytes per session, outside the JavaScript heap (a key table, two hash
+ * prefixes, flags, a 16-bit fingerprint per field, a line): a million sessions fit in 110 MB.
  *
- * An import writes what it decides into it as it goes (and marks each session of its export as seen); an import
- * that does not commit leaves it wrong, so its owner drops it and rebuilds it from the topic.
+ * An import writes what it decides into it as it goes; an import that does not commit leaves it wrong, so its owner
+ * drops it and rebuilds it from the topic. The import's export keys are recorded here too (it is the import's
+ * `SessionKeyRegister`): the keys a daily export lists are mostly known already, and are kept once.
  */
-export class KnownOffer {
+export class KnownOffer implements SessionKeyRegister {
   readonly #keys = new SessionKeyTable();
   /** contentHash prefix (2 words), sourceHash prefix (2 words). */
   readonly #hashes = new SlotColumn((length) => new Uint32Array(length), 4);
   readonly #flags = new SlotColumn((length) => new Uint8Array(length));
   readonly #fieldCounts = new SlotColumn((length) => new Uint8Array(length));
   readonly #fingerprints = new SlotColumn((length) => new Uint16Array(length), MAX_FIELDS);
+  /** Where the export being imported lists each key first. */
+  readonly #lines = new SlotColumn((length) => new Uint32Array(length));
 
   get size(): number {
     return this.#keys.size;
@@ -134,10 +140,10 @@ export class KnownOffer {
 
   get(sessionKey: string): KnownSession | undefined {
     const slot = this.#keys.slotOf(sessionKey);
-    if (slot < 0) return undefined;
+    const flags = slot < 0 ? 0 : this.#flags.get(slot);
+    if ((flags & STORED) === 0) return undefined;
     const hashes = this.#hashes.page(slot);
     const at = this.#hashes.offset(slot);
-    const flags = this.#flags.get(slot);
     const fingerprint = this.#fingerprints.page(slot);
     const from = this.#fingerprints.offset(slot);
     return {
@@ -148,7 +154,7 @@ export class KnownOffer {
     };
   }
 
-  /** Records a session's last snapshot, as published (or as read back from the topic), and marks it seen. */
+  /** Records a session's last snapshot, as published (or as read back from the topic). */
   set(sessionKey: string, snapshot: OfferSession, withdrawn: boolean): void {
     const slot = this.#keys.add(sessionKey);
     const hashes = this.#hashes.page(slot);
@@ -164,13 +170,14 @@ export class KnownOffer {
     // Withdrawn and expired go together when the text itself withdrew the session (session-perimee); a withdrawn
     // session that is not expired was withdrawn for something else (absence), which its text does not say.
     const sourceHash = withdrawn === snapshot.session.expired ? (snapshot.sourceHash ?? null) : null;
-    this.#setSourceHash(slot, sourceHash, (withdrawn ? WITHDRAWN : 0) | SEEN);
+    const listed = this.#flags.get(slot) & LISTED;
+    this.#setSourceHash(slot, sourceHash, STORED | (withdrawn ? WITHDRAWN : 0) | listed);
   }
 
-  /** A known session the export left unchanged, now known as made from `sourceHash`'s text; marks it seen. */
+  /** A known session the export left unchanged, now known as made from `sourceHash`'s text. */
   confirm(sessionKey: string, sourceHash: string | null): void {
     const slot = this.#keys.slotOf(sessionKey);
-    if (slot >= 0) this.#setSourceHash(slot, sourceHash, (this.#flags.get(slot) & WITHDRAWN) | SEEN);
+    if (slot >= 0) this.#setSourceHash(slot, sourceHash, this.#flags.get(slot) & (STORED | WITHDRAWN | LISTED));
   }
 
   #setSourceHash(slot: number, sourceHash: string | null, flags: number): void {
@@ -181,45 +188,58 @@ export class KnownOffer {
     this.#flags.set(slot, sourceHash === null ? flags : flags | HAS_SOURCE);
   }
 
-  /** Starts an import: no session is seen yet. */
+  /** Starts an import: its export has listed no key yet. */
   startImport(): void {
-    for (let slot = 0; slot < this.size; slot++) this.#flags.set(slot, this.#flags.get(slot) & ~SEEN);
+    for (let slot = 0; slot < this.size; slot++) this.#flags.set(slot, this.#flags.get(slot) & ~LISTED);
+  }
+
+  firstLineOf(sessionKey: string, line: number): number | undefined {
+    const slot = this.#keys.add(sessionKey);
+    const flags = this.#flags.get(slot);
+    if ((flags & LISTED) !== 0) return this.#lines.get(slot);
+    this.#flags.set(slot, flags | LISTED);
+    this.#lines.set(slot, line);
+    return undefined;
+  }
+
+  listed(sessionKey: string): boolean {
+    const slot = this.#keys.slotOf(sessionKey);
+    return slot >= 0 && (this.#flags.get(slot) & LISTED) !== 0;
   }
 
   /**
-   * Takes a formation as unchanged when every one of `sessionKeys` is known as what `sourceHash`'s text makes: marks
-   * them seen and returns how many; 0 otherwise (a new, changed or formerly absent session, or no fingerprint).
+   * How many of `sessionKeys` there are when every one is known as what `sourceHash`'s text makes (the formation is
+   * unchanged); 0 otherwise: a new, changed or formerly absent session, or one known without fingerprint.
    */
-  skipUnchanged(sourceHash: string, sessionKeys: readonly string[]): number {
-    const slots: number[] = [];
+  unchangedSessions(sourceHash: string, sessionKeys: readonly string[]): number {
     for (const sessionKey of sessionKeys) {
       const slot = this.#keys.slotOf(sessionKey);
-      if (slot < 0 || (this.#flags.get(slot) & HAS_SOURCE) === 0) return 0;
+      if (slot < 0 || (this.#flags.get(slot) & (STORED | HAS_SOURCE)) !== (STORED | HAS_SOURCE)) return 0;
       const hashes = this.#hashes.page(slot);
       const at = this.#hashes.offset(slot);
       if (hashes[at + 2] !== word(sourceHash, 0) || hashes[at + 3] !== word(sourceHash, 1)) return 0;
-      slots.push(slot);
     }
-    for (const slot of slots) this.#flags.set(slot, this.#flags.get(slot) | SEEN);
-    return slots.length;
+    return sessionKeys.length;
   }
 
-  /** Sessions still offered that the import in progress has not seen. */
+  /** Sessions still offered that the export being imported does not list. */
   absentCount(): number {
     let count = 0;
-    for (let slot = 0; slot < this.size; slot++) if ((this.#flags.get(slot) & (WITHDRAWN | SEEN)) === 0) count += 1;
+    for (let slot = 0; slot < this.size; slot++) if (isAbsent(this.#flags.get(slot))) count += 1;
     return count;
   }
 
   /**
-   * Whether `sessionKey` is offered but not seen by the import in progress; with `batch` of `batches`, only for one
-   * share of those sessions (the same share whenever asked).
+   * Whether `sessionKey` is offered but not listed by the export being imported; with `batch` of `batches`, only for
+   * one share of those sessions (the same share whenever asked).
    */
   isAbsent(sessionKey: string, batch = 0, batches = 1): boolean {
     const slot = this.#keys.slotOf(sessionKey);
-    return slot >= 0 && slot % batches === batch && (this.#flags.get(slot) & (WITHDRAWN | SEEN)) === 0;
+    return slot >= 0 && slot % batches === batch && isAbsent(this.#flags.get(slot));
   }
 }
+
+const isAbsent = (flags: number) => (flags & (STORED | WITHDRAWN | LISTED)) === STORED;
 
 const hex = (value: number) => value.toString(16).padStart(8, '0');
 const word = (hexDigits: string, index: number) => Number.parseInt(hexDigits.slice(index * 8, index * 8 + 8), 16);

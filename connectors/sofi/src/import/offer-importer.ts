@@ -147,10 +147,11 @@ export class OfferImporter {
         // A formation whose text is the one every known session of it was made from is unchanged as a whole: it is
         // neither mapped nor diffed (most of a daily export). Any other formation is mapped and diffed session by
         // session below.
+        sessionKeys: known,
         skipFormation: ({ sourceHash, sessionKeys }) => {
-          const skipped = known.skipUnchanged(sourceHash, sessionKeys);
-          counts.unchanged += skipped;
-          return skipped > 0;
+          const unchanged = known.unchangedSessions(sourceHash, sessionKeys);
+          counts.unchanged += unchanged;
+          return unchanged > 0;
         },
         onSession: async (snapshot) => {
           const knownSession = known.get(snapshot.sessionKey);
