@@ -161,8 +161,8 @@ export class Bus {
     // Followers first: a reply waiter must be in place before a consumer can answer anything. And caught up: a
     // runnable's HTTP server listens after start(), so it never serves a read model still being rebuilt (a feed
     // missing half its steps after a restart).
-    await this.#followHub.start();
-    await Promise.all(this.#followHub.followers.map((follower) => follower.caughtUp()));
+    const { caughtUp } = await this.#followHub.start();
+    await caughtUp;
     await Promise.all(this.#consumers.map((consumer) => consumer.start()));
   }
 

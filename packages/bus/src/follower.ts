@@ -66,20 +66,28 @@ export class Follower {
   readonly #hub: FollowHub;
   /** Per `topic:partition`, the first offset this follower wants (what comes before is another follower's). */
   readonly startAt = new Map<string, bigint>();
-  #caughtUp: Promise<void> = Promise.resolve();
+  /** Pending until the first start read what was there: a read model asking at set-up waits for the real thing. */
+  readonly #caughtUp: Promise<void>;
+  #markCaughtUp: () => void = () => {};
   /** Caught up with its start: what it reads now is live (its delay is a span of the request path, not history). */
   live = false;
 
   constructor(spec: FollowSpec, hub: FollowHub) {
     this.spec = spec;
     this.#hub = hub;
+    this.#caughtUp = new Promise((resolve) => {
+      this.#markCaughtUp = resolve;
+    });
   }
 
   get name() {
     return this.spec.name;
   }
 
-  /** Resolves once everything present at start has been read (at once for a follower of new events only). */
+  /**
+   * Resolves once everything present at the first start has been read (at start for a follower of new events only);
+   * never before start.
+   */
   caughtUp(): Promise<void> {
     return this.#caughtUp;
   }
@@ -106,10 +114,11 @@ export class Follower {
   }
 
   /** Set by the hub at start: the ends the follower must read past to be caught up. */
-  setCaughtUp(caughtUp: Promise<void>) {
+  setCaughtUp(caughtUp: Promise<void>): Promise<void> {
     this.live = false;
-    this.#caughtUp = caughtUp.then(() => {
+    return caughtUp.then(() => {
       this.live = true;
+      this.#markCaughtUp();
     });
   }
 }
@@ -154,10 +163,10 @@ export class FollowHub {
 
   /**
    * Resolves once assigned every partition at its start position: nothing published afterwards can be missed.
-   * Followers from the beginning are caught up when they read what was there at start (`caughtUp()`).
+   * Returns the wait until every follower has read what was there at this start.
    */
-  async start(): Promise<void> {
-    if (this.#followers.length === 0) return;
+  async start(): Promise<{ caughtUp: Promise<unknown> }> {
+    if (this.#followers.length === 0) return { caughtUp: Promise.resolve() };
     this.#started = true;
     const admin = await this.#deps.admin();
     const topics = [...new Set(this.#followers.flatMap((follower) => follower.spec.topics))];
@@ -168,6 +177,7 @@ export class FollowHub {
         ends.set(partitionId(topic, partition), { low: BigInt(low), high: BigInt(high) });
       }
     }
+    const caughtUp: Promise<void>[] = [];
     for (const follower of this.#followers) {
       const { fromBeginning, sinceMs } = follower.spec;
       const pending = new Map<string, bigint>();
@@ -187,7 +197,7 @@ export class FollowHub {
           if (high > offset) pending.set(id, high);
         }
       }
-      follower.setCaughtUp(this.#until(pending));
+      caughtUp.push(follower.setCaughtUp(this.#until(pending)));
     }
     this.#positions.clear();
     for (const [id, { offset }] of startAt) this.#positions.set(id, offset);
@@ -226,6 +236,7 @@ export class FollowHub {
     for (const { topic, partition, offset } of startAt.values())
       consumer.seek({ topic, partition, offset: `${offset}` });
     this.#log.info({ topics, followers: this.#followers.map((follower) => follower.name) }, 'following');
+    return { caughtUp: Promise.all(caughtUp) };
   }
 
   async stop(): Promise<void> {
