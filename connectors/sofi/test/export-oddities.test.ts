@@ -154,6 +154,28 @@ describe('a bare & (point 4)', () => {
   });
 });
 
+describe('the bare & search across chunk boundaries (point 4)', () => {
+  it('when the file comes in chunks of any size, then comments, CDATA and references cut by a boundary read the same', async () => {
+    const body =
+      '<a>x &amp; y</a><!-- c & d --><b><![CDATA[ e & f ]]></b><?pi g & h?><c t="&lt;">i &#233; &#x41; j</c>';
+    const xml = lheo(formation({ action: `<extras><extra>${body.repeat(3)}k & l</extra></extras>` }));
+    const all = Buffer.from(xml);
+    const column = (xml.split('\n')[6] as string).indexOf('k & l') + 3;
+    const expected = [
+      {
+        line: 7,
+        path: '/lheo/offres/formation[1]/action[1]/extras/extra',
+        message: `malformed XML at line 7, column ${column}: bare "&": an ampersand must be written "&amp;"`,
+      },
+    ];
+
+    for (let size = 1; size <= 90; size++) {
+      const { report } = await readAll(chunked(all, size));
+      expect({ size, errors: report.errors }).toEqual({ size, errors: expected });
+    }
+  });
+});
+
 describe('silent oddities now said (point 5)', () => {
   it('when a text is doubly encoded UTF-8, then it is kept with a warning', async () => {
     const { report, sessions } = await readAll(bytes(lheo(formation({ title: 'MÃ©tiers du bois' }))));

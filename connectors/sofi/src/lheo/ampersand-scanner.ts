@@ -4,6 +4,7 @@ type Mode = 'markup' | 'comment' | 'cdata' | 'pi' | 'doctype';
 
 const CLOSERS = { comment: '-->', cdata: ']]>', pi: '?>' } as const;
 
+const DECLARATION = /<[!?]/g;
 /** The references an XML document without DTD can make. */
 const REFERENCE = /&(?:amp|lt|gt|quot|apos|#[0-9]{1,10}|#x[0-9a-fA-F]{1,8});/y;
 
@@ -14,7 +15,7 @@ export const AMPERSAND_LOOKAHEAD = 16;
  * Finds the first `&` that does not start a reference, where XML needs one (text and attribute values). saxes reads
  * such an `&` as the start of an entity name running to the next `;`, so it reports the mistake there, at the end of
  * the file or as an endless token, often thousands of lines later; found here, it is reported where it is.
- * Scanning jumps from `&` to `<!`/`<?` with `indexOf`: it costs little next to parsing.
+ * Scanning jumps from `&` to `<!`/`<?` (native searches): it costs little next to parsing.
  */
 export class AmpersandScanner {
   #mode: Mode = 'markup';
@@ -29,8 +30,7 @@ export class AmpersandScanner {
   scan(text: string, start: number, end: number): number {
     let at = Math.max(0, this.#resume - start);
     let nextAmpersand = -1;
-    let nextBang = -1;
-    let nextQuestion = -1;
+    let nextDeclaration = -1; // `<!` or `<?`
     while (at < end) {
       if (this.#mode === 'doctype') {
         at = text.length;
@@ -40,18 +40,23 @@ export class AmpersandScanner {
         const closer = CLOSERS[this.#mode];
         const close = text.indexOf(closer, at);
         if (close < 0) {
-          // The closer may begin in the last characters and end in the next text.
-          at = Math.max(end, text.length - closer.length + 1);
+          // The next text starts at `end`: the closer may begin in what it repeats of this one.
+          at = end;
           break;
         }
         this.#mode = 'markup';
         at = close + closer.length;
         continue;
       }
-      if (nextAmpersand < at) nextAmpersand = indexFrom(text, '&', at);
-      if (nextBang < at) nextBang = indexFrom(text, '<!', at);
-      if (nextQuestion < at) nextQuestion = indexFrom(text, '<?', at);
-      const next = Math.min(nextAmpersand, nextBang, nextQuestion);
+      if (nextAmpersand < at) {
+        const found = text.indexOf('&', at);
+        nextAmpersand = found < 0 ? Number.POSITIVE_INFINITY : found;
+      }
+      if (nextDeclaration < at) {
+        DECLARATION.lastIndex = at;
+        nextDeclaration = DECLARATION.exec(text)?.index ?? Number.POSITIVE_INFINITY;
+      }
+      const next = Math.min(nextAmpersand, nextDeclaration);
       if (next >= end) {
         at = end;
         break;
@@ -60,7 +65,7 @@ export class AmpersandScanner {
         REFERENCE.lastIndex = next;
         if (!REFERENCE.test(text)) return next;
         at = REFERENCE.lastIndex;
-      } else if (next === nextQuestion) {
+      } else if (text[next + 1] === '?') {
         this.#mode = 'pi';
         at = next + 2;
       } else if (text.startsWith('<!--', next)) {
@@ -77,12 +82,6 @@ export class AmpersandScanner {
     this.#resume = start + at;
     return -1;
   }
-}
-
-/** `indexOf`, with "not found" as +Infinity so that the nearest pattern is a plain `Math.min`. */
-function indexFrom(text: string, pattern: string, from: number): number {
-  const found = text.indexOf(pattern, from);
-  return found < 0 ? Number.POSITIVE_INFINITY : found;
 }
 
 /** What a bad `&` at `at` in `text` is, for the report (its line and column are the caller's). */

@@ -297,15 +297,34 @@ export async function parseLheo(
   }
 
   const ampersands = new AmpersandScanner();
-  // The end of each decoded chunk waits for the next one, so that a reference or `<![CDATA[` cut by a chunk boundary
-  // is seen whole by the ampersand scan.
+  // The last characters of each decoded text wait for the next one, so that a reference or a `<![CDATA[` cut by the
+  // boundary is scanned whole. They are scanned joined to the start of the next text only: joining whole texts would
+  // copy every chunk once more.
   let held = '';
 
   /** Parses decoded text (all of what is held back too, when `final`). */
   async function feed(decoded: string, final: boolean): Promise<void> {
-    const text = held + decoded;
-    const end = final ? text.length : Math.max(0, text.length - AMPERSAND_LOOKAHEAD);
+    let text = decoded;
+    if (text.length < 4 * AMPERSAND_LOOKAHEAD) {
+      // A short text (a stream cut fine) just joins what is held back, until there is enough to look ahead into.
+      text = held + text;
+      held = '';
+      if (!final && text.length < 2 * AMPERSAND_LOOKAHEAD) {
+        held = text;
+        return;
+      }
+    } else if (held !== '') {
+      const head = held;
+      held = '';
+      await parse(head + text.slice(0, AMPERSAND_LOOKAHEAD), head.length);
+    }
+    const end = final ? text.length : text.length - AMPERSAND_LOOKAHEAD;
     held = text.slice(end);
+    await parse(text, end);
+  }
+
+  /** Scans and parses `text` up to `end` (the text after it is the scan's lookahead). */
+  async function parse(text: string, end: number): Promise<void> {
     const ampersand = ampersands.scan(text, sliceStart, end);
     // Text before a bad `&` is parsed first: an earlier problem is reported first, and the parser's position and
     // element stack are then exactly those of the `&`.
