@@ -34,20 +34,17 @@ export interface StackStatus {
 
 type Log = (line: string) => void;
 
+export {
+  DEFAULT_PORTS,
+  kafkaAnswers,
+  registryAnswers,
+  StackError,
+} from '../../packages/stack-address/index.mjs';
 export const APICURIO_VERSION: string;
-export const DEFAULT_PORTS: Readonly<{
-  kafka: number;
-  kafkaController: number;
-  registry: number;
-  registryManagement: number;
-}>;
 export const dockerComposeFile: string;
-export class StackError extends Error {}
 export function stackConfig(): StackConfig;
 export function up(options?: {
   log?: Log;
 }): Promise<{ config: StackConfig; kafka: ComponentStart; registry: ComponentStart }>;
 export function down(options?: { purge?: boolean; log?: Log }): Promise<{ config: StackConfig; stopped: string[] }>;
 export function status(): Promise<StackStatus>;
-export function kafkaAnswers(port: number, host?: string): Promise<boolean>;
-export function registryAnswers(schemaRegistryUrl: string): Promise<boolean>;

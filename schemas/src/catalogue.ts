@@ -10,6 +10,8 @@
 
 export interface TopicDefinition {
   name: string;
+  /** The short name every runnable gives the topic in code (`topics.sessionEvents`): see `runnableTopics`. */
+  role: string;
   description: string;
   /** What the Kafka key is. Never personal data. */
   key: string;
@@ -33,9 +35,10 @@ export const SESSION_PARTITIONS = 6;
 const offer = (name: string) => `fr.passerelle.offer.${name}`;
 const kairos = (name: string) => `fr.passerelle.kairos.${name}`;
 
-export const topics: readonly TopicDefinition[] = [
+const catalogue = [
   {
     name: 'offer.sessions.v1',
+    role: 'offer',
     description:
       'Training sessions of the SOFI offer: published, updated (with what changed) or withdrawn, each with its full snapshot.',
     key: SESSION_KEY,
@@ -48,6 +51,7 @@ export const topics: readonly TopicDefinition[] = [
   },
   {
     name: 'positioning.requests.v1',
+    role: 'positioning',
     description:
       'Positioning of a DE on an ICO, an RDVI or a candidature window, by a prescriber (Ouiform, AUDEF) or by the DE from a channel; and their withdrawal.',
     key: SESSION_KEY,
@@ -60,6 +64,7 @@ export const topics: readonly TopicDefinition[] = [
   },
   {
     name: 'kairos.session-events.v1',
+    role: 'sessionEvents',
     description:
       'Everything the OF decides and records in Kairos for a session: recruitment modalities, registrations and results, candidatures, enrolment from entry to exit.',
     key: SESSION_KEY,
@@ -102,6 +107,7 @@ export const topics: readonly TopicDefinition[] = [
   },
   {
     name: 'kairos.commands.v1',
+    role: 'commands',
     description:
       "Acts of training organisations received by the Kairos connector's HTTP API, routed to the instance owning the session's partition: the single writer that decides capacity and transitions. Internal to connector-kairos.",
     key: SESSION_KEY,
@@ -114,6 +120,7 @@ export const topics: readonly TopicDefinition[] = [
   },
   {
     name: 'kairos.command-outcomes.v1',
+    role: 'outcomes',
     description:
       'How the owner of a session decided each Kairos command (accepted with its event ids, or refused with status and rule): awaited by the instance that received the HTTP request.',
     key: SESSION_KEY,
@@ -126,6 +133,7 @@ export const topics: readonly TopicDefinition[] = [
   },
   {
     name: 'catalogue.listings.v1',
+    role: 'listings',
     description:
       'One listing per channel (AUDEF, OUIFORM, TMF, MA_FORMATION) and session, with its open modalities and places left; a tombstone when the session leaves the channel.',
     key: 'Channel and session key: <channel>|<session key>',
@@ -138,6 +146,7 @@ export const topics: readonly TopicDefinition[] = [
   },
   {
     name: 'journey.status.v1',
+    role: 'status',
     description: "Current status of each trainee's journey on a session; a tombstone when the DE is erased.",
     key: 'Journey id: HMAC of the DE identifier and the session key',
     records: ['fr.passerelle.journey.JourneyStatusChanged'],
@@ -149,6 +158,7 @@ export const topics: readonly TopicDefinition[] = [
   },
   {
     name: 'journey.vigilance-reviews.v1',
+    role: 'reviews',
     description:
       "The journey service's clock: a request to review a session's files under watch as of an instant, consumed by the owner of the session's partition like any other input. Compacted: the latest review of each session is what a rebuild needs. Internal to service-journey.",
     key: SESSION_KEY,
@@ -161,6 +171,7 @@ export const topics: readonly TopicDefinition[] = [
   },
   {
     name: 'journey.erasures.v1',
+    role: 'erasures',
     description:
       'Journeys of DEs who asked for erasure: every instance and every rebuild of the journey service forgets them. Kept as long as the trainee events they suppress (13 months). Internal to service-journey.',
     key: SESSION_KEY,
@@ -171,7 +182,48 @@ export const topics: readonly TopicDefinition[] = [
     producers: ['service-journey'],
     consumers: ['service-journey'],
   },
-];
+] as const satisfies readonly TopicDefinition[];
+
+export const topics: readonly TopicDefinition[] = catalogue;
+
+type CatalogueTopic = (typeof catalogue)[number];
+
+/** A runnable the catalogue names as a producer or a consumer of some topic. */
+export type RunnableName = CatalogueTopic['producers' | 'consumers'][number];
+
+type RoleIfUsedBy<Topic, Runnable> = Topic extends {
+  role: infer Role;
+  producers: readonly (infer Producer)[];
+  consumers: readonly (infer Consumer)[];
+}
+  ? Runnable extends Producer | Consumer
+    ? Role
+    : never
+  : never;
+
+/** The roles of the topics a runnable writes or reads, as the catalogue declares them. */
+export type TopicRoleOf<Runnable extends RunnableName> = RoleIfUsedBy<CatalogueTopic, Runnable>;
+
+/** A runnable's topic names by role (`{ offer: 'offer.sessions.v1', … }`). */
+export type RunnableTopics<Runnable extends RunnableName> = { readonly [Role in TopicRoleOf<Runnable>]: string };
+
+/** The topics a runnable writes or reads, as the catalogue declares them (its producers and consumers). */
+export function topicsOf(runnable: RunnableName): readonly TopicDefinition[] {
+  return topics.filter((topic) => topic.producers.includes(runnable) || topic.consumers.includes(runnable));
+}
+
+/**
+ * A runnable's topic names by role, behind `prefix` (tests and rehearsals run on their own topics): derived from
+ * the catalogue, so a topic a runnable starts reading is declared once, here, and nowhere else.
+ */
+export function runnableTopics<Runnable extends RunnableName>(
+  runnable: Runnable,
+  prefix = '',
+): RunnableTopics<Runnable> {
+  return Object.fromEntries(
+    topicsOf(runnable).map((topic) => [topic.role, `${prefix}${topic.name}`]),
+  ) as RunnableTopics<Runnable>;
+}
 
 /** TopicRecordNameStrategy — the same rule as `subjectFor` in packages/bus, which registers and resolves (packages never import schemas). */
 export const subjectFor = (topic: string, recordFullName: string) => `${topic}-${recordFullName}`;

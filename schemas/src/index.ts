@@ -1,22 +1,39 @@
 import avro from 'avsc';
-import { SESSION_PARTITIONS, subjectFor, type TopicDefinition, topics } from './catalogue.js';
+import {
+  type RunnableName,
+  type RunnableTopics,
+  runnableTopics,
+  SESSION_PARTITIONS,
+  subjectFor,
+  type TopicDefinition,
+  type TopicRoleOf,
+  topics,
+  topicsOf,
+} from './catalogue.js';
 import { eventSchemas } from './generated/schemas.js';
 import type { EventRecordName, RecordTypes } from './generated/types.js';
 import { journeyIdFor } from './journey-id.js';
 import { logicalTypes, TimestampMillis } from './logical-types.js';
 import { STATUS_LABELS, statusLabel } from './status-labels.js';
 
+export * from './de-identifier.js';
+export * from './de-token.js';
 export * from './generated/types.js';
 export {
   journeyIdFor,
   logicalTypes,
+  type RunnableName,
+  type RunnableTopics,
+  runnableTopics,
   SESSION_PARTITIONS,
   STATUS_LABELS,
   statusLabel,
   subjectFor,
   TimestampMillis,
   type TopicDefinition,
+  type TopicRoleOf,
   topics,
+  topicsOf,
 };
 
 export interface EventRecordContract {
@@ -37,6 +54,15 @@ export const records: ReadonlyMap<EventRecordName, EventRecordContract> = new Ma
 
 /** The contracts in the shape the bus runtime takes (`new Bus({ contracts })`). */
 export const contracts = { topics, records, logicalTypes };
+
+/**
+ * The contracts a runnable runs on: the whole catalogue when `prefix` is empty; else only its own topics (as the
+ * catalogue declares them), renamed by `prefix`, so that a test or rehearsal creates only those.
+ */
+export function runnableContracts(runnable: RunnableName, prefix = ''): typeof contracts {
+  if (prefix === '') return contracts;
+  return { ...contracts, topics: topicsOf(runnable).map((topic) => ({ ...topic, name: `${prefix}${topic.name}` })) };
+}
 
 /** The topic definition of a name, or an error naming the catalogue's topics. */
 export function topic(name: string): TopicDefinition {

@@ -1,7 +1,5 @@
 import { createHmac } from 'node:crypto';
-
-/** domain.md §h.1: the France Travail identifier is an opaque upper-case string of 8 to 11 characters. */
-const DE_IDENTIFIER = /^[0-9A-Z]{8,11}$/;
+import { DE_IDENTIFIER } from './de-identifier.js';
 
 /**
  * The journey id of a DE on a session: lowercase hex HMAC-SHA256 under the shared journey secret of

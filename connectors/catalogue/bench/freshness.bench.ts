@@ -10,8 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Bus, startService } from '@passerelle/bus';
+import { Bus } from '@passerelle/bus';
 import { stackConfig } from '@passerelle/infra/local-stack';
+import { startService } from '@passerelle/runtime';
 import type { OfferSession, RecruitmentModality } from '@passerelle/schemas';
 import { fixtures, offerSession } from '@passerelle/schemas/fixtures';
 import { createLogger, Metrics } from '@passerelle/service-kit';

@@ -1,5 +1,5 @@
+import { DE_IDENTIFIER_INPUT, MIN_DE_TOKEN_KEY_LENGTH } from '@passerelle/schemas';
 import { z } from '@passerelle/service-kit';
-import { MIN_DE_TOKEN_KEY_LENGTH } from './http/de-token.js';
 
 const CHANNEL = z.enum(['AUDEF', 'OUIFORM', 'TMF', 'MA_FORMATION']);
 
@@ -13,7 +13,7 @@ export const tokenGrantSchema = z.discriminatedUnion('role', [
   z.object({
     role: z.literal('DE'),
     /** The DE the token authenticates (France Travail identifier). Personal data: never logged. */
-    deIdentifier: z.string().regex(/^[0-9A-Za-z]{8,11}$/),
+    deIdentifier: z.string().regex(DE_IDENTIFIER_INPUT),
     /** Channels it acts on (default: every channel a DE may act on), as a signed DE token's `channels`. */
     channels: z.array(CHANNEL).min(1).optional(),
   }),

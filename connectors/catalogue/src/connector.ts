@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@passerelle/bus';
+import type { ServiceDefinition } from '@passerelle/runtime';
 import { journeyIdFor } from '@passerelle/schemas';
 import { catalogueConfigSchema } from './config.js';
 import { declareListingsProjector } from './consumer/listings-projector.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Bus, type ConsumedEvent, type RunningService, startService } from '@passerelle/bus';
+import type { Bus, ConsumedEvent } from '@passerelle/bus';
+import { type RunningService, startService } from '@passerelle/runtime';
 import type {
   EventEnvelope,
   ListingPublished,
@@ -10,9 +11,18 @@ import type {
   RecruitmentModality,
 } from '@passerelle/schemas';
 import { journeyIdFor } from '@passerelle/schemas';
-import { fixtures, offerSession } from '@passerelle/schemas/fixtures';
-import { createLogger, Metrics } from '@passerelle/service-kit';
-import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { fixtures, offerSession, offerSessionWith } from '@passerelle/schemas/fixtures';
+import { waitFor } from '@passerelle/test-kit';
+import {
+  type HttpResponse,
+  httpCall,
+  later,
+  topicPrefix as prefixFor,
+  runnableEnv,
+  startFollowing,
+  testBus,
+} from '@passerelle/test-kit/runnable';
+import { afterAll, beforeAll } from 'vitest';
 import { catalogueConnector } from '../src/connector.js';
 import { type CatalogueTopics, catalogueContracts, catalogueTopics } from '../src/topics.js';
 
@@ -25,15 +35,11 @@ export const JOURNEY_SECRET = 'integration-journey-secret';
 /** Key of the signed DE tokens, as the channels' identity layer and the connector share it. */
 export const DE_TOKEN_KEY = randomBytes(32).toString('base64url');
 
-export const topicPrefix = () => `${uniqueName('catalogue')}.`;
+export const topicPrefix = () => prefixFor('catalogue');
 
-/** One connector instance on the test's own topics and group. */
-export async function startCatalogue(prefix: string, env: Record<string, string> = {}): Promise<RunningService> {
-  const stack = testStack();
-  const fullEnv = {
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    KAFKA_CLIENT_ID: uniqueName('catalogue'),
+/** The environment of a connector instance on the test's own topics and group. */
+export const catalogueEnv = (prefix: string, env: Record<string, string> = {}) =>
+  runnableEnv('catalogue', {
     CATALOGUE_TOPIC_PREFIX: prefix,
     CATALOGUE_GROUP_ID: `${prefix}connector-catalogue`,
     CATALOGUE_TOKENS: JSON.stringify({
@@ -43,23 +49,45 @@ export async function startCatalogue(prefix: string, env: Record<string, string>
     }),
     JOURNEY_SECRET,
     CATALOGUE_DE_TOKEN_KEY: DE_TOKEN_KEY,
-    SCHEMAS_REGISTER_ON_START: 'true',
-    HTTP_PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
-  };
+  });
+
+/** One connector instance on the test's own topics and group. */
+export async function startCatalogue(prefix: string, env: Record<string, string> = {}): Promise<RunningService> {
+  const fullEnv = catalogueEnv(prefix, env);
   return startService(catalogueConnector({ env: fullEnv }), fullEnv);
 }
 
-export interface Response {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON the API answers
-  body: any;
-  bytes: Buffer;
+export interface CatalogueFile {
+  prefix: string;
+  broker: Broker;
+  /** The file's instance (usable once the file's set-up ran). */
+  service: RunningService;
 }
 
-export async function call(
+/**
+ * A test file's catalogue connector: its own topics, the test's side of the broker and one instance with `env`,
+ * started before the file's tests and stopped after them.
+ */
+export function useCatalogue(env: Record<string, string> = {}): CatalogueFile {
+  const prefix = topicPrefix();
+  const broker = new Broker(prefix);
+  let service: RunningService | undefined;
+  beforeAll(async () => {
+    await broker.start();
+    service = await startCatalogue(prefix, env);
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await broker.bus.stop();
+  });
+  return { prefix, broker, service: later(() => service, 'The catalogue instance') };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON the API answers
+export type Response = HttpResponse<any>;
+
+export function call(
   url: string,
   path: string,
   {
@@ -69,18 +97,7 @@ export async function call(
     headers = {},
   }: { token?: string | null; method?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Response> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...headers,
-      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  const json = response.headers.get('content-type')?.includes('json') ? JSON.parse(bytes.toString('utf8')) : undefined;
-  return { status: response.status, headers: response.headers, body: json, bytes };
+  return httpCall(url, method, path, { token, body, headers });
 }
 
 export const sessionsPath = (channel: string, query = '') => `/channels/${channel}/sessions${query ? `?${query}` : ''}`;
@@ -116,18 +133,8 @@ export class Broker {
   readonly withdrawals: PositioningWithdrawn[] = [];
 
   constructor(prefix: string) {
-    const stack = testStack();
     this.topics = catalogueTopics(prefix);
-    this.bus = new Bus({
-      config: {
-        KAFKA_BROKERS: stack.kafkaBrokers,
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        KAFKA_CLIENT_ID: uniqueName('catalogue-test'),
-      },
-      contracts: catalogueContracts(prefix),
-      log: createLogger({ service: 'catalogue-test', level: 'silent' }),
-      metrics: new Metrics({ defaultMetrics: false }),
-    });
+    this.bus = testBus('catalogue-test', catalogueContracts(prefix));
     this.bus.follow({
       name: 'catalogue-test.listings',
       topics: [this.topics.listings],
@@ -150,16 +157,9 @@ export class Broker {
     });
   }
 
-  /** Creates the topics and waits for their partition leaders before following them. */
-  async start() {
-    await this.bus.registerSchemas();
-    await this.bus.ensureTopics();
-    const admin = await this.bus.admin();
-    for (const topic of Object.values(this.topics))
-      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length > 0, {
-        description: `the leaders of ${topic}`,
-      });
-    await this.bus.start();
+  /** Creates the topics, waits for their leaders, then follows them. */
+  start() {
+    return startFollowing(this.bus, Object.values(this.topics));
   }
 
   async publishOffer(
@@ -230,21 +230,10 @@ export class Broker {
 
 /** A session of the offer with its own key and a title of its own (so a search finds exactly it). */
 export function offerWith(title: string, overrides: Partial<OfferSession['session']> = {}): OfferSession {
-  const numero = `SE_${randomBytes(5).toString('hex')}`;
-  return {
-    ...offerSession,
-    sessionKey: `14_AF_TEST|14_SE_${numero}|${numero}`,
-    formation: { ...offerSession.formation, title },
-    session: {
-      ...offerSession.session,
-      numero,
-      start: '2030-09-01',
-      end: '2031-06-30',
-      recruitmentState: 'OPEN',
-      expired: false,
-      ...overrides,
-    },
-  };
+  return offerSessionWith({
+    formation: { title },
+    session: { start: '2030-09-01', end: '2031-06-30', recruitmentState: 'OPEN', expired: false, ...overrides },
+  });
 }
 
 export function ico(modalityId: string, capacity: number, date = '2030-06-15'): RecruitmentModality {

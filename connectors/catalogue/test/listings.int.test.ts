@@ -1,8 +1,6 @@
-import type { RunningService } from '@passerelle/bus';
 import { waitFor } from '@passerelle/test-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Broker,
   call,
   candidatureWindow,
   DE_TOKEN,
@@ -11,29 +9,15 @@ import {
   type Response,
   sessionPath,
   sessionsPath,
-  startCatalogue,
-  topicPrefix,
   trainee,
+  useCatalogue,
 } from './harness.js';
 
 // The catalogue connector against the real broker and registry: the offer and Kairos's modality events in (the test
 // publishes them as SOFI and Kairos would), listings on catalogue.listings and the channels' search out.
 
 const CHANNELS = ['AUDEF', 'OUIFORM', 'TMF', 'MA_FORMATION'];
-let broker: Broker;
-let service: RunningService;
-
-beforeAll(async () => {
-  const prefix = topicPrefix();
-  broker = new Broker(prefix);
-  await broker.start();
-  service = await startCatalogue(prefix);
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await broker?.bus.stop();
-});
+const { broker, service } = useCatalogue();
 
 /** The search results of a channel once `check` holds (the index follows the topic within milliseconds). */
 const searchUntil = (channel: string, query: string, check: (body: Response['body']) => boolean) =>

@@ -1,19 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { patience, testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, waitFor } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signDeToken } from '../src/index.js';
 import {
   Broker,
   call,
   candidatureWindow,
+  catalogueEnv,
   DE_IDENTIFIER,
   DE_TOKEN,
   DE_TOKEN_KEY,
-  JOURNEY_SECRET,
   OTHER_DE_TOKEN,
   offerWith,
-  SEARCH_TOKEN,
   sessionPath,
   topicPrefix,
 } from './harness.js';
@@ -35,28 +34,12 @@ describe('logs', { timeout: patience(120_000) }, () => {
     const prefix = topicPrefix();
     broker = new Broker(prefix);
     await broker.start();
-    const stack = testStack();
     let output = '';
     child = spawn(process.execPath, ['--conditions=passerelle-source', '--import', 'tsx', 'src/main.ts'], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: {
         ...process.env,
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        KAFKA_CLIENT_ID: uniqueName('catalogue-logs'),
-        CATALOGUE_TOPIC_PREFIX: prefix,
-        CATALOGUE_GROUP_ID: `${prefix}connector-catalogue`,
-        CATALOGUE_TOKENS: JSON.stringify({
-          [SEARCH_TOKEN]: { role: 'SEARCH' },
-          [DE_TOKEN]: { role: 'DE', deIdentifier: DE_IDENTIFIER },
-          [OTHER_DE_TOKEN]: { role: 'DE', deIdentifier: '3098765D' },
-        }),
-        JOURNEY_SECRET,
-        CATALOGUE_DE_TOKEN_KEY: DE_TOKEN_KEY,
-        CATALOGUE_DECISION_TIMEOUT_MS: '500',
-        SCHEMAS_REGISTER_ON_START: 'true',
-        HTTP_PORT: '0',
-        LOG_LEVEL: 'debug',
+        ...catalogueEnv(prefix, { CATALOGUE_DECISION_TIMEOUT_MS: '500', LOG_LEVEL: 'debug' }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

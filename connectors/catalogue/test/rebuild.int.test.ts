@@ -1,4 +1,4 @@
-import type { RunningService } from '@passerelle/bus';
+import type { RunningService } from '@passerelle/runtime';
 import { waitFor } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Broker, call, ico, offerWith, sessionPath, startCatalogue, topicPrefix, trainee } from './harness.js';

@@ -12,8 +12,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Bus, type RunningService, startService } from '@passerelle/bus';
+import { Bus } from '@passerelle/bus';
 import { stackConfig } from '@passerelle/infra/local-stack';
+import { type RunningService, startService } from '@passerelle/runtime';
 import { journeyIdFor, type OfferSession, type PositioningRequested } from '@passerelle/schemas';
 import { offerSession } from '@passerelle/schemas/fixtures';
 import { createLogger, Metrics } from '@passerelle/service-kit';

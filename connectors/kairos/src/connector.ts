@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@passerelle/bus';
+import type { ServiceDefinition } from '@passerelle/runtime';
 import { journeyIdFor, type KairosCommandOutcome } from '@passerelle/schemas';
 import { kairosConfigSchema } from './config.js';
 import { declareSessionWriter } from './consumer/session-writer.js';

@@ -1,5 +1,5 @@
 /** The Kairos connector runnable: `npm run -w connectors/kairos start` (config from the environment, see config.ts). */
-import { runService } from '@passerelle/bus';
+import { runService } from '@passerelle/runtime';
 import { kairosConnector } from './connector.js';
 
 await runService(kairosConnector());

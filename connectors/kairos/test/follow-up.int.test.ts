@@ -1,43 +1,12 @@
 import { inspectPdf } from '@passerelle/documents';
 import { waitFor } from '@passerelle/test-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Broker,
-  type KairosInstance,
-  newDe,
-  offerWith,
-  sessionPath,
-  startKairos,
-  TestClock,
-  topicPrefix,
-  writerKnows,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { newDe, startKairos, useKairos } from './harness.js';
 
 // Candidatures (Kairos NG), enrolment from entry to exit, positioning requests and their withdrawal, a session
 // withdrawn from the offer, the dashboards and the OpenAPI document — one connector instance for the file.
 
-const clock = new TestClock();
-const prefix = topicPrefix();
-const broker = new Broker(prefix);
-let kairos: KairosInstance;
-
-beforeAll(async () => {
-  clock.set('2026-12-01T10:00:00Z');
-  await broker.start();
-  kairos = await startKairos(prefix, clock);
-});
-
-afterAll(async () => {
-  await kairos?.service.stop();
-  await broker.bus.stop();
-});
-
-async function newSession(capacity: number | null = 20) {
-  const session = offerWith('2027-01-11', '2027-06-30', capacity);
-  await broker.publishSession(session);
-  await writerKnows([kairos], session.sessionKey);
-  return { session, path: sessionPath(session.sessionKey) };
-}
+const { broker, clock, kairos, newSession, prefix } = useKairos();
 
 const answerTo = (requestId: string) =>
   waitFor(() => broker.answersTo(requestId)[0], { description: `the answer to ${requestId}` });

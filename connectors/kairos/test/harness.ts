@@ -1,29 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { Bus, type ConsumedEvent, type RunningService, startService } from '@passerelle/bus';
+import type { Bus, ConsumedEvent } from '@passerelle/bus';
+import { type RunningService, startService } from '@passerelle/runtime';
 import type { KairosCommand, OfferSession, PositioningRequested } from '@passerelle/schemas';
 import { journeyIdFor } from '@passerelle/schemas';
-import { offerSession } from '@passerelle/schemas/fixtures';
-import { createLogger, Metrics } from '@passerelle/service-kit';
-import { patience, testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { offerSession, offerSessionWith } from '@passerelle/schemas/fixtures';
+import { patience, uniqueName, waitFor, waitForSettledGroups } from '@passerelle/test-kit';
+import {
+  type HttpResponse,
+  httpCall,
+  later,
+  topicPrefix as prefixFor,
+  runnableEnv,
+  startFollowing,
+  TestClock,
+  testBus,
+} from '@passerelle/test-kit/runnable';
+import { afterAll, beforeAll } from 'vitest';
 import { kairosConnector } from '../src/connector.js';
 import type { SessionAggregate } from '../src/domain/state.js';
 import { type KairosTopics, kairosContracts, kairosTopics } from '../src/topics.js';
+
+export { TestClock };
 
 export const RESPONSIBLE = offerSession.formation.responsibleOrganisation.siret;
 export const OTHER_OF = '11111111100011';
 export const TOKEN = randomBytes(18).toString('base64url');
 export const OTHER_TOKEN = randomBytes(18).toString('base64url');
 export const JOURNEY_SECRET = 'integration-journey-secret';
-
-/** A movable clock shared by every instance of a test file (decisions are taken "now" by the writer). */
-export class TestClock {
-  offsetMs = 0;
-  readonly now = () => new Date(Date.now() + this.offsetMs);
-  /** Moves the clock so that it reads `iso` now. */
-  set(iso: string) {
-    this.offsetMs = new Date(iso).getTime() - Date.now();
-  }
-}
 
 export interface KairosInstance {
   service: RunningService;
@@ -37,36 +40,25 @@ export async function startKairos(
   clock: TestClock,
   env: Record<string, string> = {},
 ): Promise<KairosInstance> {
-  const stack = testStack();
-  const fullEnv = {
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    KAFKA_CLIENT_ID: uniqueName('kairos'),
+  const fullEnv = runnableEnv('kairos', {
     KAIROS_TOPIC_PREFIX: prefix,
     KAIROS_GROUP_ID: `${prefix}connector-kairos`,
     KAIROS_TOKENS: JSON.stringify({ [TOKEN]: [RESPONSIBLE], [OTHER_TOKEN]: [OTHER_OF] }),
     JOURNEY_SECRET,
-    SCHEMAS_REGISTER_ON_START: 'true',
-    HTTP_PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // The wait for the writer's outcome before a 202 (default 5 s): tests that expect the outcome in the answer wait
     // on the system through it, so it scales like their other deadlines.
     KAIROS_COMMAND_TIMEOUT_MS: String(patience(5000)),
     ...env,
-  };
+  });
   const service = await startService(kairosConnector({ env: fullEnv, clock: clock.now }), fullEnv);
   return { service, api: new Api(service.url, TOKEN), other: new Api(service.url, OTHER_TOKEN) };
 }
 
-export const topicPrefix = () => `${uniqueName('kairos')}.`;
+export const topicPrefix = () => prefixFor('kairos');
 
-export interface Response {
-  status: number;
-  body: Record<string, unknown> & { eventIds?: string[]; rule?: string; errors?: { field: string }[] };
-  headers: Headers;
-  text: string;
-  bytes: Buffer;
-}
+export type Response = HttpResponse<
+  Record<string, unknown> & { eventIds?: string[]; rule?: string; errors?: { field: string }[] }
+>;
 
 /** The OF API as a client sees it. */
 export class Api {
@@ -75,26 +67,14 @@ export class Api {
     readonly token: string,
   ) {}
 
-  async request(
+  request(
     method: string,
     path: string,
     body?: unknown,
     token: string | null = this.token,
     headers: Record<string, string> = {},
   ): Promise<Response> {
-    const response = await fetch(`${this.url}${path}`, {
-      method,
-      headers: {
-        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const text = bytes.toString('utf8');
-    const json = response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {};
-    return { status: response.status, body: json, headers: response.headers, text, bytes };
+    return httpCall(this.url, method, path, { token, body, headers }, {});
   }
 
   post = (path: string, body: unknown = {}) => this.request('POST', path, body);
@@ -117,18 +97,8 @@ export class Broker {
   readonly sessionEvents: ConsumedEvent[] = [];
 
   constructor(prefix: string) {
-    const stack = testStack();
     this.topics = kairosTopics(prefix);
-    this.bus = new Bus({
-      config: {
-        KAFKA_BROKERS: stack.kafkaBrokers,
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        KAFKA_CLIENT_ID: uniqueName('kairos-test'),
-      },
-      contracts: kairosContracts(prefix),
-      log: createLogger({ service: 'kairos-test', level: 'silent' }),
-      metrics: new Metrics({ defaultMetrics: false }),
-    });
+    this.bus = testBus('kairos-test', kairosContracts(prefix));
     this.bus.follow({
       name: 'kairos-test.commands',
       topics: [this.topics.commands],
@@ -150,22 +120,12 @@ export class Broker {
     });
   }
 
-  /**
-   * Creates the topics and waits for their partition leaders before following them: right after creation the
-   * broker answers offset requests with NOT_LEADER for a moment, which fails a follower's start (see report).
-   */
   /** Commands the instances routed, by command id. */
   readonly commands = new Map<string, KairosCommand>();
 
-  async start() {
-    await this.bus.registerSchemas();
-    await this.bus.ensureTopics();
-    const admin = await this.bus.admin();
-    for (const topic of Object.values(this.topics))
-      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length > 0, {
-        description: `the leaders of ${topic}`,
-      });
-    await this.bus.start();
+  /** Creates the topics, waits for their leaders, then follows them. */
+  start() {
+    return startFollowing(this.bus, Object.values(this.topics));
   }
 
   /** The committed events with these ids, in order (waits for them: the follower trails the commit slightly). */
@@ -266,13 +226,7 @@ export class Broker {
 
 /** A session of the offer with its own key, starting `start`, ending `end`, with `capacity` training places. */
 export function offerWith(start: string, end: string, capacity: number | null = 20): OfferSession {
-  const numero = `SE_${randomBytes(5).toString('hex')}`;
-  const sessionKey = `14_AF_TEST|14_SE_${numero}|${numero}`;
-  return {
-    ...offerSession,
-    sessionKey,
-    session: { ...offerSession.session, numero, start, end, capacity, recruitmentState: 'OPEN', expired: false },
-  };
+  return offerSessionWith({ session: { start, end, capacity, recruitmentState: 'OPEN', expired: false } });
 }
 
 let deCounter = 0;
@@ -300,6 +254,70 @@ export async function writerKnows(instances: readonly KairosInstance[], sessionK
       ),
     { description: `the session ${sessionKey} known to its writer`, timeoutMs: 60_000 },
   );
+}
+
+export interface KairosFile {
+  clock: TestClock;
+  prefix: string;
+  broker: Broker;
+  /** The file's instances, in the order they started. */
+  instances: KairosInstance[];
+  /** The first instance (usable once the file's set-up ran). */
+  kairos: KairosInstance;
+  /** A session of its own, 2027-01-11 to 2027-06-30, published and known to its writer; and its API path. */
+  newSession(capacity?: number | null): Promise<{ session: OfferSession; path: string }>;
+}
+
+/**
+ * A test file's Kairos: its own topics, the test's view of the broker, a clock reading 2026-12-01T10:00Z and one
+ * instance per entry of `instances` (with those settings) in one consumer group, settled before the file's tests and
+ * stopped after them; `sessions` published and known to their writers first.
+ */
+export function useKairos({
+  instances: settings = [{}],
+  sessions = [],
+}: {
+  instances?: Record<string, string>[];
+  sessions?: OfferSession[];
+} = {}): KairosFile {
+  const clock = new TestClock();
+  const prefix = topicPrefix();
+  const broker = new Broker(prefix);
+  const instances: KairosInstance[] = [];
+  beforeAll(async () => {
+    clock.set('2026-12-01T10:00:00Z');
+    await broker.start();
+    for (const env of settings) instances.push(await startKairos(prefix, clock, env));
+    // Each instance owns some of the six partitions, and none is still claimed by two (the rebalances done): a
+    // session is decided by one of them, answered by all.
+    if (instances.length > 1)
+      await waitForSettledGroups(
+        instances.map((instance) => instance.service.url),
+        { description: 'both instances in the group', timeoutMs: 60_000 },
+      );
+    for (const session of sessions) {
+      await broker.publishSession(session);
+      await writerKnows(instances, session.sessionKey);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.service.stop()));
+    await broker.bus.stop();
+  });
+  const kairos = later(() => instances[0], 'The first Kairos instance');
+  return {
+    clock,
+    prefix,
+    broker,
+    instances,
+    kairos,
+    async newSession(capacity: number | null = 20) {
+      const session = offerWith('2027-01-11', '2027-06-30', capacity);
+      await broker.publishSession(session);
+      await writerKnows([kairos], session.sessionKey);
+      return { session, path: sessionPath(session.sessionKey) };
+    },
+  };
 }
 
 function envelope(eventId: string) {

@@ -1,50 +1,27 @@
-import { patience, waitFor, waitForSettledGroups } from '@passerelle/test-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { patience, waitFor } from '@passerelle/test-kit';
+import { describe, expect, it } from 'vitest';
 import {
   type Api,
-  Broker,
   type KairosInstance,
   newDe,
   offerWith,
   type Response,
   sessionPath,
   startKairos,
-  TestClock,
-  topicPrefix,
-  writerKnows,
+  useKairos,
 } from './harness.js';
 
 // Two connector instances in one consumer group (different HTTP ports), then a restart: places are decided only by
 // the owner of the session's partition, so concurrent requests from both instances and from positioning requests
 // serialise there, and everything decided is rebuilt from Kafka by a fresh instance.
 
-const clock = new TestClock();
-const prefix = topicPrefix();
-const broker = new Broker(prefix);
-const instances: KairosInstance[] = [];
 const session = offerWith('2027-01-11', '2027-06-30', null);
 const path = sessionPath(session.sessionKey);
 let modalityId: string;
-
-beforeAll(async () => {
-  clock.set('2026-12-01T10:00:00Z');
-  await broker.start();
-  const env = { KAIROS_COMMAND_TIMEOUT_MS: String(patience(30_000)) };
-  instances.push(await startKairos(prefix, clock, env));
-  instances.push(await startKairos(prefix, clock, env));
-  // Both instances own some of the six partitions, and no partition is still claimed by both (the first one's
-  // rebalance done): a session is decided by one of them, answered by both.
-  await waitForSettledGroups(
-    instances.map((instance) => instance.service.url),
-    { description: 'both instances in the group', timeoutMs: 60_000 },
-  );
-  await broker.publishSession(session);
-  await writerKnows(instances, session.sessionKey);
-});
-
-afterAll(async () => {
-  await Promise.all(instances.map((instance) => instance.service.stop()));
-  await broker.bus.stop();
+const commandTimeout = { KAIROS_COMMAND_TIMEOUT_MS: String(patience(30_000)) };
+const { broker, clock, instances, prefix } = useKairos({
+  instances: [commandTimeout, commandTimeout],
+  sessions: [session],
 });
 
 const registrantsOn = (api: Api) => api.get(`${path}/modalities/${modalityId}/registrants`);

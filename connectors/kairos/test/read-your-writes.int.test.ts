@@ -1,46 +1,15 @@
-import { waitFor, waitForSettledGroups } from '@passerelle/test-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Broker,
-  type KairosInstance,
-  newDe,
-  offerWith,
-  sessionPath,
-  startKairos,
-  TestClock,
-  topicPrefix,
-  writerKnows,
-} from './harness.js';
+import { waitFor } from '@passerelle/test-kit';
+import { describe, expect, it } from 'vitest';
+import { type KairosInstance, newDe, offerWith, sessionPath, useKairos } from './harness.js';
 
 // Two instances behind one address: what one hands out — a command's Location, a registration id — answers on the
 // other at once, 200 or 202, never a 404. Instance A answers 202 at once (it does not wait for the writer), so the
 // Location is all the OF has.
 
-const clock = new TestClock();
-const prefix = topicPrefix();
-const broker = new Broker(prefix);
-const instances: KairosInstance[] = [];
 const session = offerWith('2027-01-11', '2027-06-30', null);
 const path = sessionPath(session.sessionKey);
 const HOPS = 20;
-
-beforeAll(async () => {
-  clock.set('2026-12-01T10:00:00Z');
-  await broker.start();
-  instances.push(await startKairos(prefix, clock, { KAIROS_COMMAND_TIMEOUT_MS: '1' }));
-  instances.push(await startKairos(prefix, clock));
-  await waitForSettledGroups(
-    instances.map((instance) => instance.service.url),
-    { description: 'both instances in the group', timeoutMs: 60_000 },
-  );
-  await broker.publishSession(session);
-  await writerKnows(instances, session.sessionKey);
-});
-
-afterAll(async () => {
-  await Promise.all(instances.map((instance) => instance.service.stop()));
-  await broker.bus.stop();
-});
+const { instances } = useKairos({ instances: [{ KAIROS_COMMAND_TIMEOUT_MS: '1' }, {}], sessions: [session] });
 
 describe('a Location followed on another instance', () => {
   it('when an OF acts on one instance and follows the Location on the other, then it answers 200 or 202, never 404, and the registration it names is there', async () => {

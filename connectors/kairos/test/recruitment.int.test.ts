@@ -1,42 +1,11 @@
 import { waitFor, waitForSettledGroups } from '@passerelle/test-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Broker,
-  type KairosInstance,
-  newDe,
-  offerWith,
-  sessionPath,
-  startKairos,
-  TestClock,
-  topicPrefix,
-  writerKnows,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type KairosInstance, newDe, sessionPath, startKairos, useKairos } from './harness.js';
 
 // One connector instance for the file, on its own topics. Each test drives OF acts through the HTTP API and checks
 // the answer and what was committed on kairos.session-events.
 
-const clock = new TestClock();
-const prefix = topicPrefix();
-const broker = new Broker(prefix);
-let kairos: KairosInstance;
-
-beforeAll(async () => {
-  clock.set('2026-12-01T10:00:00Z');
-  await broker.start();
-  kairos = await startKairos(prefix, clock);
-});
-
-afterAll(async () => {
-  await kairos?.service.stop();
-  await broker.bus.stop();
-});
-
-async function newSession(capacity: number | null = 20) {
-  const session = offerWith('2027-01-11', '2027-06-30', capacity);
-  await broker.publishSession(session);
-  await writerKnows([kairos], session.sessionKey);
-  return { session, path: sessionPath(session.sessionKey) };
-}
+const { broker, clock, kairos, newSession, prefix } = useKairos();
 
 const ico = (capacity: number, date = '2026-12-10') => ({
   kind: 'ICO',

@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@passerelle/bus';
+import type { ServiceDefinition } from '@passerelle/runtime';
 import { ouiformConfigSchema } from './config.js';
 import { DECISION_RECORDS } from './follow-up/follow-up-step.js';
 import { FollowUpStore } from './follow-up/follow-up-store.js';

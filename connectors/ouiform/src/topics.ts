@@ -1,36 +1,13 @@
-import type { Contracts } from '@passerelle/bus';
-import { contracts } from '@passerelle/schemas';
+import { type RunnableTopics, runnableContracts, runnableTopics } from '@passerelle/schemas';
 
-/** The topics the Ouiform connector reads and writes, by role. */
-export interface OuiformTopics {
-  positioning: string;
-  sessionEvents: string;
-  listings: string;
-}
+/**
+ * The topics of the Ouiform connector by role, derived from the catalogue's producers and consumers (which also
+ * name offer.sessions and journey.status for it, though it reads the OUIFORM listing and Kairos's events instead).
+ */
+export type OuiformTopics = RunnableTopics<'connector-ouiform'>;
 
-export const DEFAULT_TOPICS: OuiformTopics = {
-  positioning: 'positioning.requests.v1',
-  sessionEvents: 'kairos.session-events.v1',
-  listings: 'catalogue.listings.v1',
-};
+export const ouiformTopics = (prefix = ''): OuiformTopics => runnableTopics('connector-ouiform', prefix);
 
-/** The catalogue's names behind a prefix (tests and rehearsals run on their own topics); unchanged when empty. */
-export function ouiformTopics(prefix = ''): OuiformTopics {
-  return {
-    positioning: `${prefix}${DEFAULT_TOPICS.positioning}`,
-    sessionEvents: `${prefix}${DEFAULT_TOPICS.sessionEvents}`,
-    listings: `${prefix}${DEFAULT_TOPICS.listings}`,
-  };
-}
+export const DEFAULT_TOPICS: OuiformTopics = ouiformTopics();
 
-/** The catalogue's contracts with the connector's topics renamed by `prefix` (only those, when prefixed). */
-export function ouiformContracts(prefix = ''): Contracts {
-  if (prefix === '') return contracts;
-  const own = new Set(Object.values(DEFAULT_TOPICS));
-  return {
-    ...contracts,
-    topics: contracts.topics
-      .filter((topic) => own.has(topic.name))
-      .map((topic) => ({ ...topic, name: `${prefix}${topic.name}` })),
-  };
-}
+export const ouiformContracts = (prefix = '') => runnableContracts('connector-ouiform', prefix);

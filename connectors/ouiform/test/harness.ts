@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Bus, type RunningService, startService } from '@passerelle/bus';
+import type { Bus } from '@passerelle/bus';
+import { type RunningService, startService } from '@passerelle/runtime';
 import type { EventRecordName, PositioningRequested, RecordTypes } from '@passerelle/schemas';
 import { fixtures } from '@passerelle/schemas/fixtures';
-import { createLogger, Metrics } from '@passerelle/service-kit';
-import { patience, testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { patience, waitFor } from '@passerelle/test-kit';
+import {
+  type HttpResponse,
+  httpCall,
+  topicPrefix as prefixFor,
+  runnableEnv,
+  startFollowing,
+  testBus,
+} from '@passerelle/test-kit/runnable';
 import { ouiformConnector } from '../src/connector.js';
 import { type OuiformTopics, ouiformContracts, ouiformTopics } from '../src/topics.js';
 
@@ -25,7 +33,7 @@ export const account = (
   roles: PrescriberAccount['roles'] = ['prescriber'],
 ): PrescriberAccount => ({ token: randomBytes(18).toString('base64url'), organisation, network, roles });
 
-export const topicPrefix = () => `${uniqueName('ouiform')}.`;
+export const topicPrefix = () => prefixFor('ouiform');
 
 /** The environment of a connector instance on the file's own topics and groups. */
 export function connectorEnv(
@@ -33,36 +41,32 @@ export function connectorEnv(
   accounts: readonly PrescriberAccount[],
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const stack = testStack();
-  return {
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    KAFKA_CLIENT_ID: uniqueName('ouiform'),
+  return runnableEnv('ouiform', {
     OUIFORM_TOPIC_PREFIX: prefix,
     OUIFORM_GROUP_PREFIX: `${prefix}connector-ouiform`,
     OUIFORM_TOKENS: JSON.stringify(Object.fromEntries(accounts.map(({ token, ...grant }) => [token, grant]))),
     JOURNEY_SECRET,
-    SCHEMAS_REGISTER_ON_START: 'true',
-    HTTP_PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // How long a prescription waits for Kairos's decision before a 202: the tests that expect the decision in the
     // answer wait on the system through it, so it scales like their other deadlines.
     OUIFORM_DECISION_TIMEOUT_MS: String(patience(4000)),
     OUIFORM_WEBHOOK_RETRY_BASE_MS: '50',
     OUIFORM_WEBHOOK_RETRY_MAX_MS: '200',
     ...extra,
-  };
+  });
 }
+
+/** The setting subscribing `account`'s organisation to the follow-up on `receiver` (`id`: the subscription's). */
+export const webhookOf = (id: string, account: PrescriberAccount, receiver: WebhookReceiver, secret: string) => ({
+  OUIFORM_WEBHOOKS: JSON.stringify([
+    { id, organisation: account.organisation, network: account.network, url: receiver.url, secret },
+  ]),
+});
 
 export async function startOuiform(env: Record<string, string>): Promise<RunningService> {
   return startService(ouiformConnector({ env }), env);
 }
 
-export interface Response {
-  status: number;
-  body: Record<string, unknown> & { errors?: { field: string }[] };
-  headers: Headers;
-}
+export type Response = HttpResponse<Record<string, unknown> & { errors?: { field: string }[] }>;
 
 /** The prescriber API as a client sees it. */
 export class Api {
@@ -71,21 +75,8 @@ export class Api {
     readonly token: string | null,
   ) {}
 
-  async request(method: string, path: string, body?: unknown): Promise<Response> {
-    const response = await fetch(`${this.url}${path}`, {
-      method,
-      headers: {
-        ...(this.token === null ? {} : { authorization: `Bearer ${this.token}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {},
-      headers: response.headers,
-    };
+  request(method: string, path: string, body?: unknown): Promise<Response> {
+    return httpCall(this.url, method, path, { token: this.token, body }, {});
   }
 
   post = (path: string, body: unknown) => this.request('POST', path, body);
@@ -134,18 +125,8 @@ export class PlayedKairos {
   readonly #failures: unknown[] = [];
 
   constructor(prefix: string) {
-    const stack = testStack();
     this.topics = ouiformTopics(prefix);
-    this.bus = new Bus({
-      config: {
-        KAFKA_BROKERS: stack.kafkaBrokers,
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        KAFKA_CLIENT_ID: uniqueName('ouiform-played-kairos'),
-      },
-      contracts: ouiformContracts(prefix),
-      log: createLogger({ service: 'played-kairos', level: 'silent' }),
-      metrics: new Metrics({ defaultMetrics: false }),
-    });
+    this.bus = testBus('ouiform-played-kairos', ouiformContracts(prefix));
     this.bus.follow({
       name: 'played-kairos.positioning',
       topics: [this.topics.positioning],
@@ -163,15 +144,8 @@ export class PlayedKairos {
   }
 
   /** Topics created and their leaders elected before anyone follows them (a fresh topic answers NOT_LEADER a moment). */
-  async start() {
-    await this.bus.registerSchemas();
-    await this.bus.ensureTopics();
-    const admin = await this.bus.admin();
-    for (const topic of Object.values(this.topics))
-      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length > 0, {
-        description: `the leaders of ${topic}`,
-      });
-    await this.bus.start();
+  start() {
+    return startFollowing(this.bus, Object.values(this.topics));
   }
 
   async stop() {

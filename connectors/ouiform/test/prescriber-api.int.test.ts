@@ -1,4 +1,4 @@
-import type { RunningService } from '@passerelle/bus';
+import type { RunningService } from '@passerelle/runtime';
 import { waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook, WEBHOOK_HEADERS } from '../src/webhooks/signature.js';
@@ -12,6 +12,7 @@ import {
   startOuiform,
   topicPrefix,
   WebhookReceiver,
+  webhookOf,
 } from './harness.js';
 
 const missionLocale = account('ML-NANTES', 'MISSION_LOCALE');
@@ -31,17 +32,11 @@ describe('the prescriber API on the real broker', () => {
   beforeAll(async () => {
     await kairos.start();
     await receiver.start();
-    env = connectorEnv(prefix, [missionLocale, agency, observer], {
-      OUIFORM_WEBHOOKS: JSON.stringify([
-        {
-          id: 'ml-nantes',
-          organisation: 'ML-NANTES',
-          network: 'MISSION_LOCALE',
-          url: receiver.url,
-          secret: WEBHOOK_SECRET,
-        },
-      ]),
-    });
+    env = connectorEnv(
+      prefix,
+      [missionLocale, agency, observer],
+      webhookOf('ml-nantes', missionLocale, receiver, WEBHOOK_SECRET),
+    );
     service = await startOuiform(env);
     ml = new Api(service.url, missionLocale.token);
     ft = new Api(service.url, agency.token);

@@ -1,4 +1,4 @@
-import type { RunningService } from '@passerelle/bus';
+import type { RunningService } from '@passerelle/runtime';
 import { waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, account, connectorEnv, PlayedKairos, prescriptionBody, startOuiform, topicPrefix } from './harness.js';

@@ -1,4 +1,4 @@
-import type { RunningService } from '@passerelle/bus';
+import type { RunningService } from '@passerelle/runtime';
 import type { ListingPublished } from '@passerelle/schemas';
 import { fixtures } from '@passerelle/schemas/fixtures';
 import { waitFor } from '@passerelle/test-kit';

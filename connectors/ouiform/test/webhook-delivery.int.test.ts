@@ -1,4 +1,5 @@
-import { deadLetterTopicFor, type RunningService } from '@passerelle/bus';
+import { deadLetterTopicFor } from '@passerelle/bus';
+import type { RunningService } from '@passerelle/runtime';
 import { waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_HEADERS } from '../src/webhooks/signature.js';
@@ -12,6 +13,7 @@ import {
   startOuiform,
   topicPrefix,
   WebhookReceiver,
+  webhookOf,
 } from './harness.js';
 
 const capEmploi = account('CE-44', 'CAP_EMPLOI');
@@ -26,15 +28,7 @@ describe('webhook delivery across two instances', () => {
     await kairos.start();
     await receiver.start();
     const env = connectorEnv(prefix, [capEmploi], {
-      OUIFORM_WEBHOOKS: JSON.stringify([
-        {
-          id: 'ce-44',
-          organisation: 'CE-44',
-          network: 'CAP_EMPLOI',
-          url: receiver.url,
-          secret: 'ce-44-webhook-secret-0001',
-        },
-      ]),
+      ...webhookOf('ce-44', capEmploi, receiver, 'ce-44-webhook-secret-0001'),
       OUIFORM_WEBHOOK_MAX_RETRIES: '2',
       OUIFORM_WEBHOOK_RETRY_BASE_MS: '20',
       OUIFORM_WEBHOOK_RETRY_MAX_MS: '50',

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Bus, type RunningService, startService } from '@passerelle/bus';
+import type { Bus } from '@passerelle/bus';
 import { kairosConnector, kairosContracts, kairosTopics } from '@passerelle/connector-kairos';
-import type { OfferSession } from '@passerelle/schemas';
-import { offerSession } from '@passerelle/schemas/fixtures';
-import { createLogger, Metrics } from '@passerelle/service-kit';
-import { patience, testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { type RunningService, startService } from '@passerelle/runtime';
+import { offerSession, offerSessionWith } from '@passerelle/schemas/fixtures';
+import { patience, waitFor } from '@passerelle/test-kit';
+import { prepareBus, runnableEnv, TestClock, testBus, waitForLeaders } from '@passerelle/test-kit/runnable';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ouiformContracts } from '../src/topics.js';
 import { Api, account, connectorEnv, JOURNEY_SECRET, prescriptionBody, startOuiform, topicPrefix } from './harness.js';
@@ -15,33 +15,14 @@ import { Api, account, connectorEnv, JOURNEY_SECRET, prescriptionBody, startOuif
 const OF_TOKEN = randomBytes(18).toString('base64url');
 const prescriber = account('ML-SAINT-NAZAIRE', 'MISSION_LOCALE');
 
-/** Kairos decides "now" by this clock: moved to put the ICO in the past, then into the training. */
-class MovableClock {
-  offsetMs = 0;
-  readonly now = () => new Date(Date.now() + this.offsetMs);
-  set(iso: string) {
-    this.offsetMs = new Date(iso).getTime() - Date.now();
-  }
-}
-
 describe('with the Kairos connector on the real broker', () => {
   const prefix = topicPrefix();
-  const clock = new MovableClock();
-  const stack = testStack();
-  const numero = `SE_${randomBytes(5).toString('hex')}`;
-  const session: OfferSession = {
-    ...offerSession,
-    sessionKey: `14_AF_OUIFORM|14_SE_${numero}|${numero}`,
-    session: {
-      ...offerSession.session,
-      numero,
-      start: '2027-01-11',
-      end: '2027-06-30',
-      capacity: 20,
-      recruitmentState: 'OPEN',
-      expired: false,
-    },
-  };
+  /** Kairos decides "now" by this clock: moved to put the ICO in the past, then into the training. */
+  const clock = new TestClock();
+  const session = offerSessionWith(
+    { session: { start: '2027-01-11', end: '2027-06-30', capacity: 20, recruitmentState: 'OPEN', expired: false } },
+    'OUIFORM',
+  );
   const path = `/sessions/${encodeURIComponent(session.sessionKey)}`;
   let offerBus: Bus;
   let kairos: RunningService;
@@ -54,38 +35,18 @@ describe('with the Kairos connector on the real broker', () => {
     const topics = new Map(
       [...kairosContracts(prefix).topics, ...ouiformContracts(prefix).topics].map((topic) => [topic.name, topic]),
     );
-    offerBus = new Bus({
-      config: {
-        KAFKA_BROKERS: stack.kafkaBrokers,
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        KAFKA_CLIENT_ID: uniqueName('ouiform-offer'),
-      },
-      contracts: { ...kairosContracts(prefix), topics: [...topics.values()] },
-      log: createLogger({ service: 'ouiform-offer', level: 'silent' }),
-      metrics: new Metrics({ defaultMetrics: false }),
-    });
-    await offerBus.registerSchemas();
-    await offerBus.ensureTopics();
-    const admin = await offerBus.admin();
-    for (const topic of topics.keys())
-      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length > 0, {
-        description: `leaders of ${topic}`,
-      });
+    offerBus = testBus('ouiform-offer', { ...kairosContracts(prefix), topics: [...topics.values()] });
+    await prepareBus(offerBus);
+    await waitForLeaders(offerBus, topics.keys());
 
-    const kairosEnv = {
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      KAFKA_CLIENT_ID: uniqueName('kairos'),
+    const kairosEnv = runnableEnv('kairos', {
       KAIROS_TOPIC_PREFIX: prefix,
       KAIROS_GROUP_ID: `${prefix}connector-kairos`,
       KAIROS_TOKENS: JSON.stringify({ [OF_TOKEN]: [offerSession.formation.responsibleOrganisation.siret] }),
       JOURNEY_SECRET,
-      SCHEMAS_REGISTER_ON_START: 'true',
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'silent',
       // The OF's acts answer once the writer decided: a wait on the system, scaled like the test's others.
       KAIROS_COMMAND_TIMEOUT_MS: String(patience(5000)),
-    };
+    });
     kairos = await startService(kairosConnector({ env: kairosEnv, clock: clock.now }), kairosEnv);
     ouiform = await startOuiform(
       connectorEnv(prefix, [prescriber], { OUIFORM_DECISION_TIMEOUT_MS: String(patience(10_000)) }),

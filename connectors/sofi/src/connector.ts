@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@passerelle/bus';
+import type { ServiceDefinition } from '@passerelle/runtime';
 import { z } from '@passerelle/service-kit';
 import { OFFER_TOPIC, OfferImporter } from './import/offer-importer.js';
 import { type DropFolder, watchDropFolder } from './inbound/drop-folder.js';

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { fixture, INTERCARIF, ONISEP } from './helpers.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+/** How the npm scripts start the CLI: TypeScript through tsx, workspace packages from their sources. */
+const node = [process.execPath, '--conditions=passerelle-source', '--import', 'tsx'] as const;
 const cli = fileURLToPath(new URL('../src/cli/check.ts', import.meta.url));
 
 interface Run {
@@ -37,7 +38,7 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 /** The CLI run directly (what the npm scripts start), from the repo root, without npm's INIT_CWD. */
 function check(...args: string[]): Promise<Run> {
   const { INIT_CWD: _ignored, ...env } = process.env;
-  return run(tsx, [cli, ...args], { env });
+  return run(node[0], [...node.slice(1), cli, ...args], { env });
 }
 
 describe('sofi:check CLI', () => {
@@ -143,7 +144,7 @@ describe('sofi:check CLI', () => {
 
   it('when a relative path is given, then it is resolved against the directory the command was typed in (INIT_CWD)', async () => {
     const typedIn = fileURLToPath(new URL('./fixtures/', import.meta.url));
-    const result = await run(tsx, [cli, 'lheo-2.3-recrutement.xml'], {
+    const result = await run(node[0], [...node.slice(1), cli, 'lheo-2.3-recrutement.xml'], {
       cwd: join(repoRoot, 'connectors/sofi'), // where npm runs workspace scripts
       env: { ...process.env, INIT_CWD: typedIn },
     });

@@ -77,7 +77,7 @@ async function checkInProcess(file: string, output: string, heapMb: number): Pro
   const out = createWriteStream(output);
   const written = once(out, 'close');
   const { INIT_CWD: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, file], {
+  const child = spawn(process.execPath, ['--conditions=passerelle-source', '--import', 'tsx', cli, file], {
     env: { ...env, NODE_OPTIONS: `--max-old-space-size=${heapMb}`, SOFI_MAX_SESSIONS: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { type Logger, NonRetriableError, REDACTED_KEYS, RetriableError } from '@passerelle/service-kit';
 import type { KafkaMessage, Message } from 'kafkajs';
 import type { Bus } from './bus.js';
-import { REPLAY_FOR_GROUP_HEADER } from './consumer.js';
+import { REPLAY_FOR_GROUP_HEADER } from './consumer-spec.js';
 import { topicOffsets } from './offsets.js';
+import { readRawToEnd as readPartitionsRawToEnd } from './partition-state.js';
 import { TRANSACTION_RETRY } from './publisher.js';
 import { ensureTopics } from './topics.js';
 
@@ -397,60 +397,20 @@ function replayMessageOf(deadLetterTopic: string, message: RawMessage): { topic:
  * seen at the start, in the order they were written. Read-committed, through a throwaway group deleted after.
  */
 export async function readRawToEnd(bus: Bus, topic: string, { timeoutMs = 60_000 } = {}): Promise<RawMessage[]> {
-  const admin = await bus.admin();
-  const ends = new Map<number, bigint>();
-  for (const { partition, high, low } of await topicOffsets(admin, topic)) {
-    if (BigInt(high) > BigInt(low)) ends.set(partition, BigInt(high));
-  }
-  if (ends.size === 0) return [];
   const messages: RawMessage[] = [];
-  const groupId = `passerelle.admin-read.${topic}.${randomBytes(6).toString('hex')}`;
-  const consumer = bus.kafka.consumer({
-    groupId,
-    readUncommitted: false,
-    maxWaitTimeInMs: 50,
-    allowAutoTopicCreation: false,
-  });
-  let finish: () => void = () => {};
-  let fail: (error: unknown) => void = () => {};
-  const done = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  const timer = setTimeout(
-    () => fail(new RetriableError('BUS_READ_TIMEOUT', `reading ${topic} took over ${timeoutMs} ms`)),
-    timeoutMs,
+  await readPartitionsRawToEnd(
+    { kafka: bus.kafka, admin: await bus.admin() },
+    topic,
+    'all',
+    (partition, message) => {
+      messages.push({ ...message, partition });
+    },
+    {
+      timeoutMs,
+      groupPrefix: 'passerelle.admin-read',
+      timeoutError: (ms) => new RetriableError('BUS_READ_TIMEOUT', `reading ${topic} took over ${ms} ms`),
+    },
   );
-  const reached = (partition: number, lastOffset: string) => {
-    const end = ends.get(partition);
-    // lastOffset counts transaction markers too, so a partition ending with a marker is read.
-    if (end !== undefined && BigInt(lastOffset) >= end - 1n) {
-      ends.delete(partition);
-      if (ends.size === 0) finish();
-    }
-  };
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, payload.lastOffset));
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        const end = ends.get(batch.partition);
-        if (end === undefined) return;
-        for (const message of batch.messages) {
-          if (BigInt(message.offset) >= end) break;
-          messages.push({ ...message, partition: batch.partition });
-        }
-        reached(batch.partition, batch.lastOffset());
-      },
-    });
-    await done;
-  } finally {
-    clearTimeout(timer);
-    await consumer.disconnect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-  }
   // In the order they were written (a dead-letter topic's partitions interleave in time).
   return messages.sort(
     (a, b) =>

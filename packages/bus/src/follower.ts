@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { type Logger, RetriableError } from '@passerelle/service-kit';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { BusMetrics } from './bus-metrics.js';
-import type { ConsumedEvent } from './consumer.js';
+import type { ConsumedEvent } from './consumer-spec.js';
 import { topicOffsets } from './offsets.js';
 import { RECORD_HEADER } from './publisher.js';
 import type { Serde } from './serde.js';

@@ -1,15 +1,15 @@
 export { backoffDelay } from './backoff.js';
 export { Bus, type BusOptions } from './bus.js';
 export { type BusConfig, busConfigSchema } from './config.js';
-export {
-  type ConsumedEvent,
-  type ConsumerSpec,
-  type ConsumerState,
-  type ConsumerStatus,
-  type HandlerContext,
-  ManagedConsumer,
-  type RestartPolicy,
-} from './consumer.js';
+export { ManagedConsumer } from './consumer.js';
+export type {
+  ConsumedEvent,
+  ConsumerSpec,
+  ConsumerState,
+  ConsumerStatus,
+  HandlerContext,
+  RestartPolicy,
+} from './consumer-spec.js';
 export {
   type Contracts,
   deadLetterTopicFor,
@@ -41,12 +41,4 @@ export {
 export type { PartitionStates, StateEvent, StateSpec } from './partition-state.js';
 export { type OutgoingEvent, type PublishTransaction, RECORD_HEADER } from './publisher.js';
 export type { SchemaRegistryGateway } from './registry.js';
-export {
-  type RunningService,
-  runService,
-  type ServiceContext,
-  type ServiceDefinition,
-  serviceConfigSchema,
-  startService,
-} from './service.js';
 export { ensureTopics, type TopicSpec } from './topics.js';

@@ -106,6 +106,13 @@ export interface ReadOptions {
   accept?: (partition: number, message: KafkaMessage) => boolean;
 }
 
+export interface RawReadOptions extends Omit<ReadOptions, 'accept'> {
+  /** Names the throwaway consumer group after who reads (state rebuild, admin…). */
+  groupPrefix?: string;
+  /** The error a read past `timeoutMs` fails with. */
+  timeoutError?: (timeoutMs: number) => Error;
+}
+
 /**
  * Reads partitions of a topic from the beginning to their current end — or to an earlier offset given in `until`
  * (exclusive) — read-committed (aborted transactions are skipped), decoded as state events. Returns the number of
@@ -145,7 +152,13 @@ export async function readRawToEnd(
   topic: string,
   partitions: readonly number[] | 'all',
   onMessage: (partition: number, message: KafkaMessage) => void | Promise<void>,
-  { timeoutMs = 300_000, until }: Omit<ReadOptions, 'accept'> = {},
+  {
+    timeoutMs = 300_000,
+    until,
+    groupPrefix = 'passerelle.state-rebuild',
+    timeoutError = (ms) =>
+      new RetriableError('BUS_STATE_REBUILD_TIMEOUT', `rebuilding state from ${topic} took over ${ms} ms`),
+  }: RawReadOptions = {},
 ): Promise<void> {
   const offsets = await topicOffsets(admin, topic);
   const ends = new Map<number, bigint>();
@@ -159,7 +172,7 @@ export async function readRawToEnd(
   }
   if (ends.size === 0) return;
 
-  const groupId = `passerelle.state-rebuild.${topic}.${randomBytes(6).toString('hex')}`;
+  const groupId = `${groupPrefix}.${topic}.${randomBytes(6).toString('hex')}`;
   const consumer = kafka.consumer({
     groupId,
     readUncommitted: false,
@@ -172,11 +185,7 @@ export async function readRawToEnd(
     finish = resolve;
     fail = reject;
   });
-  const timer = setTimeout(
-    () =>
-      fail(new RetriableError('BUS_STATE_REBUILD_TIMEOUT', `rebuilding state from ${topic} took over ${timeoutMs} ms`)),
-    timeoutMs,
-  );
+  const timer = setTimeout(() => fail(timeoutError(timeoutMs)), timeoutMs);
   const reached = (partition: number, lastOffset: string) => {
     const end = ends.get(partition);
     // lastOffset counts transaction markers too, so a partition ending with a commit or abort marker is read.

@@ -10,4 +10,12 @@ export {
   MAX_PAGE_SIZE,
   type SortOrder,
 } from './listing-index.js';
+export {
+  DEFAULT_RADIUS_KM,
+  type ParameterError,
+  type SearchParameters,
+  searchParameterError,
+  searchParametersSchema,
+  toListingQuery,
+} from './search-parameters.js';
 export { normalize, tokenize } from './text.js';

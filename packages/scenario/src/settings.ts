@@ -1,5 +1,5 @@
 import { discoverRunnables } from '@passerelle/infra/runnables';
-import { signDeToken } from './de-token.js';
+import { signDeToken } from '@passerelle/schemas';
 
 /**
  * The development settings of the runnables (their package.json `passerelle.dev` blocks): the ports `npm start`

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ProblemError } from './http.js';
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
@@ -13,11 +12,3 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   const given = bearerTokenOf(header);
   return timingSafeEqual(digest(given ?? ''), digest(token)) && given !== undefined;
 }
-
-/** The 401 every API answers to a missing or wrong token: nothing to learn from it. */
-export const unauthorized = () =>
-  new ProblemError({
-    type: 'urn:passerelle:problem:unauthorized',
-    title: 'Unauthorized',
-    status: 401,
-  });

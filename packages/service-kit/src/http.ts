@@ -9,6 +9,8 @@ import Fastify, {
 import { classifyError, errorCodeOf, errorMessageOf } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { describeRoutes, file, json } from './openapi.js';
+import { invalidRequest, PROBLEM_MEDIA_TYPE, type Problem, ProblemError } from './problem.js';
 
 /** The HTTP server type runnables add routes to (fastify stays behind service-kit). */
 export type HttpServer = FastifyInstance;
@@ -23,22 +25,6 @@ export interface HttpServerOptions {
   bodyLimit?: number;
 }
 
-/** RFC 9457 problem details: the shape every 4xx/5xx of Passerelle has. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  [extension: string]: unknown;
-}
-
-export class ProblemError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail ?? problem.title);
-  }
-}
-
 /**
  * The optional `Idempotency-Key` header of a request: a client that lost the answer (no reply, a 5xx) retries with
  * the same key and gets the first answer instead of a second act. 1–200 visible ASCII characters, else a 400
@@ -47,18 +33,26 @@ export class ProblemError extends Error {
 export function idempotencyKeyOf(headers: Record<string, string | string[] | undefined>): string | undefined {
   const key = headers['idempotency-key'];
   if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
     const message = 'Idempotency-Key is 1 to 200 visible ASCII characters.';
-    throw new ProblemError({
-      type: 'urn:passerelle:problem:validation',
-      title: 'Invalid request',
-      status: 400,
-      detail: message,
-      errors: [{ field: 'headers.idempotency-key', message }],
-    });
+    throw invalidRequest([{ field: 'headers.idempotency-key', message }], { detail: message });
   }
   return key;
 }
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** The `Idempotency-Key` header as the OpenAPI documents show it (checked by `idempotencyKeyOf`, after the token). */
+export const idempotencyKeyHeader = {
+  type: 'object',
+  properties: {
+    'idempotency-key': {
+      type: 'string',
+      pattern: IDEMPOTENCY_KEY.source,
+      description: 'Retrying with the same key (no answer, a 5xx) gets the first answer instead of a second act.',
+    },
+  },
+} as const;
 
 /**
  * One log line per request, when it is answered, instead of fastify's two ("incoming request", "request completed"):
@@ -90,6 +84,10 @@ export function createHttpServer({ log, metrics, readiness = {}, bodyLimit }: Ht
     logController: new OneLinePerRequest(),
     ...(bodyLimit ? { bodyLimit } : {}),
   });
+  describeRoutes(app);
+  // Response schemas are the contract's documentation: answers are sent as built, never filtered by a schema
+  // (fast-json-stringify would drop every member a schema does not list).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
     // A retriable failure (the broker, or a read model not caught up yet) is the client's to retry: 503, not 500.
@@ -98,7 +96,7 @@ export function createHttpServer({ log, metrics, readiness = {}, bodyLimit }: Ht
       void reply
         .status(503)
         .header('retry-after', '1')
-        .type('application/problem+json')
+        .type(PROBLEM_MEDIA_TYPE)
         .send({
           type: 'urn:passerelle:problem:unavailable',
           title: 'Service Unavailable',
@@ -111,27 +109,38 @@ export function createHttpServer({ log, metrics, readiness = {}, bodyLimit }: Ht
     const problem = toProblem(error, request.url);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status: problem.status, type: problem.type }, 'request refused');
-    void reply.status(problem.status).type('application/problem+json').send(problem);
+    void reply.status(problem.status).type(PROBLEM_MEDIA_TYPE).send(problem);
   });
 
   app.setNotFoundHandler((request, reply) => {
     void reply
       .status(404)
-      .type('application/problem+json')
+      .type(PROBLEM_MEDIA_TYPE)
       .send({ type: 'about:blank', title: 'Not Found', status: 404, instance: request.url });
   });
 
   // Probes and scrapes come every few seconds from the admin, Prometheus or an orchestrator: logged only when
   // something goes wrong, so the logs keep what people do.
-  const probe = { logLevel: 'warn' as const };
-  app.get('/healthz', probe, async () => ({ status: 'ok' }));
-  app.get('/readyz', probe, async (_request, reply) => {
-    const results = Object.fromEntries(
-      await Promise.all(Object.entries(readiness).map(async ([name, check]) => [name, await check()] as const)),
-    );
-    const ready = Object.values(results).every((result) => result.ok);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: results });
+  const probe = (summary: string, response: Record<number, object>) => ({
+    logLevel: 'warn' as const,
+    schema: { summary, tags: ['Operations'], security: [], response },
   });
+  app.get('/healthz', probe('Liveness: the process answers', { 200: json('Alive') }), async () => ({ status: 'ok' }));
+  const readinessAnswers = {
+    200: json('Every readiness check passes'),
+    503: json('A readiness check fails (the body lists each check, as on 200)'),
+  };
+  app.get(
+    '/readyz',
+    probe('Readiness: every check of this runnable passes', readinessAnswers),
+    async (_request, reply) => {
+      const results = Object.fromEntries(
+        await Promise.all(Object.entries(readiness).map(async ([name, check]) => [name, await check()] as const)),
+      );
+      const ready = Object.values(results).every((result) => result.ok);
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: results });
+    },
+  );
   if (metrics) {
     // The HTTP hop of every request, by route template (never the raw URL: ids would make a series each).
     const requestSeconds = metrics.histogram(
@@ -148,10 +157,14 @@ export function createHttpServer({ log, metrics, readiness = {}, bodyLimit }: Ht
         reply.elapsedTime / 1000,
       );
     });
-    app.get('/metrics', probe, async (_request, reply) => {
-      const { contentType, body } = await metrics.expose();
-      return reply.type(contentType).send(body);
-    });
+    app.get(
+      '/metrics',
+      probe('Prometheus metrics', { 200: file('Text exposition format', 'text/plain') }),
+      async (_request, reply) => {
+        const { contentType, body } = await metrics.expose();
+        return reply.type(contentType).send(body);
+      },
+    );
   }
   return app;
 }

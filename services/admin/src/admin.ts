@@ -6,17 +6,21 @@ import {
   DeadLetters,
   describeTopics,
   RegistryCatalogue,
-  type ServiceDefinition,
   subjectFor,
 } from '@passerelle/bus';
+import type { ServiceDefinition } from '@passerelle/runtime';
 import { topics as catalogue, logicalTypes } from '@passerelle/schemas';
 import {
   bearerMatches,
   errorCodeOf,
   errorMessageOf,
+  file,
   type HttpServer,
+  json,
   type Metrics,
-  ProblemError,
+  problem,
+  problems,
+  serveOpenApi,
   unauthorized,
   z,
 } from '@passerelle/service-kit';
@@ -54,8 +58,23 @@ const PAGE_DIR = [new URL('./page/', import.meta.url), new URL('../src/page/', i
   existsSync(new URL('index.html', dir)),
 ) as URL;
 
-const problem = (status: number, type: string, title: string, detail: string) =>
-  new ProblemError({ type: `urn:passerelle:problem:${type}`, title, status, detail });
+const INFO = {
+  title: 'Passerelle — ops admin',
+  version: '1',
+  description:
+    'Every runnable’s health and consumers (Kafka Connect’s status and actions), consumer lag, dead letters (browse, replay, discard), topics and schemas, and a journey lookup. Everything under /api needs the admin token.',
+};
+
+/** The schema of an `/api` route: its summary, its answers (200 by default), the problems it may give besides 401. */
+const doc = (summary: string, refusals: Record<number, string> = {}, answers: object = { 200: json(summary) }) => ({
+  schema: {
+    tags: ['Admin'],
+    summary,
+    response: { ...answers, ...problems({ 401: 'No or wrong admin token', ...refusals }) },
+  },
+});
+const noRunnable = { 404: 'No such runnable, consumer or action' };
+const noTopic = { 404: 'Not a dead-letter topic, or no such topic' };
 
 /**
  * The ops admin endpoint. Everything under `/api` needs `Authorization: Bearer <ADMIN_TOKEN>`; the page (`/`,
@@ -104,6 +123,7 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
         return found;
       };
 
+      serveOpenApi(http, INFO);
       servePage(http);
       void http.register(
         async (api) => {
@@ -115,14 +135,19 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
           });
 
           /** Every runnable: health, readiness and the Kafka Connect status of its consumers. */
-          api.get('/connectors', async () => statuses());
-          api.get<{ Params: { name: string } }>('/connectors/:name/status', async (request) =>
-            runnables.status(runnables.target(request.params.name)),
+          api.get('/connectors', doc('Every runnable: health, readiness and its consumers'), async () => statuses());
+          api.get<{ Params: { name: string } }>(
+            '/connectors/:name/status',
+            doc('A runnable: health, readiness and its consumers', noRunnable),
+            async (request) => runnables.status(runnables.target(request.params.name)),
           );
 
           /** Kafka Connect's actions: on every consumer of a runnable, or on one (a task). */
           api.post<{ Params: { name: string; action: string } }>(
             '/connectors/:name/:action',
+            doc('pause, resume or restart every consumer of a runnable', noRunnable, {
+              202: json('The consumers after the action'),
+            }),
             async (request, reply) => {
               const target = runnables.target(request.params.name);
               const action = actionOf(request.params.action);
@@ -135,6 +160,11 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
           );
           api.post<{ Params: { name: string; task: string; action: string } }>(
             '/connectors/:name/tasks/:task/:action',
+            doc(
+              'pause, resume or restart one consumer (a task) of a runnable',
+              { ...noRunnable, 403: 'The runnable has no OPS_TOKEN: its consumers cannot be steered' },
+              { 202: json('The consumer after the action') },
+            ),
             async (request, reply) => {
               const target = runnables.target(request.params.name);
               const action = actionOf(request.params.action);
@@ -152,6 +182,7 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
             '/lag',
             {
               schema: {
+                ...doc('Lag per consumer group and partition').schema,
                 querystring: {
                   type: 'object',
                   properties: { group: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
@@ -168,7 +199,7 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
             },
           );
 
-          api.get('/dead-letters', async () => {
+          api.get('/dead-letters', doc('Every dead-letter topic with what is pending'), async () => {
             const summaries = await deadLetters.topics();
             for (const summary of summaries) gauges.deadLetters.set({ topic: summary.topic }, summary.pending);
             return summaries;
@@ -177,6 +208,7 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
             '/dead-letters/:topic',
             {
               schema: {
+                ...doc('A page of a dead-letter topic', noTopic).schema,
                 querystring: {
                   type: 'object',
                   properties: {
@@ -214,7 +246,15 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
           for (const action of ['replay', 'discard'] as const) {
             api.post<{ Params: { topic: string }; Body: { entries: string[] | 'all' } }>(
               `/dead-letters/:topic/${action}`,
-              { schema: entriesBody },
+              {
+                schema: {
+                  ...entriesBody,
+                  ...doc(`${action === 'replay' ? 'Replay' : 'Discard'} dead letters (entries, or all)`, {
+                    400: 'Invalid body',
+                    503: 'Another action on this topic is under way: retry',
+                  }).schema,
+                },
+              },
               async (request) => {
                 const topic = deadLetterTopic(request.params.topic);
                 const result = await deadLetters[action](topic, request.body.entries).catch((error: unknown) => {
@@ -227,7 +267,7 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
             );
           }
 
-          api.get('/topics', async () => {
+          api.get('/topics', doc('Every topic: partitions, cleanup, retention, events'), async () => {
             const described = await describeTopics(await bus.admin());
             return described.map((topic) => {
               const entry = catalogue.find((known) => known.name === topic.name);
@@ -242,7 +282,7 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
            * The catalogue's subjects with their versions, and the names of every other subject the registry lists
            * (test and retired subjects; some registries cap that list — ask for one by name below).
            */
-          api.get('/schemas', async () => {
+          api.get('/schemas', doc('The registered schemas of the catalogue, and the others'), async () => {
             const known = catalogue.flatMap((topic) => topic.records.map((record) => subjectFor(topic.name, record)));
             const [registered, listed] = await Promise.all([
               Promise.all(known.map((subject) => registry.subject(subject))),
@@ -254,21 +294,32 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
               others: listed.filter((subject) => !known.includes(subject)),
             };
           });
-          api.get<{ Params: { subject: string } }>('/schemas/:subject', async (request) => {
-            const found = await registry.subject(request.params.subject);
-            if (!found) throw problem(404, 'unknown-subject', 'Not Found', `No subject ${request.params.subject}.`);
-            return found;
-          });
+          api.get<{ Params: { subject: string } }>(
+            '/schemas/:subject',
+            doc('A subject: its versions and latest schema', { 404: 'No such subject' }),
+            async (request) => {
+              const found = await registry.subject(request.params.subject);
+              if (!found) throw problem(404, 'unknown-subject', 'Not Found', `No subject ${request.params.subject}.`);
+              return found;
+            },
+          );
 
-          api.get<{ Params: { id: string } }>('/journeys/:id', async (request, reply) => {
-            const target = runnables.target(config.ADMIN_JOURNEY_TARGET);
-            const answer = await runnables.get(
-              target,
-              `/journeys/${encodeURIComponent(request.params.id)}`,
-              config.ADMIN_JOURNEY_TOKEN,
-            );
-            return reply.status(answer.status).type(answer.type).send(answer.body);
-          });
+          api.get<{ Params: { id: string } }>(
+            '/journeys/:id',
+            doc('A journey, as the journey service tells it', {
+              403: 'Refused by the journey service',
+              404: 'No such journey',
+            }),
+            async (request, reply) => {
+              const target = runnables.target(config.ADMIN_JOURNEY_TARGET);
+              const answer = await runnables.get(
+                target,
+                `/journeys/${encodeURIComponent(request.params.id)}`,
+                config.ADMIN_JOURNEY_TOKEN,
+              );
+              return reply.status(answer.status).type(answer.type).send(answer.body);
+            },
+          );
         },
         { prefix: '/api' },
       );
@@ -320,9 +371,15 @@ function deadLetterTopic(topic: string): string {
 
 /** The page: two static files read once, served with a policy that allows nothing but this origin. */
 function servePage(http: HttpServer) {
-  for (const [path, { file, type }] of Object.entries(PAGE_FILES)) {
-    const body = readFileSync(new URL(file, PAGE_DIR));
-    http.get(path, async (_request, reply) =>
+  for (const [path, { file: name, type }] of Object.entries(PAGE_FILES)) {
+    const body = readFileSync(new URL(name, PAGE_DIR));
+    const schema = {
+      tags: ['Page'],
+      summary: `The admin page: ${name} (public, holds no data)`,
+      security: [],
+      response: { 200: file(name, type.split(';')[0] as string) },
+    };
+    http.get(path, { schema }, async (_request, reply) =>
       reply
         .type(type)
         .header(

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Bus, DeadLetterEntry, PartitionLag, RunningService } from '@passerelle/bus';
+import type { Bus, DeadLetterEntry, PartitionLag } from '@passerelle/bus';
+import type { RunningService } from '@passerelle/runtime';
 import { uniqueName, waitFor } from '@passerelle/test-kit';
+import { prepareBus } from '@passerelle/test-kit/runnable';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorStatus } from '../src/index.js';
 import {
@@ -35,8 +37,7 @@ let api: ReturnType<typeof adminClient>;
 
 beforeAll(async () => {
   bus = testBus(contracts);
-  await bus.ensureTopics();
-  await bus.registerSchemas();
+  await prepareBus(bus);
   journey = await fakeJourneyService();
   worker = await startWorker(prefix, groupId, knownSessions);
   admin = await startAdmin({

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { Bus, type Contracts, type RunningService, type ServiceDefinition, startService } from '@passerelle/bus';
-import { createLogger, Metrics, NonRetriableError, z } from '@passerelle/service-kit';
-import { testStack, uniqueName } from '@passerelle/test-kit';
+import type { Bus, Contracts } from '@passerelle/bus';
+import { type RunningService, type ServiceDefinition, startService } from '@passerelle/runtime';
+import { NonRetriableError, z } from '@passerelle/service-kit';
+import { httpCall, testBus as kitTestBus, runnableEnv } from '@passerelle/test-kit/runnable';
 import avro from 'avsc';
 import { adminService } from '../src/index.js';
 
@@ -107,17 +108,7 @@ export function workerService(
   };
 }
 
-export function stackEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const stack = testStack();
-  return {
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    SCHEMAS_REGISTER_ON_START: 'true',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    KAFKA_CLIENT_ID: uniqueName('admin-test'),
-    ...extra,
-  };
-}
+export const stackEnv = (extra: Record<string, string> = {}) => runnableEnv('admin-test', extra);
 
 /**
  * The environment of a real journey service on the test's own topics (`prefix`), its group `<prefix>service-journey`,
@@ -157,33 +148,12 @@ export function startAdmin(targets: Record<string, string>, extra: Record<string
 }
 
 /** The test's own connection, to publish inputs and read outputs. */
-export function testBus(contracts: Contracts): Bus {
-  const stack = testStack();
-  return new Bus({
-    config: {
-      KAFKA_BROKERS: stack.kafkaBrokers,
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      KAFKA_CLIENT_ID: uniqueName('admin-test-client'),
-    },
-    contracts,
-    log: createLogger({ service: 'admin-test', level: 'silent' }),
-    metrics: new Metrics({ defaultMetrics: false }),
-  });
-}
+export const testBus = (contracts: Contracts): Bus => kitTestBus('admin-test-client', contracts);
 
 /** A client of the admin API with a token (the right one by default), or none (`null`). */
 export function adminClient(admin: RunningService, token: string | null = ADMIN_TOKEN) {
-  const call = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${admin.url}/api${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as T };
-  };
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    httpCall<T>(admin.url, method, `/api${path}`, { token: token || null, body });
   return {
     get: <T>(path: string) => call<T>('GET', path),
     post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),

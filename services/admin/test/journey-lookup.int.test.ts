@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type Bus, type ConsumerStatus, type RunningService, startService } from '@passerelle/bus';
+import type { Bus, ConsumerStatus } from '@passerelle/bus';
+import { type RunningService, startService } from '@passerelle/runtime';
 import { fixtures, journeyId, sessionKey } from '@passerelle/schemas/fixtures';
 import { journeyContracts, journeyService, journeyTopics } from '@passerelle/service-journey';
-import { uniqueName, waitFor } from '@passerelle/test-kit';
+import { waitFor } from '@passerelle/test-kit';
+import { prepareBus, topicPrefix } from '@passerelle/test-kit/runnable';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorStatus } from '../src/index.js';
 import { adminClient, journeyEnv, startAdmin, testBus } from './fixtures.js';
@@ -10,7 +12,7 @@ import { adminClient, journeyEnv, startAdmin, testBus } from './fixtures.js';
 // The admin in front of the real journey service (on the test's own topics): the journey lookup answers what the
 // journey service folded from the events, in order, and the journey service's consumer is steered like any other.
 
-const prefix = `${uniqueName('admin-journey')}.`;
+const prefix = topicPrefix('admin-journey');
 const topics = journeyTopics(prefix);
 const journeyToken = randomBytes(18).toString('base64url');
 
@@ -21,8 +23,7 @@ let api: ReturnType<typeof adminClient>;
 
 beforeAll(async () => {
   producer = testBus(journeyContracts(prefix));
-  await producer.ensureTopics();
-  await producer.registerSchemas();
+  await prepareBus(producer);
   const env = journeyEnv(prefix, journeyToken);
   journey = await startService(journeyService({ env }), env);
   admin = await startAdmin({ journey: journey.url }, { ADMIN_JOURNEY_TOKEN: journeyToken });

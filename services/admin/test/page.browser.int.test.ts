@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Bus, ConsumerStatus, RunningService } from '@passerelle/bus';
+import type { Bus, ConsumerStatus } from '@passerelle/bus';
+import type { RunningService } from '@passerelle/runtime';
 import { patience, uniqueName, waitFor } from '@passerelle/test-kit';
+import { prepareBus } from '@passerelle/test-kit/runnable';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -36,8 +38,7 @@ let page: Page;
 
 beforeAll(async () => {
   bus = testBus(contracts);
-  await bus.ensureTopics();
-  await bus.registerSchemas();
+  await prepareBus(bus);
   journey = await fakeJourneyService();
   worker = await startWorker(prefix, groupId, new Set(['SESSION-OPEN']));
   admin = await startAdmin({

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { type Bus, type DeadLetterEntry, deadLetterTopicFor, type RunningService, startService } from '@passerelle/bus';
+import { type Bus, type DeadLetterEntry, deadLetterTopicFor } from '@passerelle/bus';
+import { type RunningService, startService } from '@passerelle/runtime';
 import type { EventRecordName } from '@passerelle/schemas';
 import { fixtures, journeyId, sessionKey } from '@passerelle/schemas/fixtures';
 import { journeyContracts, journeyService, journeyTopics } from '@passerelle/service-journey';
-import { uniqueName, waitFor } from '@passerelle/test-kit';
+import { waitFor } from '@passerelle/test-kit';
+import { freePort, prepareBus, topicPrefix } from '@passerelle/test-kit/runnable';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, journeyEnv, startAdmin, testBus } from './fixtures.js';
 
@@ -14,7 +15,7 @@ import { adminClient, journeyEnv, startAdmin, testBus } from './fixtures.js';
 // upgraded (the cause fixed), the entry is replayed through the admin, and the journey completes — the exit served
 // last in the timeline, once.
 
-const prefix = `${uniqueName('admin-poison')}.`;
+const prefix = topicPrefix('admin-poison');
 const topics = journeyTopics(prefix);
 const groupId = `${prefix}service-journey`;
 const deadLetterTopic = deadLetterTopicFor(groupId);
@@ -31,16 +32,6 @@ function olderBuildContracts() {
   };
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
 let producer: Bus;
 let journey: RunningService | undefined;
 let admin: RunningService;
@@ -49,8 +40,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   producer = testBus(journeyContracts(prefix));
-  await producer.ensureTopics();
-  await producer.registerSchemas();
+  await prepareBus(producer);
   // The upgraded build comes back at the same address, as behind a service name.
   env = journeyEnv(prefix, journeyToken, { HTTP_PORT: String(await freePort()) });
   journey = await startService(journeyService({ env, contracts: olderBuildContracts() }), env);

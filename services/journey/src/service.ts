@@ -1,4 +1,5 @@
-import type { Contracts, ServiceDefinition } from '@passerelle/bus';
+import type { Contracts } from '@passerelle/bus';
+import type { ServiceDefinition } from '@passerelle/runtime';
 import { journeyConfigSchema } from './config.js';
 import { JourneyTokens } from './http/auth.js';
 import { registerJourneyRoutes } from './http/routes.js';

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Bus, type RunningService, startService } from '@passerelle/bus';
+import type { Bus } from '@passerelle/bus';
+import { type RunningService, startService } from '@passerelle/runtime';
 import { type EventRecordName, journeyIdFor, type RecordTypes } from '@passerelle/schemas';
 import { fixtures, offerSession } from '@passerelle/schemas/fixtures';
-import { createLogger, Metrics } from '@passerelle/service-kit';
-import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
+import { waitFor } from '@passerelle/test-kit';
+import { httpCall, prepareBus, runnableEnv, TestClock, testBus } from '@passerelle/test-kit/runnable';
 import { journeyService } from '../src/service.js';
 import type { VigilanceSweep } from '../src/sweep.js';
 import { journeyContracts, journeyTopics } from '../src/topics.js';
@@ -16,21 +17,11 @@ export const OTHER_OF_TOKEN = randomBytes(18).toString('base64url');
 export const JOURNEY_SECRET = 'integration-journey-secret';
 
 /** A movable clock (the vigilance sweep's). */
-export class TestClock {
-  offsetMs = 0;
-  readonly now = () => new Date(Date.now() + this.offsetMs);
-  set(iso: string) {
-    this.offsetMs = new Date(iso).getTime() - Date.now();
-  }
-}
+export { TestClock };
 
 /** The environment of a journey service instance on a test's own topics and group. */
 export function journeyEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
-  const stack = testStack();
-  return {
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    KAFKA_CLIENT_ID: uniqueName('journey'),
+  return runnableEnv('journey', {
     JOURNEY_TOPIC_PREFIX: prefix,
     JOURNEY_GROUP_ID: `${prefix}service-journey`,
     JOURNEY_TOKENS: JSON.stringify({
@@ -40,11 +31,8 @@ export function journeyEnv(prefix: string, extra: Record<string, string> = {}): 
     }),
     JOURNEY_SECRET,
     JOURNEY_SWEEP_INTERVAL_MS: '3600000',
-    SCHEMAS_REGISTER_ON_START: 'true',
-    HTTP_PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...extra,
-  };
+  });
 }
 
 export async function startJourney(
@@ -63,19 +51,8 @@ export async function startJourney(
 
 /** A bus on the test's topics, standing for SOFI, Ouiform and Kairos. */
 export async function producerBus(prefix: string): Promise<Bus> {
-  const stack = testStack();
-  const bus = new Bus({
-    config: {
-      KAFKA_BROKERS: stack.kafkaBrokers,
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      KAFKA_CLIENT_ID: uniqueName('journey-producer'),
-    },
-    contracts: journeyContracts(prefix),
-    log: createLogger({ service: 'journey-test', level: 'silent' }),
-    metrics: new Metrics(),
-  });
-  await bus.ensureTopics();
-  await bus.registerSchemas();
+  const bus = testBus('journey-producer', journeyContracts(prefix));
+  await prepareBus(bus);
   return bus;
 }
 
@@ -153,21 +130,8 @@ export class SessionScript {
 export class Api {
   constructor(readonly url: string) {}
 
-  async request(method: string, path: string, token: string | null, body?: unknown) {
-    const response = await fetch(`${this.url}${path}`, {
-      method,
-      headers: {
-        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      type: response.headers.get('content-type'),
-      body: (text ? JSON.parse(text) : {}) as Record<string, unknown> & Record<string, never>,
-    };
+  request(method: string, path: string, token: string | null, body?: unknown) {
+    return httpCall<Record<string, unknown> & Record<string, never>>(this.url, method, path, { token, body }, {});
   }
 
   get(path: string, token: string | null = OPS_TOKEN) {

@@ -1,5 +1,7 @@
-import type { Bus, RunningService } from '@passerelle/bus';
-import { uniqueName, waitFor } from '@passerelle/test-kit';
+import type { Bus } from '@passerelle/bus';
+import type { RunningService } from '@passerelle/runtime';
+import { waitFor } from '@passerelle/test-kit';
+import { topicPrefix } from '@passerelle/test-kit/runnable';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VigilanceSweep } from '../src/sweep.js';
 import {
@@ -14,7 +16,7 @@ import {
   TestClock,
 } from './harness.js';
 
-const prefix = `${uniqueName('journey')}.`;
+const prefix = topicPrefix('journey');
 const clock = new TestClock();
 let service: RunningService;
 let sweep: VigilanceSweep;

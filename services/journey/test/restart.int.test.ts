@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Bus } from '@passerelle/bus';
 import { de as fixtureDe } from '@passerelle/schemas/fixtures';
-import { uniqueName, waitFor } from '@passerelle/test-kit';
+import { waitFor } from '@passerelle/test-kit';
+import { topicPrefix } from '@passerelle/test-kit/runnable';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, journeyEnv, OPS_TOKEN, producerBus, SessionScript } from './harness.js';
 
@@ -10,7 +11,7 @@ import { Api, journeyEnv, OPS_TOKEN, producerBus, SessionScript } from './harnes
 // comes back from Kafka alone, an erased DE stays erased, and no line it logs — at debug level — names a DE.
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const prefix = `${uniqueName('journey-restart')}.`;
+const prefix = topicPrefix('journey-restart');
 const env = journeyEnv(prefix, { LOG_LEVEL: 'debug' });
 const logs: string[] = [];
 let bus: Bus;

@@ -1,5 +1,7 @@
-import type { Bus, RunningService } from '@passerelle/bus';
-import { uniqueName, waitForSettledGroups } from '@passerelle/test-kit';
+import type { Bus } from '@passerelle/bus';
+import type { RunningService } from '@passerelle/runtime';
+import { waitForSettledGroups } from '@passerelle/test-kit';
+import { topicPrefix } from '@passerelle/test-kit/runnable';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VigilanceSweep } from '../src/sweep.js';
 import { Api, producerBus, SessionScript, startJourney, TestClock } from './harness.js';
@@ -7,7 +9,7 @@ import { Api, producerBus, SessionScript, startJourney, TestClock } from './harn
 // Two instances of one deployment: the sessions' partitions are split between their folders, and each serves
 // every journey from its read model.
 
-const prefix = `${uniqueName('journey-pair')}.`;
+const prefix = topicPrefix('journey-pair');
 const clock = new TestClock();
 const instances: Array<{ service: RunningService; sweep: VigilanceSweep }> = [];
 let bus: Bus;

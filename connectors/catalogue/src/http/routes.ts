@@ -1,7 +1,24 @@
 import { renderPdf } from '@passerelle/documents';
-import { isOpenOn, type ListingQuery, MAX_PAGE_SIZE, type SortOrder } from '@passerelle/listing-index';
+import {
+  isOpenOn,
+  type SearchParameters,
+  searchParameterError,
+  searchParametersSchema,
+  toListingQuery,
+} from '@passerelle/listing-index';
 import type { ListingChannel, ListingPublished, ModalityKind } from '@passerelle/schemas';
-import { type HttpServer, idempotencyKeyOf, ProblemError } from '@passerelle/service-kit';
+import {
+  file,
+  type HttpServer,
+  idempotencyKeyHeader,
+  idempotencyKeyOf,
+  invalidRequest,
+  json,
+  located,
+  problem,
+  problems,
+  serveOpenApi,
+} from '@passerelle/service-kit';
 import { confirmationLetter } from '../positioning/confirmation-letter.js';
 import type { Decision } from '../positioning/decision.js';
 import type { SelfRegistrationGateway } from '../positioning/gateway.js';
@@ -18,9 +35,6 @@ export interface CatalogueRoutesOptions {
   decisionTimeoutMs: number;
   clock: () => Date;
 }
-
-const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
-const list = (item: string) => `^${item}(,${item})*$`;
 
 const channelParams = {
   type: 'object',
@@ -42,47 +56,6 @@ const positioningParams = {
   required: ['channel', 'sessionKey', 'requestId'],
   properties: { ...sessionParams.properties, requestId: { type: 'string', pattern: '^CAT-[0-9a-f-]{36}$' } },
 } as const;
-
-/** Search parameters (validated by the route schema: a bad one is a 400 problem naming `querystring.<name>`). */
-const searchQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    q: { type: 'string', minLength: 1, maxLength: 200 },
-    department: { type: 'string', pattern: list('(\\d{2,3}|2[AB])') },
-    lat: { type: 'number', minimum: -90, maximum: 90 },
-    lon: { type: 'number', minimum: -180, maximum: 180 },
-    radiusKm: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
-    startFrom: { type: 'string', pattern: DATE },
-    startTo: { type: 'string', pattern: DATE },
-    formacode: { type: 'string', pattern: list('\\d{5}') },
-    rome: { type: 'string', pattern: list('[A-N]\\d{4}') },
-    funder: { type: 'string', pattern: list('\\d{1,3}') },
-    modality: { type: 'string', enum: ['ICO', 'RDVI', 'CANDIDATURE_WINDOW'] },
-    placesAvailable: { type: 'boolean' },
-    sort: { type: 'string', enum: ['relevance', 'date', 'distance'] },
-    page: { type: 'integer', minimum: 1, maximum: 10_000 },
-    pageSize: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE },
-  },
-} as const;
-
-interface SearchParameters {
-  q?: string;
-  department?: string;
-  lat?: number;
-  lon?: number;
-  radiusKm?: number;
-  startFrom?: string;
-  startTo?: string;
-  formacode?: string;
-  rome?: string;
-  funder?: string;
-  modality?: ModalityKind;
-  placesAvailable?: boolean;
-  sort?: SortOrder;
-  page?: number;
-  pageSize?: number;
-}
 
 const positioningBody = {
   type: 'object',
@@ -107,51 +80,31 @@ interface PositioningBody {
   phone?: string;
 }
 
-const invalid = (field: string, message: string) =>
-  new ProblemError({
-    type: 'urn:passerelle:problem:validation',
-    title: 'Invalid request',
-    status: 400,
-    detail: message,
-    errors: [{ field, message }],
-  });
+const INFO = {
+  title: 'Passerelle — catalogue channels',
+  version: '1',
+  description:
+    'The listing of each catalogue channel (AUDEF, OUIFORM, TMF, MA_FORMATION) with its open modalities and places left, its search, and the DE self-registration of TMF and Ma Formation (a signed DE token or a static one).',
+};
+const SEARCH = { tags: ['Search'] };
+const POSITIONING = { tags: ['Self-registration'] };
+const denied = { 401: 'No, unknown or expired token', 403: 'This token does not act on this channel' };
+const loading = { 503: 'Still loading its listings or self-registrations at start: retry' };
+const positioningSchema = (summary: string, answers: object) => ({
+  schema: {
+    ...POSITIONING,
+    summary,
+    params: positioningParams,
+    response: {
+      ...answers,
+      ...problems({ 400: 'Unknown channel or malformed id', ...denied, 404: 'No such positioning', ...loading }),
+    },
+  },
+});
 
-const notFound = (detail: string) =>
-  new ProblemError({ type: 'urn:passerelle:problem:not-found', title: 'Not Found', status: 404, detail });
+const invalid = (field: string, message: string) => invalidRequest([{ field, message }]);
 
-/** Query parameters → index query, with the rules a schema cannot say (pairs, a sort that needs a point). */
-export function toListingQuery(parameters: SearchParameters, today: string): ListingQuery {
-  if ((parameters.lat === undefined) !== (parameters.lon === undefined))
-    throw invalid(parameters.lat === undefined ? 'querystring.lat' : 'querystring.lon', 'lat and lon go together');
-  if (parameters.radiusKm !== undefined && parameters.lat === undefined)
-    throw invalid('querystring.radiusKm', 'radiusKm needs lat and lon');
-  if (parameters.sort === 'distance' && parameters.lat === undefined)
-    throw invalid('querystring.sort', 'sorting by distance needs lat and lon');
-  if (parameters.sort === 'relevance' && !parameters.q)
-    throw invalid('querystring.sort', 'sorting by relevance needs a text query (q)');
-  if (parameters.startFrom && parameters.startTo && parameters.startFrom > parameters.startTo)
-    throw invalid('querystring.startTo', 'startTo is before startFrom');
-  const split = (value: string | undefined) => (value ? value.split(',') : undefined);
-  return {
-    today,
-    text: parameters.q,
-    departments: split(parameters.department),
-    near:
-      parameters.lat !== undefined && parameters.lon !== undefined
-        ? { latitude: parameters.lat, longitude: parameters.lon, radiusKm: parameters.radiusKm ?? 30 }
-        : undefined,
-    startFrom: parameters.startFrom,
-    startTo: parameters.startTo,
-    formacodes: split(parameters.formacode),
-    romeCodes: split(parameters.rome),
-    funders: split(parameters.funder)?.map(Number),
-    modality: parameters.modality,
-    placesAvailable: parameters.placesAvailable,
-    sort: parameters.sort,
-    page: parameters.page,
-    pageSize: parameters.pageSize,
-  };
-}
+const notFound = (detail: string) => problem(404, 'not-found', 'Not Found', detail);
 
 /** A listing as a channel's reader sees it on `today`: without envelope, with only the modalities still open. */
 export function listingView(listing: ListingPublished, today: string) {
@@ -197,9 +150,9 @@ function positioningView(registration: SelfRegistration) {
 
 export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRoutesOptions) {
   const { tokens, listings, gateway, clock } = options;
+  serveOpenApi(http, INFO);
 
-  const unavailable = (detail: string) =>
-    new ProblemError({ type: 'urn:passerelle:problem:unavailable', title: 'Service Unavailable', status: 503, detail });
+  const unavailable = (detail: string) => problem(503, 'unavailable', 'Service Unavailable', detail);
   const requireReady = () => {
     if (!listings.ready) throw unavailable('The catalogue is still loading its listings.');
   };
@@ -211,13 +164,24 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
 
   http.get(
     '/channels/:channel/sessions',
-    { schema: { params: channelParams, querystring: searchQuery } },
+    {
+      schema: {
+        ...SEARCH,
+        summary: "Search a channel's listing (only the modalities open today)",
+        params: channelParams,
+        querystring: searchParametersSchema,
+        response: { 200: json('A page of listings'), ...problems({ 400: 'Invalid parameter', ...denied, ...loading }) },
+      },
+    },
     async (request) => {
       const { channel } = request.params as { channel: ListingChannel };
       tokens.requireSearch(request.headers.authorization, channel);
       requireReady();
+      const parameters = request.query as SearchParameters;
+      const error = searchParameterError(parameters);
+      if (error) throw invalidRequest([error]);
       const today = parisToday(clock());
-      const page = listings.search(channel, toListingQuery(request.query as SearchParameters, today));
+      const page = listings.search(channel, toListingQuery(parameters, today));
       return {
         channel,
         today,
@@ -233,18 +197,50 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     },
   );
 
-  http.get('/channels/:channel/sessions/:sessionKey', { schema: { params: sessionParams } }, async (request) => {
-    const { channel, sessionKey } = request.params as { channel: ListingChannel; sessionKey: string };
-    tokens.requireSearch(request.headers.authorization, channel);
-    requireReady();
-    const listing = listings.get(channel, sessionKey);
-    if (!listing) throw notFound(`No session ${sessionKey} on ${channel}.`);
-    return listingView(listing, parisToday(clock()));
-  });
+  http.get(
+    '/channels/:channel/sessions/:sessionKey',
+    {
+      schema: {
+        ...SEARCH,
+        summary: 'One listing of a channel',
+        params: sessionParams,
+        response: {
+          200: json('The listing'),
+          ...problems({ 400: 'Unknown channel', ...denied, 404: 'Not on this channel', ...loading }),
+        },
+      },
+    },
+    async (request) => {
+      const { channel, sessionKey } = request.params as { channel: ListingChannel; sessionKey: string };
+      tokens.requireSearch(request.headers.authorization, channel);
+      requireReady();
+      const listing = listings.get(channel, sessionKey);
+      if (!listing) throw notFound(`No session ${sessionKey} on ${channel}.`);
+      return listingView(listing, parisToday(clock()));
+    },
+  );
 
   http.post(
     '/channels/:channel/sessions/:sessionKey/positionings',
-    { schema: { params: sessionParams, body: positioningBody } },
+    {
+      schema: {
+        ...POSITIONING,
+        summary: 'A DE registers himself on an ICO/RDVI or sends a candidature (his identifier comes from the token)',
+        params: sessionParams,
+        body: positioningBody,
+        response: {
+          200: located('Kairos decided within the wait: ACCEPTED or REFUSED', undefined, 'The positioning'),
+          202: located('Kairos has not decided yet: PENDING, poll the Location', undefined, 'The positioning'),
+          ...problems({
+            400: 'Invalid request: `errors[].field` names it',
+            ...denied,
+            404: 'No such session',
+            ...loading,
+          }),
+        },
+      },
+      config: { checkedByHand: { headers: idempotencyKeyHeader } },
+    },
     async (request, reply) => {
       const { channel, sessionKey } = request.params as { channel: ListingChannel; sessionKey: string };
       const { deIdentifier } = tokens.requireDe(request.headers.authorization, channel);
@@ -303,18 +299,13 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     if (!registration || registration.channel !== channel || registration.target.sessionKey !== sessionKey)
       throw notFound(`No positioning ${requestId} on this session.`);
     if (registration.journeyId !== gateway.journeyIdOf(deIdentifier, sessionKey))
-      throw new ProblemError({
-        type: 'urn:passerelle:problem:forbidden',
-        title: 'Forbidden',
-        status: 403,
-        detail: 'This positioning belongs to another DE.',
-      });
+      throw problem(403, 'forbidden', 'Forbidden', 'This positioning belongs to another DE.');
     return registration;
   };
 
   http.get(
     '/channels/:channel/sessions/:sessionKey/positionings/:requestId',
-    { schema: { params: positioningParams } },
+    positioningSchema('A positioning of the DE, with its decision', { 200: json('The positioning') }),
     async (request) => positioningView(await ownRegistration(request)),
   );
 
@@ -326,11 +317,13 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
    */
   http.delete(
     '/channels/:channel/sessions/:sessionKey/positionings/:requestId',
-    { schema: { params: positioningParams } },
+    positioningSchema('The DE withdraws his request (an ICO/RDVI until the day before the appointment)', {
+      202: json('Withdrawn (or already): the positioning'),
+      ...problems({ 409: 'Refused, or too late to withdraw' }),
+    }),
     async (request, reply) => {
       const registration = await ownRegistration(request);
-      const conflict = (detail: string) =>
-        new ProblemError({ type: 'urn:passerelle:problem:cannot-withdraw', title: 'Conflict', status: 409, detail });
+      const conflict = (detail: string) => problem(409, 'cannot-withdraw', 'Conflict', detail);
       if (registration.withdrawnAt === null) {
         const decision = registration.decision;
         if (decision?.outcome === 'REFUSED') throw conflict('The request was refused: there is nothing to withdraw.');
@@ -349,21 +342,23 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
 
   http.get(
     '/channels/:channel/sessions/:sessionKey/positionings/:requestId/letter',
-    { schema: { params: positioningParams } },
+    positioningSchema('The confirmation letter of a candidature received (PDF)', {
+      200: file('The letter', 'application/pdf'),
+      ...problems({ 409: 'No letter: not a received candidature, or withdrawn' }),
+    }),
     async (request, reply) => {
       const registration = await ownRegistration(request);
       if (registration.decision?.outcome !== 'CANDIDATURE_RECEIVED' || registration.withdrawnAt !== null)
-        throw new ProblemError({
-          type: 'urn:passerelle:problem:no-letter',
-          title: 'Conflict',
-          status: 409,
-          detail:
-            registration.withdrawnAt !== null
-              ? 'The request was withdrawn.'
-              : registration.decision === null
-                ? 'Kairos has not decided yet: the letter comes with a received candidature.'
-                : 'A confirmation letter is given for a contact request received on a candidature window.',
-        });
+        throw problem(
+          409,
+          'no-letter',
+          'Conflict',
+          registration.withdrawnAt !== null
+            ? 'The request was withdrawn.'
+            : registration.decision === null
+              ? 'Kairos has not decided yet: the letter comes with a received candidature.'
+              : 'A confirmation letter is given for a contact request received on a candidature window.',
+        );
       const listing = listings.get(registration.channel as ListingChannel, registration.target.sessionKey) ?? null;
       const pdf = await renderPdf(confirmationLetter(registration, listing));
       return reply

@@ -1,5 +1,6 @@
 import type { DocumentSpec } from '@passerelle/documents';
 import type { ListingPublished } from '@passerelle/schemas';
+import { localTime } from '@passerelle/schemas/local-time';
 import type { SelfRegistration } from './self-registrations.js';
 
 const CHANNEL_NAMES: Record<string, string> = {
@@ -13,8 +14,6 @@ const frenchDate = (date: string | null | undefined) => {
   if (day) return `${day}/${month}/${year}`;
   return month ? `${month}/${year}` : (year ?? date);
 };
-
-const parisDay = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
 
 /**
  * The letter handed to a DE whose contact request on a candidature window was received (seed: "un courrier remis au
@@ -37,7 +36,7 @@ export function confirmationLetter(registration: SelfRegistration, listing: List
       { kind: 'paragraph', text: `Bonjour ${registration.de.firstName} ${registration.de.lastName},` },
       {
         kind: 'paragraph',
-        text: `Votre demande de contact a bien été reçue le ${parisDay.format(decision.decidedAt)} par l'organisme de formation${listing ? ` ${listing.organisationName}` : ''}.`,
+        text: `Votre demande de contact a bien été reçue le ${localTime().frenchDate(decision.decidedAt)} par l'organisme de formation${listing ? ` ${listing.organisationName}` : ''}.`,
       },
       {
         kind: 'paragraph',

@@ -1,23 +1,13 @@
+import { localTime, PARIS, type WallClock } from '@passerelle/schemas/local-time';
+
 /**
- * Dates of the domain are Europe/Paris local dates and times (domain.md G21): `YYYY-MM-DD` and `HH:MM`, compared
- * as strings. LHEO session dates may be partial (`YYYY-MM`, `YYYY`), compared at their own precision.
+ * Dates of the domain are Europe/Paris local dates and times (domain.md G21, read by @passerelle/schemas/local-time):
+ * `YYYY-MM-DD` and `HH:MM`, compared as strings. LHEO session dates may be partial (`YYYY-MM`, `YYYY`), compared at
+ * their own precision.
  */
 
-const parisFormat = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** The local date and time in Paris at `now`: `{ date: 'YYYY-MM-DD', time: 'HH:MM' }`. */
-export function parisClock(now: Date): { date: string; time: string; stamp: string } {
-  const [date = '', time = ''] = parisFormat.format(now).split(' ');
-  return { date, time, stamp: `${date} ${time}` };
-}
+/** The local date and time in Paris (or the profile's `timeZone`) at `now`. */
+export const parisClock = (now: Date, timeZone = PARIS): WallClock => localTime(timeZone).clock(now);
 
 /** `date` (full) is on or after the partial LHEO date `start` (null: unknown, no bound). */
 export const onOrAfterPartial = (date: string, start: string | null) =>

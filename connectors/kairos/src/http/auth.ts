@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ProblemError } from '@passerelle/service-kit';
+import { bearerTokenOf, unauthorized } from '@passerelle/service-kit';
 
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
@@ -16,10 +16,9 @@ export class OfTokens {
 
   /** The SIRETs of the caller, or a 401 problem (no detail: nothing to learn from it). */
   siretsOf(authorization: string | undefined): readonly string[] {
-    const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '')?.[1];
+    const token = bearerTokenOf(authorization);
     const sirets = token === undefined ? undefined : this.#sirets.get(digest(token));
-    if (!sirets)
-      throw new ProblemError({ type: 'urn:passerelle:problem:unauthorized', title: 'Unauthorized', status: 401 });
+    if (!sirets) throw unauthorized();
     return sirets;
   }
 }

@@ -1,3 +1,5 @@
+import { DE_IDENTIFIER_INPUT } from '@passerelle/schemas';
+
 /** JSON Schemas of the API's inputs: fastify validates requests with them and the OpenAPI document shows them. */
 
 export const date = {
@@ -19,7 +21,7 @@ export const de = {
   additionalProperties: false,
   required: ['deIdentifier', 'lastName', 'firstName'],
   properties: {
-    deIdentifier: { type: 'string', pattern: '^[0-9A-Za-z]{8,11}$', description: 'France Travail identifier' },
+    deIdentifier: { type: 'string', pattern: DE_IDENTIFIER_INPUT.source, description: 'France Travail identifier' },
     lastName: text(100),
     firstName: text(100),
     email: { type: ['string', 'null'], maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' },

@@ -1,15 +1,23 @@
 import { renderPdf } from '@passerelle/documents';
-import type { HttpServer } from '@passerelle/service-kit';
-import { idempotencyKeyOf, ProblemError } from '@passerelle/service-kit';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpReply, HttpRequest, HttpServer } from '@passerelle/service-kit';
+import {
+  file,
+  idempotencyKeyHeader,
+  idempotencyKeyOf,
+  json,
+  located,
+  ProblemError,
+  problem,
+  problems,
+  serveOpenApi,
+} from '@passerelle/service-kit';
 import { ficheRegionale } from '../documents/fiche-regionale.js';
 import type { Act } from '../domain/commands.js';
 import type { SessionAggregate } from '../domain/state.js';
 import type { SessionReadModel } from '../read-model.js';
-import { ACT_ROUTES, pathParameters } from './acts.js';
+import { ACT_ROUTES, type ActRoute, pathParameters } from './acts.js';
 import type { OfTokens } from './auth.js';
 import type { Answer, CommandGateway } from './commands.js';
-import { openApiDocument, type ReadRoute } from './openapi.js';
 import { actionBoard, canSee, enrolmentRow, pilotage, registrantCsv, registrantList, sessionView } from './views.js';
 
 export interface KairosRoutesOptions {
@@ -17,6 +25,14 @@ export interface KairosRoutesOptions {
   gateway: CommandGateway;
   readModel: SessionReadModel;
   clock: () => Date;
+}
+
+interface ReadRoute {
+  url: string;
+  summary: string;
+  tag: string;
+  /** The media type of a file answer (CSV, PDF); JSON otherwise. */
+  produces?: string;
 }
 
 const READ_ROUTES: readonly ReadRoute[] = [
@@ -71,15 +87,71 @@ const forbidden = () =>
     rule: 'FORBIDDEN_SESSION',
   });
 
-const notFound = (what: string) =>
-  new ProblemError({
-    type: 'about:blank',
-    title: 'Not Found',
-    status: 404,
-    detail: `No such ${what} on this session.`,
-  });
+const notFound = (what: string) => problem(404, 'about:blank', 'Not Found', `No such ${what} on this session.`);
 
-function send(reply: FastifyReply, answer: Answer) {
+const INFO = {
+  title: 'Passerelle — Kairos connector (training organisations)',
+  version: '1.0.0',
+  description:
+    'Every act of a training organisation (OF) on its sessions: recruitment modalities (ICO, RDVI, candidature windows), registrations, candidatures (Kairos NG), enrolment from entry to exit, registrant lists, dashboards and the fiche régionale. Bearer tokens stand for SIRETs; an OF acts only on sessions of its SIRETs.',
+};
+
+const pathParams = (url: string, constraint: object) => {
+  const names = pathParameters(url);
+  return {
+    type: 'object',
+    required: names,
+    properties: Object.fromEntries(
+      names.map((name) => [
+        name,
+        {
+          type: 'string',
+          ...constraint,
+          ...(name === 'sessionKey' ? { description: 'formation|action|session numbers, URL-encoded' } : {}),
+        },
+      ]),
+    ),
+  };
+};
+
+const denied = { 401: 'No or unknown token', 403: 'Not a session of your organisation (or an unknown one)' };
+
+const actSchema = (route: ActRoute) => ({
+  operationId: route.act,
+  summary: route.summary,
+  tags: [route.tag],
+  params: pathParams(route.url, { minLength: 1, maxLength: 200 }),
+  body: route.body,
+  response: {
+    200: json('Recorded: the act, its events and what changed'),
+    201: json('Created'),
+    202: located('Not decided within the timeout', undefined, 'The command to poll (/commands/{commandId})'),
+    ...problems({
+      400: 'Invalid request: `errors[].field` names the field',
+      ...denied,
+      404: 'No such modality, registration, candidature or enrolment on this session',
+      409: 'The act conflicts with the current state: `rule` names the rule',
+      422: 'A rule refuses the act: `rule` names it',
+    }),
+  },
+});
+
+/** The schema of a read route of `READ_ROUTES` (an unlisted URL is a programming error). */
+function readSchema(url: string) {
+  const route = READ_ROUTES.find((candidate) => candidate.url === url);
+  if (!route) throw new Error(`${url} is not in READ_ROUTES`);
+  return {
+    summary: route.summary,
+    tags: [route.tag],
+    ...(pathParameters(url).length > 0 ? { params: pathParams(url, {}) } : {}),
+    response: {
+      200: route.produces ? file(route.summary, route.produces) : json(route.summary),
+      ...problems({ ...denied, 404: 'Not found on this session' }),
+    },
+  };
+}
+
+function send(reply: HttpReply, answer: Answer) {
   if (answer.location) void reply.header('location', answer.location);
   void reply.status(answer.status);
   if (answer.problem) void reply.type('application/problem+json');
@@ -92,33 +164,21 @@ function send(reply: FastifyReply, answer: Answer) {
  * session of another OF answers 403 exactly like an unknown one.
  */
 export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readModel, clock }: KairosRoutesOptions) {
-  const document = openApiDocument(READ_ROUTES);
-  http.get('/openapi.json', async () => document);
+  serveOpenApi(http, INFO);
 
   void http.register(async (scope) => {
     scope.decorateRequest('sirets', null);
     scope.addHook('onRequest', async (request) => {
-      (request as FastifyRequest & { sirets: readonly string[] }).sirets = tokens.siretsOf(
-        request.headers.authorization,
-      );
+      (request as HttpRequest & { sirets: readonly string[] }).sirets = tokens.siretsOf(request.headers.authorization);
     });
-    const siretsOf = (request: FastifyRequest) => (request as FastifyRequest & { sirets: readonly string[] }).sirets;
+    const siretsOf = (request: HttpRequest) => (request as HttpRequest & { sirets: readonly string[] }).sirets;
 
     for (const route of ACT_ROUTES) {
-      const names = pathParameters(route.url);
       scope.route({
         method: route.method,
         url: route.url,
-        schema: {
-          params: {
-            type: 'object',
-            required: names,
-            properties: Object.fromEntries(
-              names.map((name) => [name, { type: 'string', minLength: 1, maxLength: 200 }]),
-            ),
-          },
-          body: route.body,
-        },
+        schema: actSchema(route),
+        config: { checkedByHand: { headers: idempotencyKeyHeader } },
         // A body whose fields are all optional may be left out (DELETE, cancellations): it is then `{}`.
         preValidation: async (request) => {
           if (request.body === undefined || request.body === null) request.body = {};
@@ -138,7 +198,7 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
      * published so far: an id another instance handed out a moment ago is found here too (read-your-writes).
      */
     const visible = async (
-      request: FastifyRequest,
+      request: HttpRequest,
       holds: (state: SessionAggregate) => boolean = () => true,
     ): Promise<SessionAggregate> => {
       await readModel.follower.caughtUp();
@@ -153,22 +213,25 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
       if (!known || !canSee(known, sirets)) throw forbidden();
       return known;
     };
-    const param = (request: FastifyRequest, name: string) => (request.params as Record<string, string>)[name] ?? '';
-    const mine = async (request: FastifyRequest) => {
+    /** A read route: its schema from `READ_ROUTES`. */
+    const read = (url: string, handler: (request: HttpRequest, reply: HttpReply) => Promise<unknown>) =>
+      scope.get(url, { schema: readSchema(url) }, handler);
+    const param = (request: HttpRequest, name: string) => (request.params as Record<string, string>)[name] ?? '';
+    const mine = async (request: HttpRequest) => {
       await readModel.follower.caughtUp();
       const sirets = siretsOf(request);
       return [...readModel.sessions()].filter((state) => canSee(state, sirets));
     };
 
-    scope.get('/sessions', async (request) => ({ sessions: (await mine(request)).map(sessionView) }));
-    scope.get('/sessions/:sessionKey', async (request) => sessionView(await visible(request)));
-    scope.get('/sessions/:sessionKey/modalities/:modalityId/registrants', async (request) => {
+    read('/sessions', async (request) => ({ sessions: (await mine(request)).map(sessionView) }));
+    read('/sessions/:sessionKey', async (request) => sessionView(await visible(request)));
+    read('/sessions/:sessionKey/modalities/:modalityId/registrants', async (request) => {
       const { modalityId } = request.params as { modalityId: string };
       const list = registrantList(await visible(request, (state) => state.modalities.has(modalityId)), modalityId);
       if (!list) throw notFound('modality');
       return list;
     });
-    scope.get('/sessions/:sessionKey/modalities/:modalityId/registrants.csv', async (request, reply) => {
+    read('/sessions/:sessionKey/modalities/:modalityId/registrants.csv', async (request, reply) => {
       const { modalityId } = request.params as { modalityId: string };
       const list = registrantList(await visible(request, (state) => state.modalities.has(modalityId)), modalityId);
       if (!list) throw notFound('modality');
@@ -177,22 +240,22 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
         .header('content-disposition', `attachment; filename="inscrits-${modalityId.replaceAll(/[^\w.-]/g, '_')}.csv"`)
         .send(registrantCsv(list));
     });
-    scope.get('/sessions/:sessionKey/registrations/:registrationId', async (request) => {
+    read('/sessions/:sessionKey/registrations/:registrationId', async (request) => {
       const id = param(request, 'registrationId');
       const registration = (await visible(request, (state) => state.registrations.has(id))).registrations.get(id);
       if (!registration) throw notFound('registration');
       return registration;
     });
-    scope.get('/sessions/:sessionKey/candidatures/:candidatureId', async (request) => {
+    read('/sessions/:sessionKey/candidatures/:candidatureId', async (request) => {
       const id = param(request, 'candidatureId');
       const candidature = (await visible(request, (state) => state.candidatures.has(id))).candidatures.get(id);
       if (!candidature) throw notFound('candidature');
       return candidature;
     });
-    scope.get('/sessions/:sessionKey/enrolments', async (request) => ({
+    read('/sessions/:sessionKey/enrolments', async (request) => ({
       enrolments: [...(await visible(request)).enrolments.values()].map(enrolmentRow),
     }));
-    scope.get('/sessions/:sessionKey/enrolments/:enrolmentId', async (request) => {
+    read('/sessions/:sessionKey/enrolments/:enrolmentId', async (request) => {
       const id = param(request, 'enrolmentId');
       const enrolment = (await visible(request, (state) => state.enrolments.has(id))).enrolments.get(id);
       if (!enrolment) throw notFound('enrolment');
@@ -202,7 +265,8 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
       ['registrations', 'registrationId'],
       ['candidatures', 'candidatureId'],
     ] as const) {
-      scope.get(`/sessions/:sessionKey/${collection}/:${parameter}/fiche-regionale.pdf`, async (request, reply) => {
+      const url = `/sessions/:sessionKey/${collection}/:${parameter}/fiche-regionale.pdf`;
+      read(url, async (request, reply) => {
         const id = param(request, parameter);
         const holds = (state: SessionAggregate) =>
           collection === 'registrations' ? state.registrations.has(id) : state.candidatures.has(id);
@@ -216,11 +280,11 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
           .send(pdf);
       });
     }
-    scope.get('/dashboards/pilotage', async (request) => pilotage(await mine(request), clock()));
-    scope.get('/dashboards/actions', async (request) => actionBoard(await mine(request), clock()));
-    scope.get('/commands/:commandId', async (request, reply) => {
+    read('/dashboards/pilotage', async (request) => pilotage(await mine(request), clock()));
+    read('/dashboards/actions', async (request) => actionBoard(await mine(request), clock()));
+    read('/commands/:commandId', async (request, reply) => {
       const answer = await gateway.poll((request.params as { commandId: string }).commandId, siretsOf(request));
-      if (!answer) throw new ProblemError({ type: 'about:blank', title: 'Not Found', status: 404 });
+      if (!answer) throw problem(404, 'about:blank', 'Not Found');
       return send(reply, answer);
     });
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ProblemError } from '@passerelle/service-kit';
+import { bearerTokenOf, problem, unauthorized } from '@passerelle/service-kit';
 import { ownerOf, type Prescriber } from '../follow-up/follow-up-store.js';
 
 /**
@@ -31,19 +31,16 @@ export class PrescriberTokens {
 
   /** The caller, or a 401 problem; a 403 when the token lacks `role`. */
   authenticate(authorization: string | undefined, role?: PrescriberRole): Caller {
-    const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '')?.[1];
+    const token = bearerTokenOf(authorization);
     const grant = token === undefined ? undefined : this.#grants.get(digest(token));
-    if (!grant) {
-      throw new ProblemError({ type: 'urn:passerelle:problem:unauthorized', title: 'Unauthorized', status: 401 });
-    }
-    if (role && !grant.roles.includes(role)) {
-      throw new ProblemError({
-        type: 'urn:passerelle:problem:ouiform:forbidden-role',
-        title: 'Forbidden',
-        status: 403,
-        detail: `This token may not do this (it needs the ${role} role).`,
-      });
-    }
+    if (!grant) throw unauthorized();
+    if (role && !grant.roles.includes(role))
+      throw problem(
+        403,
+        'ouiform:forbidden-role',
+        'Forbidden',
+        `This token may not do this (it needs the ${role} role).`,
+      );
     return { ...grant, owner: ownerOf(grant) };
   }
 }

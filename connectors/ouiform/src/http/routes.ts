@@ -1,7 +1,17 @@
 import type { Bus, Follower, Replies } from '@passerelle/bus';
+import { type SearchParameters, searchParameterError, searchParametersSchema } from '@passerelle/listing-index';
 import type { PositioningWithdrawn } from '@passerelle/schemas';
-import { type HttpServer, ProblemError } from '@passerelle/service-kit';
-import type { FastifyRequest } from 'fastify';
+import {
+  type HttpRequest,
+  type HttpServer,
+  invalidRequest,
+  json,
+  located,
+  ProblemError,
+  problem,
+  problems,
+  serveOpenApi,
+} from '@passerelle/service-kit';
 import { decodeCursor, encodeCursor } from '../follow-up/feed-cursor.js';
 import type { FollowUpStore, PrescriptionView } from '../follow-up/follow-up-store.js';
 import {
@@ -10,9 +20,9 @@ import {
   prescriptionRequestSchema,
   toPositioningRequested,
 } from '../prescriptions/prescription-request.js';
-import { type OuiformListing, type SessionSearchParameters, sessionSearchSchema } from '../sessions/session-search.js';
+import type { OuiformListing } from '../sessions/session-search.js';
 import type { OuiformTopics } from '../topics.js';
-import { openApiDocument } from './openapi.js';
+import { feedPage, INFO, prescription, WEBHOOKS } from './contract.js';
 import type { Caller, PrescriberTokens } from './prescriber-tokens.js';
 
 export interface OuiformRoutesOptions {
@@ -33,20 +43,18 @@ const FEED_MAX_LIMIT = 500;
 
 /** The same answer for "not yours" whether or not the id exists elsewhere: nothing to learn from a 403. */
 const forbidden = () =>
-  new ProblemError({
-    type: 'urn:passerelle:problem:ouiform:forbidden-prescription',
-    title: 'Forbidden',
-    status: 403,
-    detail: 'This prescription is not one of your organisation.',
-  });
+  problem(403, 'ouiform:forbidden-prescription', 'Forbidden', 'This prescription is not one of your organisation.');
 
-const notFound = () =>
-  new ProblemError({
-    type: 'about:blank',
-    title: 'Not Found',
-    status: 404,
-    detail: 'No such prescription.',
-  });
+const notFound = () => problem(404, 'about:blank', 'Not Found', 'No such prescription.');
+
+const TAGS = { tags: ['Prescriptions'] };
+const denied = { 401: 'No or unknown token', 403: 'Not your prescription, or the role is missing' };
+const prescriptionParams = {
+  type: 'object',
+  required: ['prescriptionId'],
+  properties: { prescriptionId: { type: 'string' } },
+};
+const locatedPrescription = (description: string) => located(description, prescription, 'The prescription to follow');
 
 const locationOf = (prescriptionId: string) => `/prescriptions/${encodeURIComponent(prescriptionId)}`;
 
@@ -60,7 +68,7 @@ const present = ({ owner: _owner, ...view }: PrescriptionView & { owner: string 
 export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOptions): void {
   const { bus, store, replies, tokens, topics } = options;
   const clock = options.clock ?? (() => new Date());
-  const caller = (request: FastifyRequest, role?: 'prescriber') =>
+  const caller = (request: HttpRequest, role?: 'prescriber') =>
     tokens.authenticate(request.headers.authorization, role);
 
   // Whichever instance handed out the Location, this one has read the prescription before answering: never a 404
@@ -79,7 +87,18 @@ export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOp
       onRequest: async (request) => {
         caller(request, 'prescriber');
       },
-      schema: { body: prescriptionRequestSchema },
+      schema: {
+        ...TAGS,
+        operationId: 'prescribe',
+        summary: 'Position a DE on an ICO, an RDVI or a candidature window',
+        body: prescriptionRequestSchema,
+        response: {
+          200: locatedPrescription('Already decided (a retried POST with the same prescriptionId)'),
+          201: locatedPrescription('Kairos decided within the wait: the decision'),
+          202: locatedPrescription('Published; Kairos has not decided yet: follow the Location'),
+          ...problems({ 400: 'Invalid body', 422: 'A rule refuses the prescription', ...denied }),
+        },
+      },
     },
     async (request, reply) => {
       const who = caller(request, 'prescriber');
@@ -141,77 +160,114 @@ export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOp
     },
   );
 
-  http.get<{ Params: { prescriptionId: string } }>('/prescriptions/:prescriptionId', async (request) => {
-    const who = caller(request);
-    return present(await ownPrescription(who, request.params.prescriptionId));
+  const onePrescription = (operationId: string, summary: string, success: object) => ({
+    schema: {
+      ...TAGS,
+      operationId,
+      summary,
+      params: prescriptionParams,
+      response: { ...success, ...problems({ 404: 'Unknown', ...denied }) },
+    },
   });
 
-  http.delete<{ Params: { prescriptionId: string } }>('/prescriptions/:prescriptionId', async (request, reply) => {
-    const who = caller(request, 'prescriber');
-    const prescription = await ownPrescription(who, request.params.prescriptionId);
-    const withdrawal: PositioningWithdrawn = {
-      envelope: {
-        // One withdrawal per request: a retried DELETE carries the same event id.
-        eventId: `ouiform:${prescription.requestId}:withdrawn`,
-        occurredAt: clock(),
-        recordedAt: clock(),
-        actor: {
-          kind: 'PRESCRIBER',
-          siret: null,
-          organisationName: who.organisation,
-          prescriberNetwork: who.network,
-          channel: 'OUIFORM',
-        },
-        sourceSystem: 'OUIFORM',
-        correlationId: prescription.journeyId,
-        causationId: `ouiform:${prescription.requestId}`,
-      },
-      requestId: prescription.requestId,
-      journeyId: prescription.journeyId,
-      sessionKey: prescription.sessionKey,
-      reason: 'Prescription retirée par le prescripteur',
-    };
-    if (!prescription.withdrawn) {
-      await bus.publish([
-        {
-          topic: topics.positioning,
-          key: prescription.sessionKey,
-          record: 'fr.passerelle.positioning.PositioningWithdrawn',
-          value: withdrawal,
-        },
-      ]);
-      request.log.info({ requestId: prescription.requestId }, 'prescription withdrawn');
-    }
-    const view = await store.waitForPrescription(prescription.prescriptionId, (found) => found.withdrawn, 2000);
-    reply.header('location', locationOf(prescription.prescriptionId));
-    // Kairos cancels what the request created (RegistrationCancelled / CandidatureWithdrawn): it shows in the feed.
-    return reply.status(202).send(present(view ?? { ...prescription, withdrawn: true }));
-  });
+  http.get<{ Params: { prescriptionId: string } }>(
+    '/prescriptions/:prescriptionId',
+    onePrescription('getPrescription', 'A prescription with its decision and every step', {
+      200: json('The prescription', prescription),
+    }),
+    async (request) => {
+      const who = caller(request);
+      return present(await ownPrescription(who, request.params.prescriptionId));
+    },
+  );
 
-  // The contract is public: an integrator reads it before holding a token.
-  const document = openApiDocument();
-  http.get('/openapi.json', async () => document);
+  http.delete<{ Params: { prescriptionId: string } }>(
+    '/prescriptions/:prescriptionId',
+    onePrescription('withdrawPrescription', 'Withdraw: Kairos cancels what the prescription created', {
+      202: locatedPrescription('Withdrawal published'),
+    }),
+    async (request, reply) => {
+      const who = caller(request, 'prescriber');
+      const prescription = await ownPrescription(who, request.params.prescriptionId);
+      const withdrawal: PositioningWithdrawn = {
+        envelope: {
+          // One withdrawal per request: a retried DELETE carries the same event id.
+          eventId: `ouiform:${prescription.requestId}:withdrawn`,
+          occurredAt: clock(),
+          recordedAt: clock(),
+          actor: {
+            kind: 'PRESCRIBER',
+            siret: null,
+            organisationName: who.organisation,
+            prescriberNetwork: who.network,
+            channel: 'OUIFORM',
+          },
+          sourceSystem: 'OUIFORM',
+          correlationId: prescription.journeyId,
+          causationId: `ouiform:${prescription.requestId}`,
+        },
+        requestId: prescription.requestId,
+        journeyId: prescription.journeyId,
+        sessionKey: prescription.sessionKey,
+        reason: 'Prescription retirée par le prescripteur',
+      };
+      if (!prescription.withdrawn) {
+        await bus.publish([
+          {
+            topic: topics.positioning,
+            key: prescription.sessionKey,
+            record: 'fr.passerelle.positioning.PositioningWithdrawn',
+            value: withdrawal,
+          },
+        ]);
+        request.log.info({ requestId: prescription.requestId }, 'prescription withdrawn');
+      }
+      const view = await store.waitForPrescription(prescription.prescriptionId, (found) => found.withdrawn, 2000);
+      reply.header('location', locationOf(prescription.prescriptionId));
+      // Kairos cancels what the request created (RegistrationCancelled / CandidatureWithdrawn): it shows in the feed.
+      return reply.status(202).send(present(view ?? { ...prescription, withdrawn: true }));
+    },
+  );
 
-  http.get<{ Querystring: SessionSearchParameters }>(
+  serveOpenApi(http, INFO, WEBHOOKS);
+
+  http.get<{ Querystring: SearchParameters }>(
     '/sessions',
     {
       onRequest: async (request) => {
         caller(request);
       },
-      schema: { querystring: sessionSearchSchema },
+      schema: {
+        tags: ['Sessions'],
+        operationId: 'searchSessions',
+        summary: 'Search the OUIFORM listing',
+        querystring: searchParametersSchema,
+        response: { 200: json('A page of sessions'), ...problems({ 400: 'Invalid parameter', 401: denied[401] }) },
+      },
     },
-    async (request) => options.listing.search(request.query, clock()),
+    async (request) => {
+      const error = searchParameterError(request.query);
+      if (error) throw invalidRequest([error]);
+      return options.listing.search(request.query, clock());
+    },
   );
 
   http.get<{ Querystring: { after?: string; limit?: number } }>(
     '/feed',
     {
       schema: {
+        tags: ['Follow-up'],
+        operationId: 'followUpFeed',
+        summary: 'Your organisation’s follow-up steps, in order, after a cursor',
+        response: {
+          200: json('A page of steps', feedPage),
+          ...problems({ 400: 'Not a cursor of this feed', 401: denied[401] }),
+        },
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
-            after: { type: 'string', maxLength: 4096 },
+            after: { type: 'string', maxLength: 4096, description: 'The `next` of the previous page' },
             limit: { type: 'integer', minimum: 1, maximum: FEED_MAX_LIMIT, default: 100 },
           },
         },
@@ -224,12 +280,8 @@ export function registerOuiformRoutes(http: HttpServer, options: OuiformRoutesOp
       const who = caller(request);
       const cursor = decodeCursor(request.query.after ?? '');
       if (!cursor) {
-        throw new ProblemError({
-          type: 'urn:passerelle:problem:validation',
-          title: 'Invalid request',
-          status: 400,
+        throw invalidRequest([{ field: 'querystring.after', message: 'is not a cursor this feed gave' }], {
           detail: 'querystring.after is not a cursor this feed gave',
-          errors: [{ field: 'querystring.after', message: 'is not a cursor this feed gave' }],
         });
       }
       const page = store.feed(who.owner, cursor, request.query.limit ?? 100);

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { journeyIdFor, type ModalityKind, type PositioningRequested } from '@passerelle/schemas';
+import { DE_IDENTIFIER_INPUT, journeyIdFor, type ModalityKind, type PositioningRequested } from '@passerelle/schemas';
 import type { Prescriber } from '../follow-up/follow-up-store.js';
 
 /** Checks a prescriber states it made (domain.md G24: priority public, prerequisites, remuneration rights). */
@@ -35,8 +35,8 @@ export const prescriptionRequestSchema = {
       additionalProperties: false,
       required: ['ftId', 'lastName', 'firstName'],
       properties: {
-        // domain.md §h.1: an opaque identifier of 8 to 11 letters or digits (upper-cased before use).
-        ftId: { type: 'string', pattern: '^\\s*[0-9A-Za-z]{8,11}\\s*$' },
+        // The France Travail identifier, spaces around it tolerated (trimmed and upper-cased before use).
+        ftId: { type: 'string', pattern: `^\\s*${DE_IDENTIFIER_INPUT.source.slice(1, -1)}\\s*$` },
         lastName: text(100),
         firstName: text(100),
         email: nullable({ type: 'string', maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' }),

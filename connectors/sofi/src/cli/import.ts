@@ -13,6 +13,7 @@
  */
 import { Bus } from '@passerelle/bus';
 import { createLogger, Metrics } from '@passerelle/service-kit';
+import { kafkaAnswers, registryAnswers, stackAddress } from '@passerelle/stack-address';
 import { OFFER_TOPIC, OfferImporter } from '../import/offer-importer.js';
 import { offerContracts } from '../offer-contracts.js';
 import { fileArgument, limitsFrom, progressReporter } from './cli-support.js';
@@ -28,20 +29,22 @@ async function brokers(env: NodeJS.ProcessEnv): Promise<{ kafkaBrokers: string[]
     return { kafkaBrokers: kafka.split(',').map((broker) => broker.trim()), schemaRegistryUrl: registry };
   }
   if (kafka || registry) throw new UsageError('set both KAFKA_BROKERS and SCHEMA_REGISTRY_URL, or neither');
-  const stack = await import('@passerelle/infra/local-stack');
-  const config = stack.stackConfig();
-  const status = await stack.status();
-  if (!status.kafka.answers || !status.registry.answers) {
+  const local = stackAddress(env);
+  const [kafkaUp, registryUp] = await Promise.all([
+    kafkaAnswers(local.ports.kafka),
+    registryAnswers(local.schemaRegistryUrl),
+  ]);
+  if (!kafkaUp || !registryUp) {
     const down = [
-      ...(status.kafka.answers ? [] : [`Kafka at ${config.kafkaBrokers}`]),
-      ...(status.registry.answers ? [] : [`the schema registry at ${config.schemaRegistryUrl}`]),
+      ...(kafkaUp ? [] : [`Kafka at ${local.kafkaBrokers}`]),
+      ...(registryUp ? [] : [`the schema registry at ${local.schemaRegistryUrl}`]),
     ];
     throw new UsageError(
       `no broker: KAFKA_BROKERS and SCHEMA_REGISTRY_URL are unset and the local stack does not answer ` +
         `(${down.join(', ')}). Start it with \`npm run stack:up\`, or set both variables.`,
     );
   }
-  return { kafkaBrokers: [config.kafkaBrokers], schemaRegistryUrl: config.schemaRegistryUrl };
+  return { kafkaBrokers: [local.kafkaBrokers], schemaRegistryUrl: local.schemaRegistryUrl };
 }
 
 async function main(args: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -1,5 +1,14 @@
-import type { HttpServer, Logger } from '@passerelle/service-kit';
-import { bearerMatches, ProblemError, unauthorized } from '@passerelle/service-kit';
+import type { HttpServer, Logger, RouteSchema } from '@passerelle/service-kit';
+import {
+  bearerMatches,
+  invalidRequest,
+  json,
+  ProblemError,
+  problem,
+  problems,
+  serveOpenApi,
+  unauthorized,
+} from '@passerelle/service-kit';
 import type { ImportReport, OfferImporter } from '../import/offer-importer.js';
 
 /** Media types `POST /imports` takes: the LHEO export as sent, never parsed nor buffered by the HTTP layer. */
@@ -62,6 +71,7 @@ const isStream = (body: unknown): body is AsyncIterable<Uint8Array> =>
  */
 export function registerUploadRoutes(http: HttpServer, options: UploadRoutesOptions): void {
   const { importer, token, maxBytes, lastImport = new LastImport() } = options;
+  serveOpenApi(http, INFO);
   void http.register(async (scope) => {
     // The request stream itself becomes `request.body`: no buffering, no parsing before the importer reads it.
     scope.addContentTypeParser([...UPLOAD_MEDIA_TYPES], (_request, payload, done) => done(null, payload));
@@ -73,6 +83,14 @@ export function registerUploadRoutes(http: HttpServer, options: UploadRoutesOpti
     scope.post(
       '/imports',
       {
+        schema: importSchema,
+        // The body is the stream the importer reads, never parsed here: shown, not validated.
+        config: {
+          checkedByHand: {
+            body: { type: 'string', format: 'binary', description: 'The LHEO export, as SOFI sends it' },
+            querystring: { type: 'object', properties: { name: { type: 'string', description: 'Its source name' } } },
+          },
+        },
         onRequest: async (request, reply) => {
           const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
           if (!(UPLOAD_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
@@ -125,21 +143,44 @@ export function registerUploadRoutes(http: HttpServer, options: UploadRoutesOpti
       },
     );
 
-    scope.get('/imports/last', async () => {
+    const lastSchema = {
+      tags: ['Import'],
+      summary: 'The most recent import, whatever its input (upload, drop folder)',
+      response: { 200: json('Its report'), ...problems({ 401: 'No or wrong token', 404: 'No import yet' }) },
+    };
+    scope.get('/imports/last', { schema: lastSchema }, async () => {
       const last = lastImport.get();
-      if (last === undefined) {
-        throw new ProblemError({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No import yet.' });
-      }
+      if (last === undefined) throw problem(404, 'about:blank', 'Not Found', 'No import yet.');
       return last;
     });
   });
 }
 
 const missingBody = () =>
-  new ProblemError({
-    type: 'urn:passerelle:problem:validation',
-    title: 'Invalid request',
-    status: 400,
+  invalidRequest([{ field: 'body', message: 'is required' }], {
     detail: 'The request has no body: send the LHEO export as the body.',
-    errors: [{ field: 'body', message: 'is required' }],
   });
+
+const INFO = {
+  title: 'Passerelle — SOFI connector',
+  version: '1',
+  description:
+    'SOFI uploads its LHEO export; the connector validates it and publishes the offer (formations, actions, sessions) in one transaction: all of it, or nothing.',
+};
+
+// Typed as a plain schema: a 422 with the import report is sent by the handler, not thrown.
+const importSchema: RouteSchema = {
+  tags: ['Import'],
+  summary: 'Import a LHEO export (streamed; published in one transaction, or not at all)',
+  consumes: [...UPLOAD_MEDIA_TYPES],
+  response: {
+    200: json('Imported: the import report'),
+    ...problems({
+      400: 'No body',
+      401: 'No or wrong token',
+      413: `Larger than the limit: nothing published`,
+      415: 'Not XML nor octet-stream',
+      422: 'The export has errors (each with its line and path): nothing published',
+    }),
+  },
+};

@@ -1,3 +1,4 @@
+import { localTime } from '@passerelle/schemas/local-time';
 import type { Issue } from '../issue.js';
 import { childrenNamed, type LheoNode, pathOf } from '../lheo/lheo-node.js';
 
@@ -28,11 +29,4 @@ export function exportedAtOf(root: LheoNode | null): { exportedAt: string | null
 }
 
 /** `+01:00` or `+02:00`: the Europe/Paris UTC offset at a local wall-clock time. */
-function parisOffset(local: string): string {
-  const asUtc = new Date(`${local}Z`);
-  const name = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' })
-    .formatToParts(asUtc)
-    .find((part) => part.type === 'timeZoneName')?.value;
-  const offset = name?.replace('GMT', '') ?? '';
-  return offset === '' ? 'Z' : offset;
-}
+const parisOffset = (local: string): string => localTime().offset(new Date(`${local}Z`));

@@ -1,7 +1,24 @@
 import { createHash } from 'node:crypto';
 import { childNamed, childrenNamed, type LheoNode } from '../lheo/lheo-node.js';
 import { contentHashOf } from './content-hash.js';
-import { type PartialDate, parseLheoDate, parseLheoTime } from './lheo-date.js';
+import {
+  addressLine,
+  code,
+  codesOf,
+  dateOf,
+  decimalOf,
+  type FindingSink,
+  Findings,
+  freeText,
+  integerOf,
+  joinLines,
+  KEY_SEPARATOR,
+  one,
+  requiredNumero,
+  siretOf,
+  timeOf,
+} from './field-readers.js';
+import type { PartialDate } from './lheo-date.js';
 import type {
   DeliveringOrganisation,
   EntryExitMode,
@@ -17,7 +34,9 @@ import type {
   SessionContact,
   TrainingPlace,
 } from './offer-session.js';
-import { cleanText, hasControlCharacters, mojibakeIn, plainText, type TextLayout } from './text.js';
+import { cleanText } from './text.js';
+
+export type { FindingSink };
 
 export interface MappingContext {
   /** Export timestamp of the whole file (see `exportedAtOf`); copied into every snapshot. */
@@ -78,7 +97,6 @@ const keyPart = (numero: string | undefined): string | null => {
  * `join` makes one flat string: a template literal would keep a rope of the three numeros (and, for long ones, the
  * parser's text they were sliced from) alive for as long as the key is.
  */
-const KEY_SEPARATOR = '|';
 const sessionKeyOf = (formation: string, action: string, session: string) =>
   [formation, action, session].join(KEY_SEPARATOR);
 
@@ -86,27 +104,6 @@ export interface MappedSession {
   snapshot: OfferSession;
   /** The session element, for findings about the snapshot as a whole (e.g. a duplicate key). */
   node: LheoNode;
-}
-
-/** Where the mapping reports what it finds, as it finds it (the caller counts, keeps or drops). */
-export interface FindingSink {
-  error(node: LheoNode, message: string): void;
-  warn(node: LheoNode, message: string): void;
-}
-
-/** Counts what a formation's mapping reported, and passes it on. */
-class Findings {
-  errors = 0;
-  warnings = 0;
-  constructor(private readonly sink: FindingSink) {}
-  error(node: LheoNode, message: string): void {
-    this.errors += 1;
-    this.sink.error(node, message);
-  }
-  warn(node: LheoNode, message: string): void {
-    this.warnings += 1;
-    this.sink.warn(node, message);
-  }
 }
 
 /**
@@ -418,129 +415,4 @@ function mapContact(contact: LheoNode, findings: Findings): SessionContact {
     phone: landline ?? mobile,
     email: code(one(coordinates, 'courriel', findings), findings),
   };
-}
-
-// --- field readers --------------------------------------------------------------------------------------------
-
-/**
- * The `name` child of `parent` that LHEO allows once. A repeated one is reported and ignored: the first is used
- * (each single-valued element is read exactly once, so each repeat is reported once).
- */
-function one(parent: LheoNode | undefined, name: string, findings: Findings): LheoNode | undefined {
-  let first: LheoNode | undefined;
-  for (const child of parent?.children ?? []) {
-    if (child.name !== name) continue;
-    if (first === undefined) first = child;
-    else {
-      findings.warn(
-        child,
-        `repeated <${name}> in <${(parent as LheoNode).name}> (LHEO allows one): ignored, the first (line ${first.line}) is used`,
-      );
-    }
-  }
-  return first;
-}
-
-/** A free-text element as plain text (see `plainText`), with what its clean-up found reported on the element. */
-function freeText(node: LheoNode | undefined, findings: Findings, layout: TextLayout): string | null {
-  if (node === undefined) return null;
-  const { text, controlCharacters, escapedMarkup } = plainText(node.text, layout);
-  if (controlCharacters) findings.warn(node, `control characters removed from <${node.name}>`);
-  if (escapedMarkup !== null) {
-    findings.warn(node, `escaped markup "${escapedMarkup}" in <${node.name}>: removed, a page would read it as HTML`);
-  }
-  const mojibake = text === null ? null : mojibakeIn(text);
-  if (mojibake !== null) {
-    findings.warn(node, `<${node.name}> reads as doubly encoded UTF-8 ("${mojibake}"): kept as given`);
-  }
-  return text;
-}
-
-/** An identifier or code (see `cleanText`), control characters reported. */
-function code(node: LheoNode | undefined, findings: Findings): string | null {
-  if (node === undefined) return null;
-  if (hasControlCharacters(node.text)) findings.warn(node, `control characters removed from <${node.name}>`);
-  return cleanText(node.text);
-}
-
-function requiredNumero(node: LheoNode, findings: Findings): string {
-  const raw = node.attributes.numero;
-  if (raw !== undefined && hasControlCharacters(raw)) {
-    findings.warn(node, `control characters removed from the numero of <${node.name}>`);
-  }
-  const numero = cleanText(raw);
-  if (numero === null) {
-    findings.error(node, `<${node.name}> without its numero attribute (required identifier)`);
-  } else if (numero.includes(KEY_SEPARATOR)) {
-    findings.error(
-      node,
-      `<${node.name}> numero "${numero}" contains "${KEY_SEPARATOR}", the separator of session keys ` +
-        '(formation|action|session): sessions could not be told apart',
-    );
-  }
-  return numero ?? '';
-}
-
-function siretOf(text: string): string | null {
-  // Exporters sometimes group digits ("192 900 769 00014"); the value is the digits.
-  const digits = text.replace(/\s/g, '');
-  return /^\d{14}$/.test(digits) ? digits : null;
-}
-
-function codesOf(nodes: LheoNode[], findings: Findings): string[] {
-  return nodes.map((node) => code(node, findings)).filter((text) => text !== null);
-}
-
-function integerOf(
-  node: LheoNode | undefined,
-  findings: Findings,
-  severity: 'warning' | 'error' = 'warning',
-): number | null {
-  const text = code(node, findings);
-  if (node === undefined || text === null) return null;
-  if (/^\d{1,9}$/.test(text)) return Number(text);
-  const message = `<${node.name}> "${text}" is not a whole number`;
-  if (severity === 'error') findings.error(node, message);
-  else findings.warn(node, `${message}; taken as absent`);
-  return null;
-}
-
-function decimalOf(node: LheoNode | undefined, findings: Findings): number | null {
-  const text = code(node, findings);
-  if (node === undefined || text === null) return null;
-  const value = Number(text.replace(',', '.'));
-  if (Number.isFinite(value) && /^[-+]?\d/.test(text)) return value;
-  findings.warn(node, `<${node.name}> "${text}" is not a number; taken as absent`);
-  return null;
-}
-
-function dateOf(node: LheoNode | undefined, findings: Findings): PartialDate | null {
-  if (node === undefined || node.text.trim() === '') return null;
-  const parsed = parseLheoDate(node.text);
-  if (parsed.ok) return parsed.value;
-  findings.error(node, parsed.message);
-  return null;
-}
-
-function timeOf(node: LheoNode | undefined, findings: Findings): string | null {
-  if (node === undefined || node.text.trim() === '') return null;
-  const parsed = parseLheoTime(node.text);
-  if (parsed.ok) return parsed.value;
-  findings.error(node, parsed.message);
-  return null;
-}
-
-function joinLines(lines: LheoNode[], findings: Findings): string | null {
-  const parts = lines.map((line) => freeText(line, findings, 'line')).filter((part) => part !== null);
-  return parts.length === 0 ? null : parts.join(', ');
-}
-
-function addressLine(address: LheoNode | undefined, findings: Findings): string | null {
-  if (address === undefined) return null;
-  const postalCode = code(one(address, 'codepostal', findings), findings);
-  const cityName = freeText(one(address, 'ville', findings), findings, 'line');
-  const city = [postalCode, cityName].filter((part) => part !== null).join(' ');
-  const parts = [...childrenNamed(address, 'ligne').flatMap((line) => freeText(line, findings, 'line') ?? [])];
-  if (city !== '') parts.push(city);
-  return parts.length === 0 ? null : parts.join(', ');
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ProblemError } from '@passerelle/service-kit';
+import { bearerTokenOf, problem, unauthorized } from '@passerelle/service-kit';
 import type { Principal } from '../config.js';
 
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -17,16 +17,14 @@ export class JourneyTokens {
 
   /** The caller, or a 401 problem (no detail: nothing to learn from it). */
   principalOf(authorization: string | undefined): Principal {
-    const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '')?.[1];
+    const token = bearerTokenOf(authorization);
     const principal = token === undefined ? undefined : this.#principals.get(digest(token));
-    if (!principal)
-      throw new ProblemError({ type: 'urn:passerelle:problem:unauthorized', title: 'Unauthorized', status: 401 });
+    if (!principal) throw unauthorized();
     return principal;
   }
 }
 
-export const forbidden = (detail: string) =>
-  new ProblemError({ type: 'urn:passerelle:problem:forbidden', title: 'Forbidden', status: 403, detail });
+export const forbidden = (detail: string) => problem(403, 'forbidden', 'Forbidden', detail);
 
 /** Ops see every journey; an OF those of sessions where one of its SIRETs is responsible or delivering. */
 export const maySee = (principal: Principal, organisationSirets: readonly string[]) =>

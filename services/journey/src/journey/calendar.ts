@@ -3,67 +3,21 @@
  * days (jours ouvrés): Monday to Friday except the public holidays of metropolitan France (Code du travail
  * L3133-1: 1 January, Easter Monday, 1 May, 8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November,
  * 11 November, 25 December). Alsace-Moselle's two extra days are not counted: the offer is Pays de la Loire's.
+ * Overseas regions have holidays of their own (Mayotte: 27 April): a profile there needs its own list, beside
+ * its time zone (@passerelle/schemas/local-time).
  */
 
-const parisParts = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+import { addDays, localTime } from '@passerelle/schemas/local-time';
 
-const DAY_MS = 24 * 3600_000;
+export { addDays };
 
-function partsOf(instant: number) {
-  const parts: Record<string, string> = {};
-  for (const part of parisParts.formatToParts(new Date(instant))) parts[part.type] = part.value;
-  return parts as { year: string; month: string; day: string; hour: string; minute: string };
-}
-
-const dates = new Map<number, string>();
+const paris = localTime();
 
 /** The Paris local date at `instant`. */
-export function parisDate(instant: number): string {
-  // Paris changes date and offset only on whole UTC hours: one formatting per hour, memoised.
-  const hour = Math.floor(instant / 3600_000);
-  let date = dates.get(hour);
-  if (date === undefined) {
-    const { year, month, day } = partsOf(instant);
-    date = `${year}-${month}-${day}`;
-    if (dates.size >= 100_000) dates.clear();
-    dates.set(hour, date);
-  }
-  return date;
-}
-
-/** Paris's offset from UTC at `instant`, in ms (+1 h in winter, +2 h in summer). */
-function parisOffset(instant: number): number {
-  const { year, month, day, hour, minute } = partsOf(instant);
-  const local = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute));
-  return local - Math.floor(instant / 60_000) * 60_000;
-}
-
-const instants = new Map<string, number>();
+export const parisDate = (instant: number): string => paris.date(instant);
 
 /** The instant of a Paris local date and `HH:MM` time (a time skipped by the spring change resolves an hour later). */
-export function parisInstant(date: string, time = '00:00'): number {
-  // Deadlines fall on the same few dates and times again and again, and Intl formatting is slow: memoised.
-  const key = `${date} ${time}`;
-  let instant = instants.get(key);
-  if (instant === undefined) {
-    const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
-    const [hour = 0, minute = 0] = time.split(':').map(Number);
-    const asUtc = Date.UTC(year, month - 1, day, hour, minute);
-    const guess = asUtc - parisOffset(asUtc);
-    instant = asUtc - parisOffset(guess);
-    if (instants.size >= 100_000) instants.clear();
-    instants.set(key, instant);
-  }
-  return instant;
-}
+export const parisInstant = (date: string, time = '00:00'): number => paris.instant(date, time);
 
 /** A full date from an LHEO partial one (`YYYY-MM` → the 1st, `YYYY` → 1 January); null stays null. */
 export function fullDate(partial: string | null): string | null {
@@ -71,11 +25,6 @@ export function fullDate(partial: string | null): string | null {
   if (/^\d{4}$/.test(partial)) return `${partial}-01-01`;
   if (/^\d{4}-\d{2}$/.test(partial)) return `${partial}-01`;
   return /^\d{4}-\d{2}-\d{2}$/.test(partial) ? partial : null;
-}
-
-export function addDays(date: string, days: number): string {
-  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
-  return new Date(Date.UTC(year, month - 1, day) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Easter Sunday of `year` (anonymous Gregorian algorithm, Meeus/Jones/Butcher). */

@@ -1,10 +1,16 @@
+import { type ConsumerStatus, consumerGroupLag } from '@passerelle/bus';
+import {
+  type CountCommand,
+  counterConsumer,
+  createTestBus,
+  publishCommands,
+  readTopic,
+  testContracts,
+} from '@passerelle/bus/test-fixtures';
 import { z } from '@passerelle/service-kit';
 import { testStack, uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsumerStatus, consumerGroupLag, type RunningService, startService } from '../src/index.js';
-import { testContracts } from './fixtures/contracts.js';
-import { type CountCommand, counterConsumer, publishCommands } from './fixtures/counter.js';
-import { createTestBus, readTopic } from './fixtures/harness.js';
+import { type RunningService, startService } from '../src/index.js';
 
 // The ops routes every runnable gets from startService: the consumers' status, and pause/resume/restart behind
 // the ops token (403 when the runnable has none), checked against the consumption they steer on the real broker.

@@ -1,3 +1,4 @@
+import { Bus, busConfigSchema, type Contracts } from '@passerelle/bus';
 import {
   ConfigError,
   createHttpServer,
@@ -9,10 +10,7 @@ import {
   stopOnSignals,
   z,
 } from '@passerelle/service-kit';
-import { Bus } from './bus.js';
-import { busConfigSchema } from './config.js';
-import type { Contracts } from './contracts.js';
-import { registerOpsRoutes } from './ops.js';
+import { registerOpsRoutes } from './ops-routes.js';
 
 /** What every runnable reads from its environment, besides its own keys. */
 export const serviceConfigSchema = busConfigSchema.extend({

@@ -1,9 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
+import {
+  type Counted,
+  counterConsumer,
+  createTestBus,
+  publishCommands,
+  readTopic,
+  spawnFixture,
+  testContracts,
+} from '@passerelle/bus/test-fixtures';
 import { patience, uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testContracts } from './fixtures/contracts.js';
-import { type Counted, counterConsumer, publishCommands } from './fixtures/counter.js';
-import { createTestBus, readTopic, spawnFixture } from './fixtures/harness.js';
 
 // A runnable built with runService, in its own process: configuration errors listed at start, readiness and
 // metrics over HTTP, and SIGTERM in the middle of the work finishing the batch, committing and leaving the group.
@@ -14,9 +20,14 @@ afterAll(() => {
 });
 
 function startService(env: Record<string, string>) {
-  const child = spawnFixture('counter-service.ts', { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env }, children, {
-    stderr: 'pipe',
-  });
+  const child = spawnFixture(
+    new URL('./fixtures/counter-service.ts', import.meta.url),
+    { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
+    children,
+    {
+      stderr: 'pipe',
+    },
+  );
   const output = { stdout: '', stderr: '', url: undefined as string | undefined };
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     output.stdout += chunk;

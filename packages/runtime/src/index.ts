@@ -1,0 +1,9 @@
+export { registerOpsRoutes } from './ops-routes.js';
+export {
+  type RunningService,
+  runService,
+  type ServiceContext,
+  type ServiceDefinition,
+  serviceConfigSchema,
+  startService,
+} from './service.js';
