@@ -14,6 +14,7 @@ import { subjectFor, topics } from '../src/catalogue.js';
 import { backwardProblems } from '../src/compatibility.js';
 import { fixtures } from '../src/fixtures.js';
 import { inlineNamedTypes } from '../src/inline.js';
+import { LIFECYCLE, lifecycleProblems } from '../src/lifecycle.js';
 import { logicalTypes } from '../src/logical-types.js';
 import { contractProblems, reachableFrom } from '../src/rules.js';
 import { generate } from './generate.js';
@@ -50,6 +51,7 @@ for (const [name, value] of Object.entries(fixtures)) {
   if (invalid.length > 0) problems.push(`${name}: the fixture is invalid at ${invalid.join(', ')}`);
 }
 const eventNames = topics.flatMap((topic) => topic.records);
+problems.push(...lifecycleProblems(LIFECYCLE, new Set(eventNames)));
 for (const problem of backwardProblems(eventNames, releasedDir)) {
   problems.push(`${problem.record} is not BACKWARD compatible with release v1: ${problem.message}`);
 }

@@ -19,6 +19,7 @@ import { STATUS_LABELS, statusLabel } from './status-labels.js';
 export * from './de-identifier.js';
 export * from './de-token.js';
 export * from './generated/types.js';
+export * from './lifecycle.js';
 export {
   journeyIdFor,
   logicalTypes,
