@@ -7,7 +7,7 @@ import type {
   SessionWithdrawn,
 } from '@passerelle/schemas';
 import type { Act, Command } from '../domain/commands.js';
-import { type DecisionContext, decide } from '../domain/decide.js';
+import { type DecisionContext, decide } from '../domain/decide/index.js';
 import type { DomainEvent } from '../domain/emit.js';
 import { fold } from '../domain/evolve.js';
 import { decidePositioning, decideSessionWithdrawn, decideWithdrawal } from '../domain/positioning.js';

@@ -1,16 +1,16 @@
 import type {
   Actor,
+  JourneyStatus,
   PositioningRequested,
   PositioningWithdrawn,
   RecruitmentModality,
   RefusalReason,
   SessionWithdrawn,
 } from '@passerelle/schemas';
-import { STATUS_LABELS } from '@passerelle/schemas';
-import { isAppointment, isFuture, recruitmentClosed, registrationRefusal } from './decide.js';
-import { type DomainEvent, Emission, traineeFields } from './emit.js';
+import { LIFECYCLE, type Lifecycle, mayRecord, STATUS_LABELS } from '@passerelle/schemas';
+import { isAppointment, isFuture, recruitmentClosed, registrationRefusal } from './decide/index.js';
+import { type DomainEvent, Emission, type SessionEventName, traineeFields } from './emit.js';
 import {
-  countsAgainstWindow,
   emptyAggregate,
   isOpenCandidature,
   type ModalityState,
@@ -171,14 +171,18 @@ export function decideWithdrawal(
   state: SessionAggregate | undefined,
   withdrawal: PositioningWithdrawn,
   now: Date,
+  lifecycle: Lifecycle = LIFECYCLE,
 ): DomainEvent[] {
+  // What the withdrawal may still cancel is what the lifecycle lets the system cancel from where it stands.
+  const mayCancel = (record: SessionEventName, status: JourneyStatus) =>
+    mayRecord(lifecycle, record, status, { actor: 'SYSTEM' });
   const answer = state?.requests.get(withdrawal.requestId);
   if (!state || !answer) return [];
   const emission = emissionFor(withdrawal, now);
   const reason = withdrawal.reason ?? 'Positionnement retiré';
   if (answer.kind === 'registration') {
     const registration = state.registrations.get(answer.id);
-    if (registration?.status === 'INSCRIT') {
+    if (registration && mayCancel('fr.passerelle.kairos.RegistrationCancelled', registration.status)) {
       emission.emit(
         'fr.passerelle.kairos.RegistrationCancelled',
         {
@@ -193,7 +197,7 @@ export function decideWithdrawal(
       );
     }
     for (const enrolment of state.enrolments.values()) {
-      if (enrolment.originId === answer.id && enrolment.status === 'INSCRIT_EN_FORMATION')
+      if (enrolment.originId === answer.id && mayCancel('fr.passerelle.kairos.EnrolmentCancelled', enrolment.status))
         emission.emit(
           'fr.passerelle.kairos.EnrolmentCancelled',
           {
@@ -209,7 +213,7 @@ export function decideWithdrawal(
   }
   if (answer.kind === 'candidature') {
     const candidature = state.candidatures.get(answer.id);
-    if (candidature && isOpenCandidature(candidature) && countsAgainstWindow(candidature))
+    if (candidature && mayCancel('fr.passerelle.kairos.CandidatureWithdrawn', candidature.status))
       emission.emit(
         'fr.passerelle.kairos.CandidatureWithdrawn',
         {
@@ -224,7 +228,7 @@ export function decideWithdrawal(
         candidature.journeyId,
       );
     for (const enrolment of state.enrolments.values()) {
-      if (enrolment.originId === answer.id && enrolment.status === 'INSCRIT_EN_FORMATION')
+      if (enrolment.originId === answer.id && mayCancel('fr.passerelle.kairos.EnrolmentCancelled', enrolment.status))
         emission.emit(
           'fr.passerelle.kairos.EnrolmentCancelled',
           {
@@ -251,6 +255,7 @@ export function decideSessionWithdrawn(
   state: SessionAggregate | undefined,
   withdrawn: SessionWithdrawn,
   now: Date,
+  lifecycle: Lifecycle = LIFECYCLE,
 ): DomainEvent[] {
   if (!state) return [];
   const emission = emissionFor(withdrawn, now);
@@ -258,7 +263,11 @@ export function decideSessionWithdrawn(
     if (cancelled) continue;
     const fates: { registrationId: string; outcome: 'CANCELLED'; transferredTo: null }[] = [];
     for (const registration of state.registrations.values()) {
-      if (registration.modalityId !== modality.modalityId || registration.status !== 'INSCRIT') continue;
+      if (
+        registration.modalityId !== modality.modalityId ||
+        !mayRecord(lifecycle, 'fr.passerelle.kairos.RegistrationCancelled', registration.status, { actor: 'SYSTEM' })
+      )
+        continue;
       emission.emit(
         'fr.passerelle.kairos.RegistrationCancelled',
         {

@@ -7,7 +7,7 @@ import {
 } from '@passerelle/schemas';
 import { offerSession } from '@passerelle/schemas/fixtures';
 import type { Act, Rejection } from '../../src/domain/commands.js';
-import { type Decision, decide } from '../../src/domain/decide.js';
+import { type Decision, decide } from '../../src/domain/decide/index.js';
 import type { DomainEvent } from '../../src/domain/emit.js';
 import { evolve } from '../../src/domain/evolve.js';
 import { decidePositioning, decideSessionWithdrawn, decideWithdrawal } from '../../src/domain/positioning.js';
