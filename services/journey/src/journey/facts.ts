@@ -60,12 +60,11 @@ export type JourneyFact = {
   };
 }[JourneyRecord];
 
-const NAMES = new Map<string, JourneyRecord>(
-  JOURNEY_RECORDS.map((name) => [
-    name.startsWith('Positioning') ? `fr.passerelle.positioning.${name}` : `fr.passerelle.kairos.${name}`,
-    name,
-  ]),
-);
+/** The full record name of a journey record, as the contracts and the lifecycle table name it. */
+export const fullRecordName = (record: string): string =>
+  record.startsWith('Positioning') ? `fr.passerelle.positioning.${record}` : `fr.passerelle.kairos.${record}`;
+
+const NAMES = new Map<string, JourneyRecord>(JOURNEY_RECORDS.map((name) => [fullRecordName(name), name]));
 
 /** The journey record of a full record name, or undefined (session-level events, the offer, other topics). */
 export const journeyRecordOf = (fullName: string | null): JourneyRecord | undefined =>

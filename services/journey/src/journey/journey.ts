@@ -1,110 +1,26 @@
-import { type Actor, type EnrolmentOrigin, type JourneyStatus, STATUS_LABELS } from '@passerelle/schemas';
-import { parisDate } from './calendar.js';
+import { LIFECYCLE, type Lifecycle, STATUS_LABELS } from '@passerelle/schemas';
 import type { FactSource, JourneyFact } from './facts.js';
+import {
+  Anomaly,
+  type JourneyPart,
+  type JourneyView,
+  type SessionFacts,
+  type SubjectKind,
+  TERMINAL,
+  type TimelineStep,
+} from './model.js';
+import { FoldStep } from './step.js';
+import { outcomeOf } from './subjects/index.js';
 
-/** The parts of a journey (domain.md §c.0): a positioning request, and the three nested aggregates of Kairos. */
-export type SubjectKind = 'POSITIONING' | 'REGISTRATION' | 'CANDIDATURE' | 'ENROLMENT';
-
-/**
- * - IMPOSSIBLE_TRANSITION: the state machine of §c does not allow the event from the subject's current status;
- *   the event is kept in the timeline, the status does not move.
- * - UNKNOWN_SUBJECT: the event names a registration, candidature, enrolment or request this journey never saw.
- * - RULE_VIOLATION: the transition exists but a guard of §c is broken (entry outside the session, an enrolment
- *   without a retained result…); the event is applied — Kairos recorded it — and flagged.
- * - OUT_OF_ORDER: the event arrived after one of the same source that occurred later (a replay, a late
- *   producer); it takes its place in business order and is flagged.
- */
-export type AnomalyCode = 'IMPOSSIBLE_TRANSITION' | 'UNKNOWN_SUBJECT' | 'RULE_VIOLATION' | 'OUT_OF_ORDER';
-
-/** What the journey needs to know of its session (from offer.sessions.v1). */
-export interface SessionFacts {
-  /** LHEO dates, possibly partial (YYYY-MM, YYYY); null when unknown. */
-  start: string | null;
-  end: string | null;
-  /** LHEO entrées/sorties permanentes: a DE may enter at any time between start and end. */
-  permanentEntry: boolean;
-  /** Responsible and delivering organisations. */
-  sirets: readonly string[];
-}
-
-/** A registration, candidature, enrolment or positioning request of the journey, and what it came from. */
-export interface JourneyPart {
-  kind: SubjectKind;
-  id: string;
-  status: JourneyStatus;
-  sourceLabel: string;
-  /** When the current status was reached (occurred-at, ms). */
-  since: number;
-  /** The id it came from: the request a registration answers, the registration a transfer or an enrolment came from. */
-  from: string | null;
-  modalityId: string | null;
-  /** Position in the fold: the latest created part leads the journey. */
-  order: number;
-  /** Timeline index of the step that created it, and of the last that changed its status. */
-  createdStep: number;
-  changedStep: number;
-  /** Requests: answered by a registration or a candidature (then that part leads). */
-  answered: boolean;
-  /** Requests known only from an answer so far (the request itself not seen yet). */
-  implied: boolean;
-  interview: { date: string; time: string | null } | null;
-  entryDate: string | null;
-  /** Paris date the enrolment was opened. */
-  openedOn: string | null;
-  origin: EnrolmentOrigin | null;
-  reportRecorded: boolean;
-}
-
-export interface TimelineStep {
-  eventId: string;
-  record: string;
-  subjectKind: SubjectKind;
-  subjectId: string;
-  /** The status the event gave its subject; null when it changes none (an interview fixed, attendance…). */
-  status: JourneyStatus | null;
-  sourceLabel: string | null;
-  actor: Actor;
-  occurredAt: number;
-  recordedAt: number;
-  anomaly: AnomalyCode | null;
-  anomalyDetail: string | null;
-}
-
-export interface JourneyView {
-  journeyId: string;
-  sessionKey: string;
-  status: JourneyStatus;
-  sourceLabel: string;
-  statusSince: number | null;
-  /** SIRETs named by the journey's events (responsible and delivering OF). */
-  eventSirets: string[];
-  registrationId: string | null;
-  candidatureId: string | null;
-  enrolmentId: string | null;
-  parts: JourneyPart[];
-  timeline: TimelineStep[];
-  anomalies: string[];
-  lastEventId: string;
-}
-
-/** Statuses after which a part waits for nothing more (§c diagrams' final states; RETENU hands over). */
-export const TERMINAL: ReadonlySet<JourneyStatus> = new Set<JourneyStatus>([
-  'REFUSE',
-  'RETIRE',
-  'RDV_ANNULE',
-  'TRANSFERE',
-  'ABSENT',
-  'RETENU',
-  'NON_RETENU',
-  'REFUSE_APRES_ATTENTE',
-  'REFUS_CANDIDAT',
-  'SANS_SUITE',
-  'ABSENT_ENTRETIEN',
-  'ABSENT_A_L_ENTREE',
-  'ABANDON',
-  'SORTI',
-  'ANNULE',
-]);
+export type {
+  AnomalyCode,
+  JourneyPart,
+  JourneyView,
+  SessionFacts,
+  SubjectKind,
+  TimelineStep,
+} from './model.js';
+export { TERMINAL };
 
 const SOURCE_RANK = { positioning: 0, kairos: 1 } as const;
 
@@ -137,24 +53,6 @@ function placeInTime(facts: readonly JourneyFact[]): { at: Map<string, number>; 
   return { at, late };
 }
 
-const within = (date: string, start: string | null, end: string | null) =>
-  (start === null || date.slice(0, start.length) >= start) && (end === null || date.slice(0, end.length) <= end);
-
-class Anomaly {
-  constructor(
-    readonly code: AnomalyCode,
-    readonly detail: string,
-  ) {}
-}
-
-interface Outcome {
-  subjectKind: SubjectKind;
-  subjectId: string;
-  status: JourneyStatus | null;
-  sourceLabel: string | null;
-  anomaly?: Anomaly;
-}
-
 interface Placement {
   at: number;
   rank: number;
@@ -179,10 +77,20 @@ export class JourneyFold {
   order = 0;
   last: Placement | undefined;
 
+  /**
+   * @param lifecycle the transitions the fold allows: the real table, unless a test folds on an extended one
+   *   (which status a record may move a part from is read there, as Kairos reads it to decide).
+   */
+  constructor(readonly lifecycle: Lifecycle = LIFECYCLE) {}
+
   /** Folds every fact of a journey, in business order: a pure function of the set of facts and the session. */
-  static of(facts: readonly JourneyFact[], session: SessionFacts | undefined): JourneyFold {
+  static of(
+    facts: readonly JourneyFact[],
+    session: SessionFacts | undefined,
+    lifecycle: Lifecycle = LIFECYCLE,
+  ): JourneyFold {
     const { at: placed, late } = placeInTime(facts);
-    const fold = new JourneyFold();
+    const fold = new JourneyFold(lifecycle);
     for (const fact of facts)
       if (fact.record === 'RegistrationTransferred')
         fold.transferredFrom.set(fact.body.newRegistrationId, fact.body.registrationId);
@@ -218,7 +126,7 @@ export class JourneyFold {
   }
 
   #copy(): JourneyFold {
-    const copy = new JourneyFold();
+    const copy = new JourneyFold(this.lifecycle);
     for (const [key, part] of this.parts) copy.parts.set(key, { ...part });
     copy.timeline.push(...this.timeline);
     for (const siret of this.eventSirets) copy.eventSirets.add(siret);
@@ -229,332 +137,11 @@ export class JourneyFold {
     return copy;
   }
 
-  #partOf(kind: SubjectKind, id: string) {
-    return this.parts.get(`${kind}:${id}`);
-  }
-
-  #create(
-    kind: SubjectKind,
-    id: string,
-    status: JourneyStatus,
-    label: string,
-    at: number,
-    extra: Partial<JourneyPart> = {},
-  ): JourneyPart {
-    const part: JourneyPart = {
-      kind,
-      id,
-      status,
-      sourceLabel: label,
-      since: at,
-      from: null,
-      modalityId: null,
-      order: this.order++,
-      createdStep: this.timeline.length,
-      changedStep: this.timeline.length,
-      answered: false,
-      implied: false,
-      interview: null,
-      entryDate: null,
-      openedOn: null,
-      origin: null,
-      reportRecorded: false,
-      ...extra,
-    };
-    this.parts.set(`${kind}:${id}`, part);
-    return part;
-  }
-
   #apply(fact: JourneyFact, late: boolean, session: SessionFacts | undefined): void {
-    const parts = this.parts;
-    const transferredFrom = this.transferredFrom;
-    const eventSirets = this.eventSirets;
-    const partOf = (kind: SubjectKind, id: string) => this.#partOf(kind, id);
-    const create = (
-      kind: SubjectKind,
-      id: string,
-      status: JourneyStatus,
-      label: string,
-      at: number,
-      extra: Partial<JourneyPart> = {},
-    ) => this.#create(kind, id, status, label, at, extra);
-    /** A request as an answer sees it: created (implied) when the request itself is not seen yet. */
-    const requestFor = (requestId: string, at: number) =>
-      partOf('POSITIONING', requestId) ??
-      create('POSITIONING', requestId, 'POSITIONNE', STATUS_LABELS.POSITIONNE, at, { implied: true });
-    const at = fact.occurredAt;
     const body = fact.body as { siret?: string; deliveringSiret?: string | null };
-    if (body.siret) eventSirets.add(body.siret);
-    if (body.deliveringSiret) eventSirets.add(body.deliveringSiret);
-
-    const labelOf = (status: JourneyStatus) =>
-      ('sourceLabel' in fact.body && typeof fact.body.sourceLabel === 'string' && fact.body.sourceLabel !== ''
-        ? fact.body.sourceLabel
-        : undefined) ?? STATUS_LABELS[status];
-
-    /** A status change of an existing part, allowed only from `allowed`. */
-    const move = (kind: SubjectKind, id: string, allowed: readonly JourneyStatus[], to: JourneyStatus): Outcome => {
-      const part = partOf(kind, id);
-      const outcome = { subjectKind: kind, subjectId: id, status: to, sourceLabel: labelOf(to) };
-      if (!part)
-        return { ...outcome, anomaly: new Anomaly('UNKNOWN_SUBJECT', `${kind} ${id} is unknown to this journey`) };
-      if (!allowed.includes(part.status))
-        return {
-          ...outcome,
-          anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', `${fact.record}: ${part.status} → ${to} is not a transition`),
-        };
-      part.status = to;
-      part.sourceLabel = outcome.sourceLabel;
-      part.since = at;
-      part.changedStep = this.timeline.length;
-      return outcome;
-    };
-
-    /** An event that records something on a part without changing its status. */
-    const touch = (
-      kind: SubjectKind,
-      id: string,
-      allowed: readonly JourneyStatus[],
-    ): Outcome & { part?: JourneyPart } => {
-      const part = partOf(kind, id);
-      const outcome = { subjectKind: kind, subjectId: id, status: null, sourceLabel: null };
-      if (!part)
-        return { ...outcome, anomaly: new Anomaly('UNKNOWN_SUBJECT', `${kind} ${id} is unknown to this journey`) };
-      if (!allowed.includes(part.status))
-        return {
-          ...outcome,
-          anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', `${fact.record} is not possible in status ${part.status}`),
-        };
-      return { ...outcome, part };
-    };
-
-    /** A new part; the same id twice is an impossible event (a second creation). */
-    const born = (
-      kind: SubjectKind,
-      id: string,
-      status: JourneyStatus,
-      extra: Partial<JourneyPart> = {},
-    ): Outcome & { part?: JourneyPart } => {
-      const outcome = { subjectKind: kind, subjectId: id, status, sourceLabel: labelOf(status) };
-      if (partOf(kind, id))
-        return { ...outcome, anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', `${kind} ${id} is already recorded`) };
-      return { ...outcome, part: create(kind, id, status, outcome.sourceLabel, at, extra) };
-    };
-
-    const outcome = ((): Outcome => {
-      switch (fact.record) {
-        case 'PositioningRequested': {
-          const id = fact.body.requestId;
-          const known = partOf('POSITIONING', id);
-          const outcome = { subjectKind: 'POSITIONING' as const, subjectId: id, status: 'POSITIONNE' as const };
-          if (known?.implied) {
-            known.implied = false;
-            known.modalityId = fact.body.target.modalityId;
-            return { ...outcome, sourceLabel: STATUS_LABELS.POSITIONNE };
-          }
-          if (known)
-            return {
-              ...outcome,
-              sourceLabel: STATUS_LABELS.POSITIONNE,
-              anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', `request ${id} is already recorded`),
-            };
-          create('POSITIONING', id, 'POSITIONNE', STATUS_LABELS.POSITIONNE, at, {
-            modalityId: fact.body.target.modalityId,
-          });
-          return { ...outcome, sourceLabel: STATUS_LABELS.POSITIONNE };
-        }
-        case 'PositioningWithdrawn':
-          return move('POSITIONING', fact.body.requestId, ['POSITIONNE', 'REFUSE'], 'RETIRE');
-        case 'RegistrationRefused': {
-          const request = requestFor(fact.body.requestId, at);
-          // A request withdrawn before Kairos answered it stays withdrawn: the refusal changes nothing.
-          if (request.status === 'RETIRE')
-            return { subjectKind: 'POSITIONING', subjectId: request.id, status: null, sourceLabel: null };
-          return move('POSITIONING', request.id, ['POSITIONNE'], 'REFUSE');
-        }
-        case 'RegistrationRecorded': {
-          const from = fact.body.requestId ?? transferredFrom.get(fact.body.registrationId) ?? null;
-          if (fact.body.requestId) requestFor(fact.body.requestId, at).answered = true;
-          return born('REGISTRATION', fact.body.registrationId, 'INSCRIT', { from, modalityId: fact.body.modalityId });
-        }
-        case 'RegistrationCancelled':
-          return move('REGISTRATION', fact.body.registrationId, ['INSCRIT'], 'RDV_ANNULE');
-        case 'RegistrationTransferred':
-          return move('REGISTRATION', fact.body.registrationId, ['INSCRIT'], 'TRANSFERE');
-        case 'PresenceRecorded': {
-          const to = fact.body.presence === 'PRESENT' ? 'PRESENT' : fact.body.presence === 'ABSENT' ? 'ABSENT' : null;
-          if (to === null)
-            return {
-              subjectKind: 'REGISTRATION',
-              subjectId: fact.body.registrationId,
-              status: null,
-              sourceLabel: null,
-              anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', 'presence UNKNOWN is not a presence'),
-            };
-          return move('REGISTRATION', fact.body.registrationId, ['INSCRIT'], to);
-        }
-        case 'RecruitmentResultRecorded': {
-          const to = fact.body.result === 'UNKNOWN' ? null : fact.body.result;
-          if (to === null)
-            return {
-              subjectKind: 'REGISTRATION',
-              subjectId: fact.body.registrationId,
-              status: null,
-              sourceLabel: null,
-              anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', 'result UNKNOWN is not a result'),
-            };
-          return move('REGISTRATION', fact.body.registrationId, ['PRESENT'], to);
-        }
-        case 'WaitlistDecisionRecorded': {
-          const to = fact.body.decision === 'UNKNOWN' ? null : fact.body.decision;
-          if (to === null)
-            return {
-              subjectKind: 'REGISTRATION',
-              subjectId: fact.body.registrationId,
-              status: null,
-              sourceLabel: null,
-              anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', 'decision UNKNOWN is not a waitlist decision'),
-            };
-          return move('REGISTRATION', fact.body.registrationId, ['RETENU_EN_ATTENTE'], to);
-        }
-        case 'CandidatureReceived':
-          if (fact.body.requestId) requestFor(fact.body.requestId, at).answered = true;
-          return born('CANDIDATURE', fact.body.candidatureId, 'CANDIDATURE_RECUE', {
-            from: fact.body.requestId,
-            modalityId: fact.body.windowId,
-          });
-        case 'CandidateContactRecorded': {
-          const to = fact.body.outcome === 'UNKNOWN' ? null : fact.body.outcome;
-          if (to === null)
-            return {
-              subjectKind: 'CANDIDATURE',
-              subjectId: fact.body.candidatureId,
-              status: null,
-              sourceLabel: null,
-              anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', 'outcome UNKNOWN is not a contact outcome'),
-            };
-          // C2, and G13: an unreachable candidate may be called again, with any outcome.
-          return move('CANDIDATURE', fact.body.candidatureId, ['CANDIDATURE_RECUE', 'INJOIGNABLE'], to);
-        }
-        case 'InterviewScheduled': {
-          const touched = touch('CANDIDATURE', fact.body.candidatureId, ['CONTACTE']);
-          if (touched.part) touched.part.interview = { date: fact.body.date, time: fact.body.time };
-          return touched;
-        }
-        case 'InterviewPresenceRecorded': {
-          const to = fact.body.presence === 'PRESENT' ? 'PRESENT_ENTRETIEN' : 'ABSENT_ENTRETIEN';
-          const interviewed = partOf('CANDIDATURE', fact.body.candidatureId)?.interview;
-          const outcome = move('CANDIDATURE', fact.body.candidatureId, ['CONTACTE'], to);
-          if (!outcome.anomaly && !interviewed)
-            return { ...outcome, anomaly: new Anomaly('RULE_VIOLATION', 'presence at an interview never fixed') };
-          return outcome;
-        }
-        case 'CandidatureResultRecorded': {
-          const to = fact.body.result === 'UNKNOWN' ? null : fact.body.result;
-          if (to === null)
-            return {
-              subjectKind: 'CANDIDATURE',
-              subjectId: fact.body.candidatureId,
-              status: null,
-              sourceLabel: null,
-              anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', 'result UNKNOWN is not a result'),
-            };
-          return move('CANDIDATURE', fact.body.candidatureId, ['PRESENT_ENTRETIEN'], to);
-        }
-        case 'CandidatureWithdrawn':
-          return move(
-            'CANDIDATURE',
-            fact.body.candidatureId,
-            ['CANDIDATURE_RECUE', 'CONTACTE', 'INJOIGNABLE', 'PRESENT_ENTRETIEN'],
-            'SANS_SUITE',
-          );
-        case 'EnrolmentOpened': {
-          const { origin, originId } = fact.body;
-          const activeBefore = [...parts.values()].find(
-            (part) => part.kind === 'ENROLMENT' && !TERMINAL.has(part.status),
-          );
-          const outcome = born('ENROLMENT', fact.body.enrolmentId, 'INSCRIT_EN_FORMATION', {
-            from: originId,
-            origin,
-            openedOn: parisDate(at),
-          });
-          if (outcome.anomaly) return outcome;
-          // E1: enrolled when retained (R5/R8/C4) or proposed directly.
-          const originKind =
-            origin === 'CANDIDATURE'
-              ? 'CANDIDATURE'
-              : origin === 'RECRUITMENT_RESULT' || origin === 'WAITLIST'
-                ? 'REGISTRATION'
-                : null;
-          const originPart = originKind && originId ? partOf(originKind, originId) : undefined;
-          if (originKind && originPart?.status !== 'RETENU')
-            return {
-              ...outcome,
-              anomaly: new Anomaly(
-                'RULE_VIOLATION',
-                `enrolled from ${originKind} ${originId ?? '(none)'} which is ${originPart?.status ?? 'unknown'}, not RETENU`,
-              ),
-            };
-          if (activeBefore)
-            return {
-              ...outcome,
-              anomaly: new Anomaly('RULE_VIOLATION', `enrolment ${activeBefore.id} is still ${activeBefore.status}`),
-            };
-          return outcome;
-        }
-        case 'EntryRecorded': {
-          const outcome = move('ENROLMENT', fact.body.enrolmentId, ['INSCRIT_EN_FORMATION'], 'ENTRE_EN_FORMATION');
-          if (outcome.anomaly) return outcome;
-          const part = partOf('ENROLMENT', fact.body.enrolmentId);
-          if (part) part.entryDate = fact.body.entryDate;
-          // E2: the actual entry date falls within the session.
-          if (session && !within(fact.body.entryDate, session.start, session.end))
-            return {
-              ...outcome,
-              anomaly: new Anomaly(
-                'RULE_VIOLATION',
-                `entry date ${fact.body.entryDate} outside the session (${session.start ?? '?'} – ${session.end ?? '?'})`,
-              ),
-            };
-          return outcome;
-        }
-        case 'EntryCorrected': {
-          const touched = touch('ENROLMENT', fact.body.enrolmentId, [
-            'ENTRE_EN_FORMATION',
-            'EN_INTERRUPTION',
-            'ABANDON',
-            'SORTI',
-          ]);
-          if (touched.part) touched.part.entryDate = fact.body.entryDate;
-          return touched;
-        }
-        case 'AbsenceAtEntryRecorded':
-          return move('ENROLMENT', fact.body.enrolmentId, ['INSCRIT_EN_FORMATION'], 'ABSENT_A_L_ENTREE');
-        case 'EnrolmentCancelled':
-          return move('ENROLMENT', fact.body.enrolmentId, ['INSCRIT_EN_FORMATION'], 'ANNULE');
-        case 'InterruptionStarted':
-          return move('ENROLMENT', fact.body.enrolmentId, ['ENTRE_EN_FORMATION'], 'EN_INTERRUPTION');
-        case 'InterruptionEnded':
-          return move('ENROLMENT', fact.body.enrolmentId, ['EN_INTERRUPTION'], 'ENTRE_EN_FORMATION');
-        case 'AttendancePeriodRecorded':
-          return touch('ENROLMENT', fact.body.enrolmentId, ['ENTRE_EN_FORMATION', 'EN_INTERRUPTION']);
-        case 'AbandonRecorded':
-          return move('ENROLMENT', fact.body.enrolmentId, ['ENTRE_EN_FORMATION', 'EN_INTERRUPTION'], 'ABANDON');
-        case 'ExitRecorded':
-          // E6, and an early exit during an interruption (Kairos accepts both).
-          return move('ENROLMENT', fact.body.enrolmentId, ['ENTRE_EN_FORMATION', 'EN_INTERRUPTION'], 'SORTI');
-        case 'EndOfTrainingReportRecorded': {
-          const touched = touch('ENROLMENT', fact.body.enrolmentId, ['SORTI', 'ABANDON']);
-          if (touched.part?.reportRecorded)
-            return {
-              ...touched,
-              anomaly: new Anomaly('IMPOSSIBLE_TRANSITION', 'the end-of-training report is already recorded'),
-            };
-          if (touched.part) touched.part.reportRecorded = true;
-          return touched;
-        }
-      }
-    })();
+    if (body.siret) this.eventSirets.add(body.siret);
+    if (body.deliveringSiret) this.eventSirets.add(body.deliveringSiret);
+    const outcome = outcomeOf(new FoldStep(this, fact, session, this.lifecycle));
 
     const anomaly =
       outcome.anomaly ??
