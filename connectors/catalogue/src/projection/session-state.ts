@@ -1,4 +1,13 @@
-import type { OfferSession, RecordTypes, RecruitmentModality, RecruitmentState } from '@passerelle/schemas';
+import {
+  holdsModalityPlace,
+  LIFECYCLE,
+  type Lifecycle,
+  type OfferSession,
+  type RecordTypes,
+  type RecruitmentModality,
+  type RecruitmentState,
+  transitionsOf,
+} from '@passerelle/schemas';
 
 /** What a listing shows of the offer (SOFI), kept instead of the whole snapshot: 60 000 sessions stay small. */
 export interface OfferFacts {
@@ -124,28 +133,40 @@ const folds: Folds = {
     modalities: without(state.modalities, event.modalityId),
     placeHolders: new Map([...state.placeHolders].filter(([, modalityId]) => modalityId !== event.modalityId)),
   }),
-  'fr.passerelle.kairos.RegistrationRecorded': (state, event) => ({
-    ...state,
-    placeHolders: withEntry(state.placeHolders, event.registrationId, event.modalityId),
-  }),
-  'fr.passerelle.kairos.RegistrationCancelled': (state, event) => ({
-    ...state,
-    placeHolders: without(state.placeHolders, event.registrationId),
-  }),
-  // The place on the target RDV comes with the RegistrationRecorded Kairos publishes beside it.
-  'fr.passerelle.kairos.RegistrationTransferred': (state, event) => ({
-    ...state,
-    placeHolders: without(state.placeHolders, event.registrationId),
-  }),
-  'fr.passerelle.kairos.CandidatureReceived': (state, event) => ({
-    ...state,
-    placeHolders: withEntry(state.placeHolders, event.candidatureId, event.windowId),
-  }),
-  'fr.passerelle.kairos.CandidatureWithdrawn': (state, event) => ({
-    ...state,
-    placeHolders: without(state.placeHolders, event.candidatureId),
-  }),
 };
+
+/** A fold of the places; undefined when the event changes nothing (the caller then keeps its state as it was). */
+type PlaceFold = (state: CatalogueSession, value: Record<string, unknown>) => CatalogueSession | undefined;
+
+/**
+ * Who holds a place, read in the lifecycle table rather than listed here: a record that brings a registration or a
+ * candidature (a subject with a modality) to a status that frees its place takes it back (an RDV cancelled, a
+ * transfer — the place on the target RDV comes with the RegistrationRecorded Kairos publishes beside it —, a
+ * withdrawn candidature); one that brings it to a status holding a place, naming the modality, takes that place (a
+ * registration recorded, a candidature received). Presence and results name no modality: they keep the place.
+ */
+function placeFoldOf(lifecycle: Lifecycle, record: string): PlaceFold | undefined {
+  const rows = transitionsOf(lifecycle, record);
+  const subject = rows[0]?.subject;
+  const descriptor = subject === undefined ? undefined : lifecycle.subjects[subject];
+  const modalityField = descriptor?.modalityField;
+  if (subject === undefined || descriptor === undefined || modalityField === undefined) return undefined;
+  const reached = (value: Record<string, unknown>) =>
+    rows.length === 1 ? rows[0]?.to : rows.find((row) => row.to !== null && row.to === value.status)?.to;
+  const frees = rows.every((row) => row.to !== null && !holdsModalityPlace(lifecycle, subject, row.to));
+  const takes = rows.every((row) => row.to !== null && holdsModalityPlace(lifecycle, subject, row.to));
+  if (!frees && !takes) return undefined;
+  return (state, value) => {
+    const id = String(value[descriptor.idField]);
+    const to = reached(value);
+    if (to === null || to === undefined) return undefined;
+    if (frees) return { ...state, placeHolders: without(state.placeHolders, id) };
+    const modalityId = value[modalityField];
+    return typeof modalityId === 'string'
+      ? { ...state, placeHolders: withEntry(state.placeHolders, id, modalityId) }
+      : undefined;
+  };
+}
 
 /** A rescheduled or adjusted modality replaces the known one; an unknown id changes nothing (the fold is total). */
 function replaceModality(state: CatalogueSession, modality: RecruitmentModality): CatalogueSession {
@@ -161,16 +182,17 @@ function replaceModality(state: CatalogueSession, modality: RecruitmentModality)
 export function applySessionEvent(
   current: CatalogueSession | undefined,
   event: SessionInput,
+  lifecycle: Lifecycle = LIFECYCLE,
 ): CatalogueSession | undefined {
   if (event.key === null) return current;
   if (event.value === null) {
     if (!current || !event.record?.startsWith('fr.passerelle.offer.')) return current;
     return { ...current, withdrawn: true };
   }
-  const fold = event.record === null ? undefined : (folds as Record<string, Folds[keyof Folds]>)[event.record];
+  if (event.record === null) return current;
+  const fold =
+    ((folds as Record<string, Folds[keyof Folds]>)[event.record] as PlaceFold | undefined) ??
+    placeFoldOf(lifecycle, event.record);
   if (!fold) return current;
-  return (fold as (state: CatalogueSession, value: unknown) => CatalogueSession)(
-    current ?? emptySession(event.key),
-    event.value,
-  );
+  return fold(current ?? emptySession(event.key), event.value as Record<string, unknown>) ?? current;
 }

@@ -1,4 +1,12 @@
-import { type JourneyStatus, type RecordTypes, STATUS_LABELS } from '@passerelle/schemas';
+import {
+  type JourneyStatus,
+  LIFECYCLE,
+  type Lifecycle,
+  type LifecycleSubject,
+  type RecordTypes,
+  STATUS_LABELS,
+  transitionsOf,
+} from '@passerelle/schemas';
 
 /** The moments of a DE's journey a prescriber follows (the issue's list, in journey order). */
 export type FollowUpStage =
@@ -35,8 +43,12 @@ const KAIROS = 'fr.passerelle.kairos.';
 
 type Kairos<Name extends string> = RecordTypes[`fr.passerelle.kairos.${Name}` & keyof RecordTypes];
 
-/** One mapping per trainee record of kairos.session-events: the record's own status unless the record implies one. */
-const STEPS: { [Name: string]: (value: never) => Omit<FollowUpStep, 'label'> } = {
+/**
+ * How Ouiform presents the records it knows to a prescriber: the stage, the facts to share, and the status when the
+ * record implies one rather than carrying it. Which records are followed is not listed here but read in the
+ * lifecycle table (see `toFollowUpStep`): a record the table adds is followed with a default presentation.
+ */
+const PRESENTATIONS: { [Name: string]: (value: never) => Omit<FollowUpStep, 'label'> } = {
   RegistrationRecorded: (e: Kairos<'RegistrationRecorded'>) =>
     step('REGISTRATION', e.status, e.sourceLabel, {
       registrationId: e.registrationId,
@@ -148,21 +160,51 @@ function step(
   return { stage, status, sourceLabel, detail };
 }
 
+/** The stage of a record Ouiform has no presentation for: where its subject stands in the journey. */
+const STAGE_OF: Record<LifecycleSubject, FollowUpStage> = {
+  POSITIONING: 'POSITIONING',
+  REGISTRATION: 'REGISTRATION',
+  CANDIDATURE: 'REGISTRATION',
+  ENROLMENT: 'ENROLMENT',
+};
+
+/** A record of the table without a presentation: its status (carried, else the one its row reaches) and its id. */
+function byTable(lifecycle: Lifecycle, record: string, value: unknown): Omit<FollowUpStep, 'label'> | undefined {
+  const rows = transitionsOf(lifecycle, record);
+  const event = value as Record<string, unknown>;
+  const row = rows.find((candidate) => candidate.to !== null && candidate.to === event.status) ?? rows[0];
+  if (row?.to === null || row === undefined) return undefined;
+  const idField = lifecycle.subjects[row.subject].idField;
+  const id = event[idField];
+  return step(STAGE_OF[row.subject], row.to, typeof event.sourceLabel === 'string' ? event.sourceLabel : null, {
+    [idField]: typeof id === 'string' ? id : null,
+  });
+}
+
 /**
- * The follow-up step a Kairos event is for the prescriber of its DE, or undefined when it is not a status change
- * of a DE (modalities, attendance periods, records this connector does not know yet).
+ * The follow-up step a Kairos event is for the prescriber of its DE, or undefined when it is not a step of a DE's
+ * lifecycle: a prescriber follows every record of the table that changes a status, and the facts that keep one
+ * (an interview fixed, an entry corrected, the report) that Ouiform presents — not attendance periods, nor
+ * modalities (not in the table), nor records this connector does not know yet.
+ *
+ * @param lifecycle the real table unless a test injects an extended one.
  */
-export function toFollowUpStep(record: string | null, value: unknown): FollowUpStep | undefined {
+export function toFollowUpStep(
+  record: string | null,
+  value: unknown,
+  lifecycle: Lifecycle = LIFECYCLE,
+): FollowUpStep | undefined {
   if (record === null || !record.startsWith(KAIROS) || value === null) return undefined;
-  const mapping = STEPS[record.slice(KAIROS.length)];
-  if (!mapping) return undefined;
-  const mapped = mapping(value as never);
+  if (transitionsOf(lifecycle, record).length === 0) return undefined;
+  const presentation = PRESENTATIONS[record.slice(KAIROS.length)];
+  const mapped = presentation ? presentation(value as never) : byTable(lifecycle, record, value);
+  if (!mapped) return undefined;
   return { ...mapped, label: STATUS_LABELS[mapped.status] };
 }
 
-/** The records that answer a positioning request (CONVENTIONS: exactly one per request). */
-export const DECISION_RECORDS: ReadonlySet<string> = new Set([
-  `${KAIROS}RegistrationRecorded`,
-  `${KAIROS}CandidatureReceived`,
-  `${KAIROS}RegistrationRefused`,
-]);
+/** The records that answer a positioning request (CONVENTIONS: exactly one per request), as the table marks them. */
+export function decisionRecords(lifecycle: Lifecycle = LIFECYCLE): ReadonlySet<string> {
+  return new Set(lifecycle.transitions.filter((row) => row.answersRequest).map((row) => row.record));
+}
+
+export const DECISION_RECORDS: ReadonlySet<string> = decisionRecords();
