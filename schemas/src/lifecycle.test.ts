@@ -10,6 +10,7 @@ import {
   mayRecord,
   type Transition,
 } from './lifecycle.js';
+import { LIFECYCLE_WITH_REINSTATEMENT, REINSTATED } from './lifecycle-fixture.js';
 import { STATUS_LABELS } from './status-labels.js';
 
 const published = new Set(topics.flatMap((topic) => topic.records));
@@ -71,5 +72,16 @@ describe('the lifecycle table', () => {
       'lifecycle: ENROLMENT UNKNOWN is unreachable from its creation',
       'lifecycle: ENROLMENT SORTI is unreachable from its creation',
     ]);
+  });
+});
+
+describe('the lifecycle table extended with a fictitious act (for the consumers’ tests)', () => {
+  it('is consistent but for its record, which the contracts do not have', () => {
+    expect(lifecycleProblems(LIFECYCLE_WITH_REINSTATEMENT, new Set([...published, REINSTATED]))).toEqual([]);
+    expect(lifecycleProblems(LIFECYCLE_WITH_REINSTATEMENT, published)).toEqual([
+      `lifecycle: ${REINSTATED} is not a record of the contracts`,
+    ]);
+    expect(mayRecord(LIFECYCLE_WITH_REINSTATEMENT, REINSTATED, 'RDV_ANNULE', { actor: 'OF' })).toBe(true);
+    expect(mayRecord(LIFECYCLE, REINSTATED, 'RDV_ANNULE')).toBe(false);
   });
 });

@@ -39,7 +39,7 @@ function recordContact(state: SessionAggregate, act: ActOf<'candidature.contact'
   const candidature = candidatureOf(state, act.candidatureId);
   // C2; G13: an unreachable candidate may be contacted again.
   requireTransition(
-    context,
+    context.lifecycle,
     'fr.passerelle.kairos.CandidateContactRecorded',
     candidature.status,
     'The candidature',
@@ -84,7 +84,7 @@ function emitInterview(
 function scheduleInterview(state: SessionAggregate, act: ActOf<'candidature.interview'>, context: ActContext): Decided {
   const candidature = candidatureOf(state, act.candidatureId);
   requireTransition(
-    context,
+    context.lifecycle,
     'fr.passerelle.kairos.InterviewScheduled',
     candidature.status,
     'The candidature',
@@ -103,7 +103,7 @@ function recordInterviewPresence(
 ): Decided {
   const candidature = candidatureOf(state, act.candidatureId);
   requireTransition(
-    context,
+    context.lifecycle,
     'fr.passerelle.kairos.InterviewPresenceRecorded',
     candidature.status,
     'The candidature',
@@ -136,7 +136,7 @@ function recordCandidatureResult(
 ): Decided {
   const candidature = candidatureOf(state, act.candidatureId);
   requireTransition(
-    context,
+    context.lifecycle,
     'fr.passerelle.kairos.CandidatureResultRecorded',
     candidature.status,
     'The candidature',

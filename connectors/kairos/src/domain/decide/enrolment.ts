@@ -55,7 +55,7 @@ export function decideEnrolmentAct(state: SessionAggregate, act: EnrolmentAct, c
   const sessionStart = state.session?.start ?? null;
   const sessionEnd = state.session?.end ?? null;
   const requireStatus = (record: SessionEventName, what: string) =>
-    requireTransition(context, record, enrolment.status, 'The enrolment', what);
+    requireTransition(context.lifecycle, record, enrolment.status, 'The enrolment', what);
   const requireInSession = (date: string, field: string) => {
     if (!withinPartial(date, sessionStart, sessionEnd))
       refuse(422, 'DATE_OUTSIDE_SESSION', 'The date must fall within the session.', field);

@@ -197,13 +197,13 @@ export function openEnrolment(
  * OF (LIFECYCLE); otherwise INVALID_TRANSITION, worded as the subject and act are.
  */
 export function requireTransition(
-  context: ActContext,
+  lifecycle: Lifecycle,
   record: SessionEventName,
   status: JourneyStatus,
   what: string,
   act: string,
 ): void {
-  if (!mayRecord(context.lifecycle, record, status, { actor: 'OF' })) invalidTransition(what, status, act);
+  if (!mayRecord(lifecycle, record, status, { actor: 'OF' })) invalidTransition(what, status, act);
 }
 
 /** The lifecycle a decision runs on: the injected one, else the real table. */

@@ -93,7 +93,7 @@ function cancelRegistration(state: SessionAggregate, act: ActOf<'registration.ca
   const registration = registrationOf(state, act.registrationId);
   // R2: only before presence or result is recorded.
   requireTransition(
-    context,
+    context.lifecycle,
     'fr.passerelle.kairos.RegistrationCancelled',
     registration.status,
     'The registration',
@@ -175,7 +175,7 @@ function transferRegistration(
 ): Decided {
   const registration = registrationOf(state, act.registrationId);
   requireTransition(
-    context,
+    context.lifecycle,
     'fr.passerelle.kairos.RegistrationTransferred',
     registration.status,
     'The registration',
@@ -191,7 +191,7 @@ function transferRegistration(
 function recordPresence(state: SessionAggregate, act: ActOf<'registration.presence'>, context: ActContext): Decided {
   const registration = registrationOf(state, act.registrationId);
   requireTransition(
-    context,
+    context.lifecycle,
     'fr.passerelle.kairos.PresenceRecorded',
     registration.status,
     'The registration',
@@ -222,7 +222,7 @@ function recordRecruitmentResult(
 ): Decided {
   const registration = registrationOf(state, act.registrationId);
   requireTransition(
-    context,
+    context.lifecycle,
     'fr.passerelle.kairos.RecruitmentResultRecorded',
     registration.status,
     'The registration',
@@ -269,7 +269,7 @@ function recordRecruitmentResult(
 function decideWaitlist(state: SessionAggregate, act: ActOf<'registration.waitlist'>, context: ActContext): Decided {
   const registration = registrationOf(state, act.registrationId);
   requireTransition(
-    context,
+    context.lifecycle,
     'fr.passerelle.kairos.WaitlistDecisionRecorded',
     registration.status,
     'The registration',
