@@ -182,7 +182,26 @@ export const LIFECYCLE: Lifecycle<EventRecordName> = {
 
 /** The rows of a record (one per status it may reach), in table order. */
 export function transitionsOf(lifecycle: Lifecycle, record: string): readonly Transition[] {
-  return lifecycle.transitions.filter((row) => row.record === record);
+  return rowsByRecord(lifecycle).get(record) ?? NO_ROWS;
+}
+
+const NO_ROWS: readonly Transition[] = [];
+const indexes = new WeakMap<Lifecycle, ReadonlyMap<string, readonly Transition[]>>();
+
+// Every folded event and every Kairos act asks for its record's rows: index a table once, not scan it each time.
+function rowsByRecord(lifecycle: Lifecycle): ReadonlyMap<string, readonly Transition[]> {
+  let index = indexes.get(lifecycle);
+  if (index === undefined) {
+    const byRecord = new Map<string, Transition[]>();
+    for (const row of lifecycle.transitions) {
+      const rows = byRecord.get(row.record);
+      if (rows) rows.push(row);
+      else byRecord.set(row.record, [row]);
+    }
+    index = byRecord;
+    indexes.set(lifecycle, index);
+  }
+  return index;
 }
 
 /** The statuses the record may be recorded from (by `actor` when given): what a guard checks. */
