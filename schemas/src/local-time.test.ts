@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, localTime } from './local-time.js';
+import { addDays, localTime, PARIS, timeZoneOfPlace, zoneOrParis } from './local-time.js';
 
 describe('local time', () => {
   const paris = localTime();
@@ -46,5 +46,25 @@ describe('local time', () => {
   it('when adding days, then months and years roll over', () => {
     expect(addDays('2026-12-30', 3)).toBe('2027-01-02');
     expect(addDays('2028-03-01', -1)).toBe('2028-02-29');
+  });
+
+  it('when a place is overseas, then its department or postal code gives its clock; elsewhere Paris', () => {
+    expect(timeZoneOfPlace({ department: '976', postalCode: '97600' })).toBe('Indian/Mayotte');
+    expect(timeZoneOfPlace({ department: null, postalCode: '97490' })).toBe('Indian/Reunion');
+    expect(timeZoneOfPlace({ postalCode: '97300' })).toBe('America/Cayenne');
+    expect(timeZoneOfPlace({ postalCode: '97200' })).toBe('America/Martinique');
+    expect(timeZoneOfPlace({ postalCode: '97133' })).toBe('America/Guadeloupe');
+    expect(timeZoneOfPlace({ department: '2A', postalCode: '20000' })).toBe(PARIS);
+    expect(timeZoneOfPlace({ department: '75', postalCode: '75011' })).toBe(PARIS);
+    expect(timeZoneOfPlace({})).toBe(PARIS);
+    expect(zoneOrParis(null)).toBe(PARIS);
+    expect(zoneOrParis('Indian/Mayotte')).toBe('Indian/Mayotte');
+  });
+
+  it('when every overseas zone is read, then the runtime knows it (no RangeError from Intl)', () => {
+    for (const code of ['971', '972', '973', '974', '975', '976', '977', '978', '986', '987', '988'])
+      expect(localTime(timeZoneOfPlace({ department: code })).date(Date.parse('2026-07-15T12:00:00Z'))).toMatch(
+        /^2026-07-1[56]$/,
+      );
   });
 });

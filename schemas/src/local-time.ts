@@ -120,6 +120,39 @@ export class LocalTime {
   }
 }
 
+/**
+ * The wall clock of the overseas departments and territories, by INSEE code (the first three digits of their postal
+ * codes): a session held there keeps its dates and appointment times on that clock, not on Paris's.
+ */
+const OVERSEAS_ZONES: Readonly<Record<string, string>> = {
+  '971': 'America/Guadeloupe', // Guadeloupe (and Saint-Barthélemy 97133, Saint-Martin 97150: the same clock)
+  '972': 'America/Martinique',
+  '973': 'America/Cayenne', // Guyane
+  '974': 'Indian/Reunion',
+  '975': 'America/Miquelon', // Saint-Pierre-et-Miquelon
+  '976': 'Indian/Mayotte',
+  '977': 'America/St_Barthelemy',
+  '978': 'America/Marigot', // Saint-Martin
+  '986': 'Pacific/Wallis',
+  '987': 'Pacific/Tahiti', // Polynésie française
+  '988': 'Pacific/Noumea', // Nouvelle-Calédonie
+};
+
+/**
+ * The time zone of a place in France, from its department (`976`) or, failing that, its postal code (`97600`):
+ * an overseas one where the code says so, Europe/Paris otherwise (metropolitan France, Corsica, an unknown place).
+ */
+export function timeZoneOfPlace(place: { department?: string | null; postalCode?: string | null }): string {
+  for (const code of [place.department, place.postalCode]) {
+    const zone = code ? OVERSEAS_ZONES[code.trim().slice(0, 3)] : undefined;
+    if (zone) return zone;
+  }
+  return PARIS;
+}
+
+/** The time zone a session's event gives (null in events written before sessions carried one: Paris). */
+export const zoneOrParis = (timeZone: string | null | undefined): string => timeZone ?? PARIS;
+
 const zones = new Map<string, LocalTime>();
 
 /** The wall clock of `timeZone` (Europe/Paris by default). */

@@ -68,6 +68,7 @@ describe('ONISEP export (LHEO 2.2, real file)', () => {
       capacity: null,
       expired: false,
       contacts: [],
+      timeZone: 'Europe/Paris',
     });
     expect(snapshot?.exportedAt).toBeNull();
     expect(snapshot?.contentHash).toMatch(/^[0-9a-f]{64}$/);
@@ -180,6 +181,7 @@ describe('Intercarif Anotéa sample (LHEO 2.2 with extras, real file)', () => {
       capacity: null,
       expired: true,
       contacts: [],
+      timeZone: 'Europe/Paris',
     });
     expect(snapshot?.exportedAt).toBe('2018-06-12T23:18:55+02:00');
   });

@@ -199,8 +199,8 @@ describe('mapping revision', () => {
     }
 
     expect({ revision: MAPPING_REVISION, snapshots: digest.digest('hex').slice(0, 16) }).toEqual({
-      revision: 2,
-      snapshots: '9cbf7f18592a0636',
+      revision: 3,
+      snapshots: 'cb346507436c82a2',
     });
   });
 });

@@ -799,6 +799,15 @@ export const eventSchemas = {
                       }
                     },
                     "default": []
+                  },
+                  {
+                    "name": "timeZone",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "IANA time zone of the session's wall clock (its dates, ICO and RDVI times, deadlines), from its training place: Europe/Paris in metropolitan France, Indian/Mayotte, Indian/Reunion, America/Guadeloupe, America/Martinique, America/Cayenne… overseas (domain.md G21). Null in events written before it existed: Europe/Paris."
                   }
                 ]
               }
@@ -1628,6 +1637,15 @@ export const eventSchemas = {
                       }
                     },
                     "default": []
+                  },
+                  {
+                    "name": "timeZone",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "IANA time zone of the session's wall clock (its dates, ICO and RDVI times, deadlines), from its training place: Europe/Paris in metropolitan France, Indian/Mayotte, Indian/Reunion, America/Guadeloupe, America/Martinique, America/Cayenne… overseas (domain.md G21). Null in events written before it existed: Europe/Paris."
                   }
                 ]
               }
@@ -2482,6 +2500,15 @@ export const eventSchemas = {
                       }
                     },
                     "default": []
+                  },
+                  {
+                    "name": "timeZone",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "IANA time zone of the session's wall clock (its dates, ICO and RDVI times, deadlines), from its training place: Europe/Paris in metropolitan France, Indian/Mayotte, Indian/Reunion, America/Guadeloupe, America/Martinique, America/Cayenne… overseas (domain.md G21). Null in events written before it existed: Europe/Paris."
                   }
                 ]
               }
@@ -11305,6 +11332,15 @@ export const eventSchemas = {
         ],
         "default": null,
         "doc": "The formation's content (contenu-formation) as text, for full-text search; null when the offer has none."
+      },
+      {
+        "name": "timeZone",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "IANA zone of the session's dates and modality times (Europe/Paris unless held overseas); null in listings published before it existed: Europe/Paris."
       }
     ]
   },

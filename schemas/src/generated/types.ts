@@ -44,6 +44,8 @@ export interface ListingPublished {
   prescriberMayPosition: boolean;
   /** The formation's content (contenu-formation) as text, for full-text search; null when the offer has none. */
   content: null | string;
+  /** IANA zone of the session's dates and modality times (Europe/Paris unless held overseas); null in listings published before it existed: Europe/Paris. */
+  timeZone: null | string;
 }
 
 /** Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here. */
@@ -1002,6 +1004,8 @@ export interface Session {
   /** Intercarif extras session-perimee. */
   expired: boolean;
   contacts: Array<SessionContact>;
+  /** IANA time zone of the session's wall clock (its dates, ICO and RDVI times, deadlines), from its training place: Europe/Paris in metropolitan France, Indian/Mayotte, Indian/Reunion, America/Guadeloupe, America/Martinique, America/Cayenne… overseas (domain.md G21). Null in events written before it existed: Europe/Paris. */
+  timeZone: null | string;
 }
 
 /** contact-session: an OF staff contact (not a DE). */

@@ -122,7 +122,12 @@ export class Script {
     });
   }
 
-  offer(start: string | null, end: string | null, entryExitMode: 'FIXED_DATES' | 'PERMANENT' = 'FIXED_DATES'): this {
+  offer(
+    start: string | null,
+    end: string | null,
+    entryExitMode: 'FIXED_DATES' | 'PERMANENT' = 'FIXED_DATES',
+    timeZone: string | null = null,
+  ): this {
     this.events.push({
       key: SESSION_KEY,
       record: 'fr.passerelle.offer.SessionPublished',
@@ -132,7 +137,7 @@ export class Script {
         session: {
           formation: { responsibleOrganisation: { siret: SIRET } },
           action: { entryExitMode, deliveringOrganisations: [{ siret: DELIVERING, name: null }] },
-          session: { start, end },
+          session: { start, end, timeZone },
         },
       },
     });

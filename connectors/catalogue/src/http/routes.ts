@@ -25,7 +25,7 @@ import type { SelfRegistrationGateway } from '../positioning/gateway.js';
 import type { SelfRegistration } from '../positioning/self-registrations.js';
 import { CHANNELS } from '../projection/channel-rules.js';
 import type { ChannelListings } from '../search/channel-listings.js';
-import { parisToday } from '../time.js';
+import { listingToday, parisToday } from '../time.js';
 import type { CatalogueTokens } from './auth.js';
 
 export interface CatalogueRoutesOptions {
@@ -189,7 +189,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
         page: page.page,
         pageSize: page.pageSize,
         results: page.hits.map((hit) => ({
-          ...listingView(hit.listing, today),
+          ...listingView(hit.listing, listingToday(hit.listing, clock())),
           ...(hit.score === null ? {} : { score: Number(hit.score.toFixed(4)) }),
           ...(hit.distanceKm === null ? {} : { distanceKm: Number(hit.distanceKm.toFixed(2)) }),
         })),
@@ -216,7 +216,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
       requireReady();
       const listing = listings.get(channel, sessionKey);
       if (!listing) throw notFound(`No session ${sessionKey} on ${channel}.`);
-      return listingView(listing, parisToday(clock()));
+      return listingView(listing, listingToday(listing, clock()));
     },
   );
 
@@ -330,7 +330,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
         if (decision?.outcome === 'REGISTERED') {
           const listing = listings.get(registration.channel as ListingChannel, registration.target.sessionKey);
           const date = listing?.modalities.find((modality) => modality.modalityId === decision.modalityId)?.date;
-          if (date && date <= parisToday(clock()))
+          if (date && listing && date <= listingToday(listing, clock()))
             throw conflict('A registration is cancelled from the catalogue until the day before the appointment.');
         }
         await gateway.withdraw(registration);

@@ -49,6 +49,7 @@ export function projectListing(state: CatalogueSession | undefined, rule: Channe
     deMaySelfRegister: rule.audience === 'DE' && actionable,
     prescriberMayPosition: rule.audience === 'PRESCRIBER' && actionable,
     content: offer.content,
+    timeZone: offer.timeZone,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type RecruitmentState,
   transitionsOf,
 } from '@passerelle/schemas';
+import { zoneOrParis } from '@passerelle/schemas/local-time';
 
 /** What a listing shows of the offer (SOFI), kept instead of the whole snapshot: 60 000 sessions stay small. */
 export interface OfferFacts {
@@ -25,6 +26,8 @@ export interface OfferFacts {
   end: string | null;
   recruitmentState: RecruitmentState;
   funders: readonly number[];
+  /** The zone of the session's dates and times (its place's). */
+  timeZone: string;
 }
 
 /**
@@ -70,6 +73,7 @@ export function offerFactsOf(offer: OfferSession): OfferFacts {
     end: offer.session.end,
     recruitmentState: offer.session.recruitmentState,
     funders: [...new Set(offer.action.funders.map((funder) => funder.code))],
+    timeZone: zoneOrParis(offer.session.timeZone),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { OfferSession, RecordTypes } from '@passerelle/schemas';
+import { zoneOrParis } from '@passerelle/schemas/local-time';
 import {
   type CandidatureState,
   type EnrolmentState,
@@ -43,6 +44,7 @@ export function sessionFactsOf(offer: OfferSession, withdrawn: boolean): Session
     capacity: offer.session.capacity ?? (funded.length > 0 ? funded.reduce((sum, places) => sum + places, 0) : null),
     entryExitMode: offer.action.entryExitMode,
     withdrawn: withdrawn || offer.session.expired,
+    timeZone: zoneOrParis(offer.session.timeZone),
   };
 }
 

@@ -17,7 +17,7 @@ import {
   modalityCounters,
   type SessionAggregate,
 } from './state.js';
-import { parisClock } from './time.js';
+import { sessionClock } from './time.js';
 
 /** Kairos answers on its own behalf: the decision is the system's, on the OF's rules. */
 const KAIROS_SYSTEM: Actor = {
@@ -108,7 +108,7 @@ export function decidePositioning(
   }
 
   // C1: the window is open today, has room, and the DE has no candidature in progress on it.
-  const today = parisClock(now).date;
+  const today = sessionClock(aggregate, now).date;
   if (today < (target.receptionStart ?? '') || today > (target.receptionEnd ?? '9999-12-31'))
     return refuse('WINDOW_CLOSED', target.modalityId);
   if (modalityCounters(aggregate, target.modalityId).placesAvailable <= 0) return refuse('NO_PLACE', target.modalityId);
@@ -145,12 +145,13 @@ function targetModality(state: SessionAggregate, request: PositioningRequested, 
     const named = state.modalities.get(modalityId);
     return named && !named.cancelled ? named : undefined;
   }
-  const today = parisClock(now).date;
+  const clock = sessionClock(state, now);
+  const today = clock.date;
   const candidates = [...state.modalities.values()]
     .filter(({ modality, cancelled }) => !cancelled && (modalityKind === 'UNKNOWN' || modality.kind === modalityKind))
     .filter(({ modality }) =>
       isAppointment(modality)
-        ? isFuture(modality, now)
+        ? isFuture(modality, clock)
         : today >= (modality.receptionStart ?? '') && today <= (modality.receptionEnd ?? '9999-12-31'),
     )
     .sort((a, b) => sortKey(a.modality).localeCompare(sortKey(b.modality)));

@@ -50,6 +50,8 @@ export interface SessionFacts {
   capacity: number | null;
   entryExitMode: EntryExitMode;
   withdrawn: boolean;
+  /** The zone of the session's wall clock (its place's: Europe/Paris unless overseas), read by every date rule. */
+  timeZone: string;
 }
 
 export interface ModalityState {

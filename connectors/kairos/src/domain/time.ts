@@ -1,13 +1,15 @@
 import { localTime, PARIS, type WallClock } from '@passerelle/schemas/local-time';
+import type { SessionAggregate } from './state.js';
 
 /**
- * Dates of the domain are Europe/Paris local dates and times (domain.md G21, read by @passerelle/schemas/local-time):
- * `YYYY-MM-DD` and `HH:MM`, compared as strings. LHEO session dates may be partial (`YYYY-MM`, `YYYY`), compared at
- * their own precision.
+ * Dates of the domain are local dates and times on the session's own clock (domain.md G21, read by
+ * @passerelle/schemas/local-time): Europe/Paris, or the overseas zone of where the session is held. `YYYY-MM-DD` and
+ * `HH:MM`, compared as strings. LHEO session dates may be partial (`YYYY-MM`, `YYYY`), compared at their own precision.
  */
 
-/** The local date and time in Paris (or the profile's `timeZone`) at `now`. */
-export const parisClock = (now: Date, timeZone = PARIS): WallClock => localTime(timeZone).clock(now);
+/** The session's wall clock at `now` (Paris while the session is not known yet). */
+export const sessionClock = (state: SessionAggregate, now: Date): WallClock =>
+  localTime(state.session?.timeZone ?? PARIS).clock(now);
 
 /** `date` (full) is on or after the partial LHEO date `start` (null: unknown, no bound). */
 export const onOrAfterPartial = (date: string, start: string | null) =>

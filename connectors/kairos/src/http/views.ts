@@ -6,7 +6,7 @@ import {
   type SessionAggregate,
   trainingPlaces,
 } from '../domain/state.js';
-import { parisClock } from '../domain/time.js';
+import { sessionClock } from '../domain/time.js';
 
 /** Read views over a session's aggregate: what the Kairos screens show. Personal data only where a screen shows it. */
 
@@ -155,8 +155,6 @@ const started = (start: string | null, today: string) => start !== null && today
  * within 7 days, a past RDV without presence or result, a candidate unreachable after the window closed.
  */
 export function pilotage(states: readonly SessionAggregate[], now: Date) {
-  const clock = parisClock(now);
-  const inAWeek = parisClock(new Date(now.getTime() + 7 * 24 * 3600_000)).date;
   const sessions = states.map((state) => {
     const registrations = [...state.registrations.values()];
     const enrolments = [...state.enrolments.values()];
@@ -201,7 +199,10 @@ export function pilotage(states: readonly SessionAggregate[], now: Date) {
       statusLabel: statusLabel(e.status),
     })),
   ]);
+  const inAWeekInstant = new Date(now.getTime() + 7 * 24 * 3600_000);
   const filesUnderWatch = states.flatMap((state) => {
+    const clock = sessionClock(state, now);
+    const inAWeek = sessionClock(state, inAWeekInstant).date;
     const start = state.session?.start ?? null;
     const watch: { sessionKey: string; journeyId: string; reason: string; id: string }[] = [];
     for (const enrolment of state.enrolments.values())
@@ -258,9 +259,9 @@ const sessionSummary = (state: SessionAggregate) => ({
 
 /** Tableau des actions: what the OF still has to enter. */
 export function actionBoard(states: readonly SessionAggregate[], now: Date) {
-  const clock = parisClock(now);
+  const clockOf = (state: SessionAggregate) => sessionClock(state, now);
   const sessionsAwaitingEntry = states
-    .filter((state) => started(state.session?.start ?? null, clock.date))
+    .filter((state) => started(state.session?.start ?? null, clockOf(state).date))
     .map((state) => ({
       ...sessionSummary(state),
       awaitingEntry: [...state.enrolments.values()].filter((e) => e.status === 'INSCRIT_EN_FORMATION').length,
@@ -272,7 +273,7 @@ export function actionBoard(states: readonly SessionAggregate[], now: Date) {
         ({ modality, cancelled }) =>
           !cancelled &&
           modality.kind !== 'CANDIDATURE_WINDOW' &&
-          appointmentPast(modality.date, modality.startTime, clock.stamp),
+          appointmentPast(modality.date, modality.startTime, clockOf(state).stamp),
       )
       .map(({ modality }) => {
         const registrations = [...state.registrations.values()].filter((r) => r.modalityId === modality.modalityId);
@@ -295,7 +296,7 @@ export function actionBoard(states: readonly SessionAggregate[], now: Date) {
         ({ modality, cancelled }) =>
           !cancelled &&
           modality.kind !== 'CANDIDATURE_WINDOW' &&
-          !appointmentPast(modality.date, modality.startTime, clock.stamp),
+          !appointmentPast(modality.date, modality.startTime, clockOf(state).stamp),
       ).length,
     }))
     .filter((row) => row.futureRdv > 0);

@@ -68,7 +68,7 @@ describe('the known offer', async () => {
       sourceHash: first.sourceHash?.slice(0, 16) ?? null,
     });
     expect(known.get(second.sessionKey)).toBeUndefined();
-    expect(fieldPaths(first)).toHaveLength(29);
+    expect(fieldPaths(first)).toHaveLength(30);
   });
 
   it('when an export lists some known sessions, then the others are absent, in disjoint batches', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { timeZoneOfPlace } from '@passerelle/schemas/local-time';
 import { childNamed, childrenNamed, type LheoNode } from '../lheo/lheo-node.js';
 import { contentHashOf } from './content-hash.js';
 import {
@@ -50,7 +51,7 @@ export interface MappingContext {
  * mapping differently never takes an old snapshot for what it would make of the same text. Bump it with every change
  * of the mapping's output: the test "mapping revision" pins a digest of the fixtures' snapshots to remind you.
  */
-export const MAPPING_REVISION = 2;
+export const MAPPING_REVISION = 3;
 
 /**
  * A formation's source fingerprint: its source digest (as the parser computed it from the text exported) under this
@@ -134,7 +135,7 @@ export function* mapFormation(
     for (const sessionNode of childrenNamed(actionNode, 'session')) {
       sessionElements += 1;
       const errorsBefore = findings.errors;
-      const session = mapSession(sessionNode, findings);
+      const session = mapSession(sessionNode, findings, sessionTimeZone(action));
       if (formationFailed || actionFailed || findings.errors > errorsBefore) continue;
       const snapshot = {
         sessionKey: sessionKeyOf(mappedFormation.numero, action.numero, session.numero),
@@ -292,7 +293,14 @@ function informationDate(information: LheoNode, findings: Findings): string[] {
 
 const RECRUITMENT_STATES: Record<string, RecruitmentState> = { '1': 'OPEN', '2': 'CLOSED', '3': 'SUSPENDED' };
 
-function mapSession(session: LheoNode, findings: Findings): OfferSessionDetails {
+/**
+ * A session keeps its dates and times on the clock of where it is held (domain.md G21): the first training place
+ * that says where it is (an action held in several departments is, in practice, in one region and one zone).
+ */
+const sessionTimeZone = (action: OfferAction): string =>
+  timeZoneOfPlace(action.trainingPlaces.find((place) => place.department || place.postalCode) ?? {});
+
+function mapSession(session: LheoNode, findings: Findings, timeZone: string): OfferSessionDetails {
   const numero = requiredNumero(session, findings);
   const period = one(session, 'periode', findings);
   const { start, end } = sessionPeriod(session, period, findings);
@@ -317,6 +325,7 @@ function mapSession(session: LheoNode, findings: Findings): OfferSessionDetails 
     capacity: capacities.find((capacity) => capacity !== null) ?? null,
     expired: isExpired(session),
     contacts: childrenNamed(session, 'contact-session').map((contact) => mapContact(contact, findings)),
+    timeZone,
   };
 }
 

@@ -104,6 +104,8 @@ export interface OfferSessionDetails {
   /** Intercarif `extras[@info='session-perimee']`. */
   expired: boolean;
   contacts: SessionContact[];
+  /** The IANA zone of the session's wall clock, from its training place (Europe/Paris unless overseas). */
+  timeZone: string;
 }
 
 export type RecruitmentModality = 'CANDIDATURE' | 'INDIVIDUAL_APPOINTMENT' | 'INFORMATION_COLLECTIVE' | 'OTHER';

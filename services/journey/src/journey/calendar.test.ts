@@ -4,8 +4,8 @@ import {
   easterSunday,
   fullDate,
   isWorkingDay,
-  parisDate,
-  parisInstant,
+  localDate,
+  localInstant,
   publicHolidays,
 } from './calendar.js';
 
@@ -42,18 +42,33 @@ describe('French working days', () => {
     expect(addWorkingDays('2026-05-13', 3)).toBe('2026-05-19'); // over Ascension (Thu 14) and a weekend
     expect(addWorkingDays('2026-12-24', 3)).toBe('2026-12-30'); // over Christmas
   });
+
+  it('when the session is overseas, then the abolition day of its department is a holiday there and only there', () => {
+    expect(publicHolidays(2026, 'Indian/Mayotte').has('2026-04-27')).toBe(true);
+    expect(publicHolidays(2026, 'Indian/Reunion').has('2026-12-20')).toBe(true);
+    expect(publicHolidays(2026, 'America/Martinique').has('2026-05-22')).toBe(true);
+    expect(publicHolidays(2026).has('2026-04-27')).toBe(false);
+    expect(isWorkingDay('2026-04-27')).toBe(true); // a Monday in Paris
+    expect(isWorkingDay('2026-04-27', 'Indian/Mayotte')).toBe(false);
+    expect(addWorkingDays('2026-04-24', 3)).toBe('2026-04-29'); // Friday → Wednesday
+    expect(addWorkingDays('2026-04-24', 3, 'Indian/Mayotte')).toBe('2026-04-30'); // 27 April skipped in Mayotte
+  });
 });
 
-describe('Paris dates', () => {
+describe('local dates', () => {
   it('when converting local times, then winter is UTC+1 and summer UTC+2', () => {
-    expect(new Date(parisInstant('2026-01-15', '09:30')).toISOString()).toBe('2026-01-15T08:30:00.000Z');
-    expect(new Date(parisInstant('2026-07-15', '09:30')).toISOString()).toBe('2026-07-15T07:30:00.000Z');
-    expect(new Date(parisInstant('2026-03-29')).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(new Date(localInstant('2026-01-15', '09:30')).toISOString()).toBe('2026-01-15T08:30:00.000Z');
+    expect(new Date(localInstant('2026-07-15', '09:30')).toISOString()).toBe('2026-07-15T07:30:00.000Z');
+    expect(new Date(localInstant('2026-03-29')).toISOString()).toBe('2026-03-28T23:00:00.000Z');
   });
 
   it('when reading the local date of an instant, then midnight in Paris is the next day', () => {
-    expect(parisDate(Date.parse('2026-06-30T22:30:00Z'))).toBe('2026-07-01');
-    expect(parisDate(Date.parse('2026-12-31T22:59:00Z'))).toBe('2026-12-31');
+    expect(localDate(Date.parse('2026-06-30T22:30:00Z'))).toBe('2026-07-01');
+    expect(localDate(Date.parse('2026-12-31T22:59:00Z'))).toBe('2026-12-31');
+    expect(localDate(Date.parse('2026-12-31T21:00:00Z'), 'Indian/Mayotte')).toBe('2027-01-01');
+    expect(new Date(localInstant('2026-01-15', '09:30', 'Indian/Reunion')).toISOString()).toBe(
+      '2026-01-15T05:30:00.000Z',
+    );
   });
 
   it('when an LHEO date is partial, then it stands for its first day', () => {

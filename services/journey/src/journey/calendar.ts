@@ -1,23 +1,22 @@
 /**
- * Dates of the domain are Europe/Paris local dates (`YYYY-MM-DD`, domain.md G21); deadlines count French working
- * days (jours ouvrés): Monday to Friday except the public holidays of metropolitan France (Code du travail
- * L3133-1: 1 January, Easter Monday, 1 May, 8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November,
- * 11 November, 25 December). Alsace-Moselle's two extra days are not counted: the offer is Pays de la Loire's.
- * Overseas regions have holidays of their own (Mayotte: 27 April): a profile there needs its own list, beside
- * its time zone (@passerelle/schemas/local-time).
+ * Dates of the domain are local dates (`YYYY-MM-DD`) on the session's clock (domain.md G21): Europe/Paris, or the
+ * zone of the overseas department where it is held. Deadlines count French working days (jours ouvrés): Monday to
+ * Friday except the public holidays (Code du travail L3133-1: 1 January, Easter Monday, 1 May, 8 May, Ascension,
+ * Whit Monday, 14 July, 15 August, 1 November, 11 November, 25 December), plus, overseas, the day of the abolition
+ * of slavery of that department (décret 83-1003). Alsace-Moselle's two extra days are not counted: the offer is
+ * Pays de la Loire's.
  */
 
-import { addDays, localTime } from '@passerelle/schemas/local-time';
+import { addDays, localTime, PARIS } from '@passerelle/schemas/local-time';
 
 export { addDays };
 
-const paris = localTime();
+/** The local date at `instant` on `timeZone`'s clock (Paris by default). */
+export const localDate = (instant: number, timeZone = PARIS): string => localTime(timeZone).date(instant);
 
-/** The Paris local date at `instant`. */
-export const parisDate = (instant: number): string => paris.date(instant);
-
-/** The instant of a Paris local date and `HH:MM` time (a time skipped by the spring change resolves an hour later). */
-export const parisInstant = (date: string, time = '00:00'): number => paris.instant(date, time);
+/** The instant of a local date and `HH:MM` time (a time skipped by the spring change resolves an hour later). */
+export const localInstant = (date: string, time = '00:00', timeZone = PARIS): number =>
+  localTime(timeZone).instant(date, time);
 
 /** A full date from an LHEO partial one (`YYYY-MM` → the 1st, `YYYY` → 1 January); null stays null. */
 export function fullDate(partial: string | null): string | null {
@@ -46,36 +45,54 @@ export function easterSunday(year: number): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-const holidayCache = new Map<number, ReadonlySet<string>>();
+/** The abolition of slavery, a public holiday in each overseas department (loi 83-550, décret 83-1003). */
+const ABOLITION_DAY: Readonly<Record<string, string>> = {
+  'America/Guadeloupe': '05-27',
+  'America/Martinique': '05-22',
+  'America/Cayenne': '06-10',
+  'Indian/Reunion': '12-20',
+  'Indian/Mayotte': '04-27',
+  'America/St_Barthelemy': '10-09',
+  'America/Marigot': '05-28',
+};
 
-/** The public holidays (jours fériés) of metropolitan France in `year`. */
-export function publicHolidays(year: number): ReadonlySet<string> {
-  let holidays = holidayCache.get(year);
+const holidayCache = new Map<string, ReadonlySet<string>>();
+
+/** The public holidays (jours fériés) of `year` where the clock is `timeZone`'s (metropolitan France by default). */
+export function publicHolidays(year: number, timeZone = PARIS): ReadonlySet<string> {
+  const key = `${year} ${timeZone}`;
+  let holidays = holidayCache.get(key);
   if (!holidays) {
     const easter = easterSunday(year);
-    const fixed = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'].map((d) => `${year}-${d}`);
-    holidays = new Set([...fixed, addDays(easter, 1), addDays(easter, 39), addDays(easter, 50)]);
-    holidayCache.set(year, holidays);
+    const local = ABOLITION_DAY[timeZone];
+    const fixed = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25', ...(local ? [local] : [])];
+    holidays = new Set([
+      ...fixed.map((d) => `${year}-${d}`),
+      addDays(easter, 1),
+      addDays(easter, 39),
+      addDays(easter, 50),
+    ]);
+    holidayCache.set(key, holidays);
   }
   return holidays;
 }
 
-export function isWorkingDay(date: string): boolean {
+export function isWorkingDay(date: string, timeZone = PARIS): boolean {
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !publicHolidays(Number(date.slice(0, 4))).has(date);
+  return weekday !== 0 && weekday !== 6 && !publicHolidays(Number(date.slice(0, 4)), timeZone).has(date);
 }
 
 const workingDayShifts = new Map<string, string>();
 
-/** The `count`-th working day after `date` (`date` itself never counts). */
-export function addWorkingDays(date: string, count: number): string {
-  const key = `${date}+${count}`;
+/** The `count`-th working day after `date` (`date` itself never counts), on `timeZone`'s calendar. */
+export function addWorkingDays(date: string, count: number, timeZone = PARIS): string {
+  const key = `${date}+${count} ${timeZone}`;
   let result = workingDayShifts.get(key);
   if (result === undefined) {
     result = date;
     for (let left = count; left > 0; ) {
       result = addDays(result, 1);
-      if (isWorkingDay(result)) left -= 1;
+      if (isWorkingDay(result, timeZone)) left -= 1;
     }
     if (workingDayShifts.size >= 100_000) workingDayShifts.clear();
     workingDayShifts.set(key, result);

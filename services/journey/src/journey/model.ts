@@ -23,6 +23,8 @@ export interface SessionFacts {
   permanentEntry: boolean;
   /** Responsible and delivering organisations. */
   sirets: readonly string[];
+  /** The zone of the session's wall clock (Europe/Paris unless held overseas): every deadline is read on it. */
+  timeZone: string;
 }
 
 /** A registration, candidature, enrolment or positioning request of the journey, and what it came from. */

@@ -6,6 +6,7 @@ import type {
   SessionWithdrawn,
   VigilanceReviewRequested,
 } from '@passerelle/schemas';
+import { zoneOrParis } from '@passerelle/schemas/local-time';
 import { type JourneyFact, journeyRecordOf, toFact } from './facts.js';
 import { JourneyFold, type JourneyView, type SessionFacts } from './journey.js';
 import { type AppointmentFacts, reviewVigilance, type VigilanceReview } from './vigilance.js';
@@ -86,6 +87,7 @@ function sessionFactsOf(offer: OfferSession): SessionFacts {
     end: offer.session.end,
     permanentEntry: offer.action.entryExitMode === 'PERMANENT',
     sirets: [...new Set([responsible, ...delivering])],
+    timeZone: zoneOrParis(offer.session.timeZone),
   };
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DE, Script } from '../../test/builder.js';
 
-const retainedOn = (start: string, mode: 'FIXED_DATES' | 'PERMANENT' = 'FIXED_DATES') =>
+const retainedOn = (start: string, mode: 'FIXED_DATES' | 'PERMANENT' = 'FIXED_DATES', timeZone: string | null = null) =>
   new Script()
-    .offer(start, '2026-07-10', mode)
+    .offer(start, '2026-07-10', mode, timeZone)
     .registered('REG-1')
     .kairos('PresenceRecorded', {
       registrationId: 'REG-1',
@@ -192,5 +192,15 @@ describe('files under watch (dossiers en vigilance)', () => {
     const before = script.state();
     script.review('2026-04-01T08:00:00Z');
     expect(script.state()).toEqual(before);
+  });
+
+  // Session starting Friday 2026-04-24. In Paris the third working day after is Wednesday 29: late from Thursday 30.
+  // In Mayotte (UTC+3) Monday 27 April is a holiday (abolition of slavery): the third is Thursday 30, late from 1 May.
+  it('when the session is held in Mayotte, then its deadlines fall at local midnight and skip its own holiday', () => {
+    const at = '2026-04-29T23:00:00Z';
+    expect(codes(retainedOn('2026-04-24').review(at))).toEqual(['ENTRY_NOT_DECLARED']);
+    const { vigilance } = retainedOn('2026-04-24', 'FIXED_DATES', 'Indian/Mayotte').review(at).journey();
+    expect(vigilance.items).toMatchObject([{ code: 'RETAINED_NO_ENTRY', since: Date.parse('2026-04-23T21:00:00Z') }]);
+    expect(iso(vigilance.dueAt)).toBe('2026-04-30T21:00:00.000Z');
   });
 });

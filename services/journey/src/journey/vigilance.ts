@@ -1,4 +1,5 @@
-import { addDays, addWorkingDays, fullDate, parisInstant } from './calendar.js';
+import { PARIS } from '@passerelle/schemas/local-time';
+import { addDays, addWorkingDays, fullDate, localInstant } from './calendar.js';
 import type { JourneyPart, JourneyView, SessionFacts } from './journey.js';
 
 /**
@@ -51,8 +52,8 @@ const LABELS: Record<VigilanceCode, string> = {
 const INTERVIEW_LABEL = 'Entretien passé sans présence ni résultat';
 
 /** The instant an appointment is over: its end time, else its start, else the end of its day. */
-const appointmentEnd = (date: string, time: string | null) =>
-  time === null ? parisInstant(addDays(date, 1)) : parisInstant(date, time);
+const appointmentEnd = (date: string, time: string | null, timeZone: string) =>
+  time === null ? localInstant(addDays(date, 1), '00:00', timeZone) : localInstant(date, time, timeZone);
 
 /** The journey's files under watch at `at` (undefined: no clock yet — nothing flagged, the first deadline due). */
 export function reviewVigilance(
@@ -74,14 +75,17 @@ export function reviewVigilance(
     return true;
   };
   const sessionStart = fullDate(session?.start ?? null);
+  // Every deadline falls on the session's own clock and calendar (an overseas session: its zone, its holidays).
+  const timeZone = session?.timeZone ?? PARIS;
+  const instant = (date: string) => localInstant(date, '00:00', timeZone);
 
   for (const part of journey.parts) {
     if (part.kind === 'ENROLMENT' && part.status === 'INSCRIT_EN_FORMATION' && sessionStart !== null) {
       // Entry is expected from the session start, or from the enrolment when it came later (permanent entries).
       const expected = part.openedOn !== null && part.openedOn > sessionStart ? part.openedOn : sessionStart;
-      const late = parisInstant(addDays(addWorkingDays(expected, 3), 1));
+      const late = instant(addDays(addWorkingDays(expected, 3, timeZone), 1));
       if (now >= late) watch(part, 'ENTRY_NOT_DECLARED', late);
-      else if (watch(part, 'RETAINED_NO_ENTRY', parisInstant(expected))) deadlines.push(late);
+      else if (watch(part, 'RETAINED_NO_ENTRY', instant(expected))) deadlines.push(late);
     }
     if (
       part.kind === 'REGISTRATION' &&
@@ -89,14 +93,14 @@ export function reviewVigilance(
       sessionStart !== null &&
       !session?.permanentEntry
     )
-      watch(part, 'WAITLISTED_AT_START', parisInstant(sessionStart));
+      watch(part, 'WAITLISTED_AT_START', instant(sessionStart));
     if (part.kind === 'REGISTRATION' && (part.status === 'INSCRIT' || part.status === 'PRESENT')) {
       const appointment = part.modalityId === null ? undefined : appointments.get(part.modalityId);
       if (appointment?.date && !appointment.cancelled)
         watch(
           part,
           'APPOINTMENT_WITHOUT_OUTCOME',
-          appointmentEnd(appointment.date, appointment.endTime ?? appointment.startTime),
+          appointmentEnd(appointment.date, appointment.endTime ?? appointment.startTime, timeZone),
         );
     }
     if (
@@ -107,7 +111,7 @@ export function reviewVigilance(
       watch(
         part,
         'APPOINTMENT_WITHOUT_OUTCOME',
-        appointmentEnd(part.interview.date, part.interview.time),
+        appointmentEnd(part.interview.date, part.interview.time, timeZone),
         INTERVIEW_LABEL,
       );
   }

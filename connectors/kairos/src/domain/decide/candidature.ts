@@ -1,7 +1,7 @@
 import { STATUS_LABELS } from '@passerelle/schemas';
 import { traineeFields } from '../emit.js';
 import type { CandidatureState, SessionAggregate } from '../state.js';
-import { parisClock } from '../time.js';
+import { sessionClock } from '../time.js';
 import {
   type ActContext,
   type ActOf,
@@ -112,7 +112,7 @@ function recordInterviewPresence(
   const interview = candidature.interview;
   if (!interview) return refuse(409, 'INTERVIEW_NOT_SCHEDULED', 'No interview was fixed with this candidate.');
   // C3: the interview date must be reached.
-  if (`${interview.date} ${interview.time ?? '00:00'}` > parisClock(context.now).stamp)
+  if (`${interview.date} ${interview.time ?? '00:00'}` > sessionClock(state, context.now).stamp)
     refuse(409, 'INTERVIEW_NOT_PAST', 'Presence is recorded once the interview has taken place.');
   const status = act.presence === 'PRESENT' ? 'PRESENT_ENTRETIEN' : 'ABSENT_ENTRETIEN';
   context.emission.emit(

@@ -1,7 +1,7 @@
 import { type Lifecycle, mayRecord, STATUS_LABELS } from '@passerelle/schemas';
 import { type Emission, type SessionEventName, traineeFields } from '../emit.js';
 import type { EnrolmentState, SessionAggregate } from '../state.js';
-import { overlaps, parisClock, withinPartial } from '../time.js';
+import { overlaps, sessionClock, withinPartial } from '../time.js';
 import {
   type ActContext,
   type ActOf,
@@ -59,7 +59,7 @@ class OnEnrolment {
     this.enrolment = enrolmentOf(state, enrolmentId);
     this.fields = { ...traineeFields(state, this.enrolment.journeyId), enrolmentId: this.enrolment.enrolmentId };
     this.emission = context.emission;
-    this.today = parisClock(context.now).date;
+    this.today = sessionClock(state, context.now).date;
     this.sessionStart = state.session?.start ?? null;
     this.sessionEnd = state.session?.end ?? null;
     this.lifecycle = context.lifecycle;

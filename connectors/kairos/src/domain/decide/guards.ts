@@ -7,6 +7,7 @@ import {
   type RecruitmentModality,
   STATUS_LABELS,
 } from '@passerelle/schemas';
+import type { WallClock } from '@passerelle/schemas/local-time';
 import type { Act, Rejection } from '../commands.js';
 import { type Emission, type SessionEventName, traineeFields } from '../emit.js';
 import {
@@ -20,7 +21,7 @@ import {
   type SessionAggregate,
   trainingPlaces,
 } from '../state.js';
-import { parisClock } from '../time.js';
+import { sessionClock } from '../time.js';
 
 export interface DecisionContext {
   now: Date;
@@ -94,11 +95,10 @@ export function enrolmentOf(state: SessionAggregate, enrolmentId: string): Enrol
   return enrolment;
 }
 
-/** The appointment's start, as a Paris local `YYYY-MM-DD HH:MM` stamp. */
+/** The appointment's start, as a local `YYYY-MM-DD HH:MM` stamp on the session's clock. */
 const appointmentStamp = (modality: RecruitmentModality) => `${modality.date ?? ''} ${modality.startTime ?? '00:00'}`;
 
-export const isFuture = (modality: RecruitmentModality, now: Date) =>
-  appointmentStamp(modality) > parisClock(now).stamp;
+export const isFuture = (modality: RecruitmentModality, clock: WallClock) => appointmentStamp(modality) > clock.stamp;
 
 export const isAppointment = (modality: RecruitmentModality) => modality.kind === 'ICO' || modality.kind === 'RDVI';
 
@@ -131,7 +131,7 @@ export function registrationRefusal(
   journeyId: string,
   now: Date,
 ): { status: 409; rule: 'PAST_APPOINTMENT' | 'NO_PLACE_LEFT' | 'ALREADY_REGISTERED'; detail: string } | undefined {
-  if (!isFuture(modality.modality, now))
+  if (!isFuture(modality.modality, sessionClock(state, now)))
     return { status: 409, rule: 'PAST_APPOINTMENT', detail: 'The appointment has already taken place.' };
   if (modalityCounters(state, modality.modality.modalityId).placesAvailable <= 0)
     return { status: 409, rule: 'NO_PLACE_LEFT', detail: 'No place is left on this appointment.' };
@@ -160,7 +160,7 @@ export function requireTrainingPlace(state: SessionAggregate) {
 
 export function requireSessionNotEnded(state: SessionAggregate, now: Date) {
   const end = state.session?.end ?? null;
-  if (end !== null && parisClock(now).date.slice(0, end.length) > end)
+  if (end !== null && sessionClock(state, now).date.slice(0, end.length) > end)
     refuse(409, 'SESSION_ENDED', 'The session has ended.');
 }
 

@@ -1,6 +1,7 @@
 import { type RecruitmentModality, STATUS_LABELS } from '@passerelle/schemas';
 import { traineeFields } from '../emit.js';
 import { modalityCounters, type RegistrationState, type SessionAggregate } from '../state.js';
+import { sessionClock } from '../time.js';
 import {
   type ActContext,
   type ActOf,
@@ -125,7 +126,8 @@ export function transferTarget(
   if (!isAppointment(target)) refuse(422, 'MODALITY_KIND', 'A registration moves to another ICO or RDVI.', field);
   if (target.modalityId === fromModalityId)
     refuse(422, 'SAME_MODALITY', 'The target is the appointment the DE is already on.', field);
-  if (!isFuture(target, now)) refuse(409, 'PAST_APPOINTMENT', 'The target appointment has already taken place.', field);
+  if (!isFuture(target, sessionClock(state, now)))
+    refuse(409, 'PAST_APPOINTMENT', 'The target appointment has already taken place.', field);
   return target;
 }
 
@@ -199,7 +201,7 @@ function recordPresence(state: SessionAggregate, act: ActOf<'registration.presen
   );
   const modality = modalityOf(state, registration.modalityId).modality;
   // R4 / G7: presence is entered once the appointment is "échu".
-  if (isFuture(modality, context.now))
+  if (isFuture(modality, sessionClock(state, context.now)))
     refuse(409, 'APPOINTMENT_NOT_PAST', 'Presence is recorded once the appointment has taken place.');
   context.emission.emit(
     'fr.passerelle.kairos.PresenceRecorded',

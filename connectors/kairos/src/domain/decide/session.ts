@@ -1,7 +1,7 @@
 import { type RecruitmentModality, STATUS_LABELS } from '@passerelle/schemas';
 import { traineeFields } from '../emit.js';
 import { modalityCounters, type SessionAggregate } from '../state.js';
-import { minutesOf } from '../time.js';
+import { minutesOf, sessionClock } from '../time.js';
 import {
   type ActContext,
   type ActOf,
@@ -77,14 +77,15 @@ function modalityFrom(modalityId: string, input: ActOf<'modality.schedule'>): Re
   };
 }
 
-function validateModality(modality: RecruitmentModality, now: Date) {
+function validateModality(state: SessionAggregate, modality: RecruitmentModality, now: Date) {
   if (modality.kind === 'CANDIDATURE_WINDOW') {
     if ((modality.receptionStart ?? '') > (modality.receptionEnd ?? ''))
       refuse(422, 'INVALID_PERIOD', 'The reception period ends before it starts.', 'receptionEnd');
   } else {
     if ((modality.startTime ?? '') >= (modality.endTime ?? ''))
       refuse(422, 'INVALID_PERIOD', 'The appointment ends before it starts.', 'endTime');
-    if (!isFuture(modality, now)) refuse(422, 'DATE_IN_PAST', 'An appointment is scheduled in the future.', 'date');
+    if (!isFuture(modality, sessionClock(state, now)))
+      refuse(422, 'DATE_IN_PAST', 'An appointment is scheduled in the future.', 'date');
     if (modality.kind === 'ICO' && !modality.place && !modality.remoteLink)
       refuse(422, 'MISSING_FIELD', 'An information collective needs a place or a remote link.', 'place');
   }
@@ -94,7 +95,7 @@ function validateModality(modality: RecruitmentModality, now: Date) {
 function scheduleModality(state: SessionAggregate, act: ActOf<'modality.schedule'>, context: ActContext): Decided {
   openForRecruitment(state);
   const modality = modalityFrom(`MOD-${context.commandId}`, act);
-  validateModality(modality, context.now);
+  validateModality(state, modality, context.now);
   context.emission.emit(
     'fr.passerelle.kairos.RecruitmentModalityScheduled',
     { sessionKey: state.sessionKey, modality },
@@ -119,7 +120,7 @@ function modifyModality(state: SessionAggregate, act: ActOf<'modality.modify'>, 
     receptionEnd: act.receptionEnd ?? current.receptionEnd,
     capacity: act.capacity ?? current.capacity,
   };
-  validateModality(next, context.now);
+  validateModality(state, next, context.now);
   const { taken } = modalityCounters(state, current.modalityId);
   if (current.kind !== 'CANDIDATURE_WINDOW' && next.capacity < taken)
     refuse(409, 'CAPACITY_BELOW_REGISTRANTS', `${taken} DEs are registered: the capacity cannot go below.`, 'capacity');
@@ -160,7 +161,7 @@ function duplicateModality(state: SessionAggregate, act: ActOf<'modality.duplica
     startTime: act.startTime ?? source.startTime,
     endTime: act.endTime ?? source.endTime,
   };
-  validateModality(modality, context.now);
+  validateModality(state, modality, context.now);
   context.emission.emit(
     'fr.passerelle.kairos.RecruitmentModalityDuplicated',
     { sessionKey: state.sessionKey, sourceModalityId: source.modalityId, modality },
@@ -247,7 +248,7 @@ function adjustWindow(state: SessionAggregate, act: ActOf<'modality.adjust-windo
     receptionEnd: act.receptionEnd ?? current.receptionEnd,
     capacity: act.capacity ?? current.capacity,
   };
-  validateModality(modality, context.now);
+  validateModality(state, modality, context.now);
   // C5: lowering the capacity below the candidatures received does not cancel them; the window just stops taking more.
   context.emission.emit(
     'fr.passerelle.kairos.RecruitmentModalityAdjusted',

@@ -1,4 +1,4 @@
-import { parisDate } from '../calendar.js';
+import { localDate } from '../calendar.js';
 import { Anomaly, TERMINAL } from '../model.js';
 import type { SubjectHandlers } from './handlers.js';
 
@@ -18,7 +18,7 @@ export const enrolmentHandlers: SubjectHandlers = {
     const outcome = step.born('ENROLMENT', body.enrolmentId, 'INSCRIT_EN_FORMATION', {
       from: originId,
       origin,
-      openedOn: parisDate(step.at),
+      openedOn: localDate(step.at, step.session?.timeZone),
     });
     if (outcome.anomaly) return outcome;
     // E1: enrolled when retained (R5/R8/C4) or proposed directly.
