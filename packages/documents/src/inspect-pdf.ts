@@ -4,6 +4,9 @@ export interface PdfSummary {
   pageCount: number;
   title: string | undefined;
   author: string | undefined;
+  subject: string | undefined;
+  /** pdf-lib stores keywords as one space-separated string. */
+  keywords: string | undefined;
   /** The text drawn on each page, one string per page, lines joined with "\n". */
   pages: string[];
 }
@@ -34,5 +37,12 @@ export async function inspectPdf(bytes: Uint8Array): Promise<PdfSummary> {
     }
     return lines.join('\n');
   });
-  return { pageCount: document.getPageCount(), title: document.getTitle(), author: document.getAuthor(), pages };
+  return {
+    pageCount: document.getPageCount(),
+    title: document.getTitle(),
+    author: document.getAuthor(),
+    subject: document.getSubject(),
+    keywords: document.getKeywords(),
+    pages,
+  };
 }

@@ -7,6 +7,8 @@ describe('renderPdf', () => {
       title: 'Confirmation de votre demande de contact',
       subtitle: 'Trouver ma formation — France Travail',
       author: 'Passerelle',
+      subject: 'Confirmation TMF',
+      keywords: ['confirmation', 'candidature'],
       createdAt: new Date('2026-03-02T08:30:00Z'),
       blocks: [
         {
@@ -31,6 +33,8 @@ describe('renderPdf', () => {
     expect(parsed.pageCount).toBe(1);
     expect(parsed.title).toBe('Confirmation de votre demande de contact');
     expect(parsed.author).toBe('Passerelle');
+    expect(parsed.subject).toBe('Confirmation TMF');
+    expect(parsed.keywords).toBe('confirmation candidature');
     const text = parsed.pages.join('\n');
     for (const expected of [
       'Confirmation de votre demande de contact',

@@ -18,6 +18,7 @@ export interface DocumentSpec {
   /** Metadata (never personal data: PDF metadata is easily indexed by mail and file tools). */
   author?: string;
   subject?: string;
+  keywords?: readonly string[];
   /** Creation date stored in the metadata; fixed dates give byte-identical documents. */
   createdAt?: Date;
 }
@@ -47,6 +48,7 @@ export async function renderPdf(spec: DocumentSpec): Promise<Buffer> {
   document.setModificationDate(createdAt);
   if (spec.author) document.setAuthor(spec.author);
   if (spec.subject) document.setSubject(spec.subject);
+  if (spec.keywords && spec.keywords.length > 0) document.setKeywords([...spec.keywords]);
 
   const regular = await document.embedFont(StandardFonts.Helvetica);
   const bold = await document.embedFont(StandardFonts.HelveticaBold);

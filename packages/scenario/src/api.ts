@@ -99,8 +99,12 @@ export class Api {
       payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     }
     const response = await fetch(url, { method, headers, body: payload });
-    const text = await response.text();
-    const parsed = text.length > 0 && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const type = response.headers.get('content-type') ?? '';
+    const text = bytes.toString('utf8');
+    // A file that is not text (a PDF) stays bytes: decoding it as UTF-8 would change it.
+    const binary = type !== '' && !/json|^text\/|xml/.test(type);
+    const parsed = binary ? bytes : text.length > 0 && /json/.test(type) ? JSON.parse(text) : text;
     if (!response.ok) {
       const problem: Problem =
         typeof parsed === 'object' && parsed !== null

@@ -1,9 +1,10 @@
 export { Api, ApiError, type Problem, seg } from './api.js';
 export { scenarioBus } from './bus.js';
 export { HttpPositioning } from './channels.js';
+export { type DocumentsMade, fetchDocuments } from './documents.js';
 export { countEvents } from './event-counts.js';
 export { lheoExport, type ScenarioOrganisation, type ScenarioSession, scenarioSessions } from './lheo.js';
-export { PATHS, type Path, type PlannedTrainee, planTrainees } from './plan.js';
+export { documentsOf, PATHS, type Path, type PlannedTrainee, planTrainees, type TrainingDocumentKind } from './plan.js';
 export type { Positioning, PositioningDecision } from './positioning.js';
 export { playScenario, type ScenarioEnvironment, type ScenarioRun, type TraineeRun } from './runner.js';
 export { type Credentials, credentials, type DevSettings, devSettings } from './settings.js';

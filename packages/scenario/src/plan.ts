@@ -221,3 +221,22 @@ export function planTrainees(trainees: number, runId: string): PlannedTrainee[] 
 }
 
 export const sessionsFor = (trainees: number) => Math.ceil(trainees / PATHS.length);
+
+/**
+ * The training documents France Travail pays on (Kairos's attestations and bilan), one per act that issues one:
+ * the summary counts what the OF downloaded of each.
+ */
+export const DOCUMENT_OF_STEP = {
+  entry: 'attestationEntree',
+  'absence-at-entry': 'attestationAbsence',
+  abandon: 'attestationAbandon',
+  report: 'bilanFinFormation',
+} as const satisfies Partial<Record<Step['act'], string>>;
+
+export type TrainingDocumentKind = (typeof DOCUMENT_OF_STEP)[keyof typeof DOCUMENT_OF_STEP];
+
+/** The documents a trainee on `path` must end up with. */
+export const documentsOf = (path: Path): TrainingDocumentKind[] =>
+  path.after.flatMap((step) =>
+    step.act in DOCUMENT_OF_STEP ? [DOCUMENT_OF_STEP[step.act as keyof typeof DOCUMENT_OF_STEP]] : [],
+  );

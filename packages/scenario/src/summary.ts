@@ -1,3 +1,4 @@
+import type { DocumentsMade } from './documents.js';
 import type { ScenarioRun, TraineeRun } from './runner.js';
 
 export interface Check {
@@ -12,6 +13,8 @@ export interface ScenarioSummary {
   sessions: number;
   byFinalStatus: Record<string, number>;
   eventsByType: Record<string, number>;
+  /** The training documents (PDF) the OF downloaded, per document, when the run fetched them. */
+  documents?: Record<string, number>;
   checks: Check[];
   ok: boolean;
   durationMs: number;
@@ -25,6 +28,7 @@ export function summarise(
   run: ScenarioRun,
   eventsByType: Record<string, number>,
   extraChecks: readonly Check[] = [],
+  documents?: DocumentsMade,
 ): ScenarioSummary {
   const byFinalStatus: Record<string, number> = {};
   for (const trainee of run.trainees) {
@@ -47,6 +51,7 @@ export function summarise(
       ...(failed.length > 0 ? { detail: describe(failed, (t) => t.failures.join('; ')) } : {}),
     },
     lettersCheck(run),
+    ...(documents ? [documentsCheck(documents)] : []),
     ...(run.listings
       ? [
           {
@@ -64,6 +69,7 @@ export function summarise(
     sessions: run.sessions.length,
     byFinalStatus: sortKeys(byFinalStatus),
     eventsByType: sortKeys(eventsByType),
+    ...(documents ? { documents: documents.made } : {}),
     checks,
     ok: checks.every((check) => check.ok),
     durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
@@ -80,6 +86,22 @@ function lettersCheck(run: ScenarioRun): Check {
     name: `every candidature sent from a channel came with its confirmation letter (${candidates.length} letters)`,
     ok: without.length === 0,
     ...(without.length > 0 ? { detail: describe(without, () => 'no letter') } : {}),
+  };
+}
+
+/** An entry, an absence at entry, an abandon or an end-of-training report issues its document. */
+function documentsCheck(documents: DocumentsMade): Check {
+  const made = Object.values(documents.made).reduce((sum, count) => sum + count, 0);
+  return {
+    name: `every entry, absence at entry, abandon and end-of-training report issued its PDF (${made} of ${documents.expected} documents)`,
+    ok: documents.missing.length === 0 && made === documents.expected,
+    ...(documents.missing.length > 0
+      ? {
+          detail:
+            documents.missing.slice(0, 5).join(' | ') +
+            (documents.missing.length > 5 ? ` | … ${documents.missing.length - 5} more` : ''),
+        }
+      : {}),
   };
 }
 

@@ -231,7 +231,10 @@ const handlers: Handlers = {
       interruptions: [],
       attendance: [],
       exit: null,
+      absenceAtEntryRecordedAt: null,
+      abandonReason: null,
       reportRecorded: false,
+      report: null,
       openedAt: event.envelope.occurredAt,
     };
     return { ...state, enrolments: replace(state.enrolments, event.enrolmentId, enrolment) };
@@ -245,7 +248,11 @@ const handlers: Handlers = {
   'fr.passerelle.kairos.EntryCorrected': (state, event) =>
     enrolment(state, event.enrolmentId, (current) => ({ ...current, entryDate: event.entryDate })),
   'fr.passerelle.kairos.AbsenceAtEntryRecorded': (state, event) =>
-    enrolment(state, event.enrolmentId, (current) => ({ ...current, status: 'ABSENT_A_L_ENTREE' })),
+    enrolment(state, event.enrolmentId, (current) => ({
+      ...current,
+      status: 'ABSENT_A_L_ENTREE',
+      absenceAtEntryRecordedAt: event.envelope.occurredAt,
+    })),
   'fr.passerelle.kairos.InterruptionStarted': (state, event) =>
     enrolment(state, event.enrolmentId, (current) => ({
       ...current,
@@ -276,6 +283,7 @@ const handlers: Handlers = {
       ...current,
       status: 'ABANDON',
       exit: { date: event.date, reason: null },
+      abandonReason: event.reason,
     })),
   'fr.passerelle.kairos.ExitRecorded': (state, event) =>
     enrolment(state, event.enrolmentId, (current) => ({
@@ -284,7 +292,16 @@ const handlers: Handlers = {
       exit: { date: event.date, reason: event.reason },
     })),
   'fr.passerelle.kairos.EndOfTrainingReportRecorded': (state, event) =>
-    enrolment(state, event.enrolmentId, (current) => ({ ...current, reportRecorded: true })),
+    enrolment(state, event.enrolmentId, (current) => ({
+      ...current,
+      reportRecorded: true,
+      report: {
+        completion: event.completion,
+        completionRate: event.completionRate,
+        summary: event.summary,
+        recordedAt: event.envelope.occurredAt,
+      },
+    })),
   'fr.passerelle.kairos.EnrolmentCancelled': (state, event) =>
     enrolment(state, event.enrolmentId, (current) => ({ ...current, status: 'ANNULE' })),
 };

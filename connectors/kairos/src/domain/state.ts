@@ -1,5 +1,6 @@
 import type {
   CandidatureStatus,
+  Completion,
   DePersonalData,
   EnrolmentOrigin,
   EnrolmentStatus,
@@ -102,8 +103,22 @@ export interface EnrolmentState {
   interruptions: readonly Interruption[];
   attendance: readonly { from: string; to: string; presentHours: number; absentHours: number }[];
   exit: { date: string; reason: ExitReason | null } | null;
+  /** When the absence at entry was recorded (the event carries no date of its own); null otherwise. */
+  absenceAtEntryRecordedAt: Date | null;
+  /** The abandon's reason as the OF gave it (`exit` holds its date). */
+  abandonReason: string | null;
   reportRecorded: boolean;
+  /** The bilan de fin de formation, once recorded. */
+  report: EndOfTrainingReport | null;
   openedAt: Date;
+}
+
+export interface EndOfTrainingReport {
+  completion: Completion;
+  /** 0..1. */
+  completionRate: number | null;
+  summary: string | null;
+  recordedAt: Date;
 }
 
 export type RequestAnswer =

@@ -23,6 +23,10 @@ describe('Kairos HTTP contract', () => {
       .flatMap((methods) => Object.values(methods).map((operation) => operation.operationId))
       .filter((id) => id !== undefined);
     expect(operations.sort()).toEqual(ACT_ROUTES.map((route) => route.act).sort());
+    for (const name of ['attestation-entree', 'attestation-absence-abandon', 'bilan-fin-formation'])
+      expect(
+        document.paths[`/sessions/{sessionKey}/enrolments/{enrolmentId}/documents/${name}.pdf`].get.responses,
+      ).toMatchObject({ 200: { content: { 'application/pdf': {} } }, 404: {} });
     expect(document.paths['/sessions/{sessionKey}/modalities'].post.requestBody).toMatchObject({
       content: { 'application/json': { schema: { required: ['kind'] } } },
     });

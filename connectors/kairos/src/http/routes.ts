@@ -12,6 +12,7 @@ import {
   serveOpenApi,
 } from '@passerelle/service-kit';
 import { ficheRegionale } from '../documents/fiche-regionale.js';
+import { TRAINING_DOCUMENTS, trainingDocument } from '../documents/training-documents.js';
 import type { Act } from '../domain/commands.js';
 import type { SessionAggregate } from '../domain/state.js';
 import type { SessionReadModel } from '../read-model.js';
@@ -75,8 +76,18 @@ const READ_ROUTES: readonly ReadRoute[] = [
     tag: 'Candidatures',
     produces: 'application/pdf',
   },
+  ...TRAINING_DOCUMENTS.map((document) => ({
+    url: documentUrl(document.name),
+    summary: `The ${document.title} of an enrolment (PDF), once ${document.requires} is recorded`,
+    tag: 'Enrolment',
+    produces: 'application/pdf',
+  })),
   { url: '/commands/:commandId', summary: 'The outcome of an act answered 202 (pending)', tag: 'Commands' },
 ];
+
+function documentUrl(name: string) {
+  return `/sessions/:sessionKey/enrolments/:enrolmentId/documents/${name}.pdf`;
+}
 
 const forbidden = () =>
   new ProblemError({
@@ -89,11 +100,29 @@ const forbidden = () =>
 
 const notFound = (what: string) => problem(404, 'about:blank', 'Not Found', `No such ${what} on this session.`);
 
+/** A training document whose event has not happened: the enrolment exists, the document does not (yet). */
+const notIssued = (requires: string) =>
+  new ProblemError({
+    type: 'urn:passerelle:problem:kairos:document-not-issued',
+    title: 'DOCUMENT_NOT_ISSUED',
+    status: 404,
+    detail: `This document exists once ${requires} is recorded for this enrolment.`,
+    rule: 'DOCUMENT_NOT_ISSUED',
+  });
+
+const sendPdf = async (reply: HttpReply, pdf: Buffer, filename: string) =>
+  reply
+    .type('application/pdf')
+    .header('content-disposition', `inline; filename="${filename.replaceAll(/[^\w.-]/g, '_')}.pdf"`)
+    // Personal data: no shared cache keeps a copy.
+    .header('cache-control', 'no-store')
+    .send(pdf);
+
 const INFO = {
   title: 'Passerelle — Kairos connector (training organisations)',
   version: '1.0.0',
   description:
-    'Every act of a training organisation (OF) on its sessions: recruitment modalities (ICO, RDVI, candidature windows), registrations, candidatures (Kairos NG), enrolment from entry to exit, registrant lists, dashboards and the fiche régionale. Bearer tokens stand for SIRETs; an OF acts only on sessions of its SIRETs.',
+    'Every act of a training organisation (OF) on its sessions: recruitment modalities (ICO, RDVI, candidature windows), registrations, candidatures (Kairos NG), enrolment from entry to exit, registrant lists, dashboards, the fiche régionale and the training documents (attestation d’entrée, attestation d’absence / d’abandon, bilan de fin de formation). Bearer tokens stand for SIRETs; an OF acts only on sessions of its SIRETs.',
 };
 
 const pathParams = (url: string, constraint: object) => {
@@ -272,12 +301,20 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
           collection === 'registrations' ? state.registrations.has(id) : state.candidatures.has(id);
         const fiche = ficheRegionale(await visible(request, holds), id, clock());
         if (!fiche) throw notFound(collection === 'registrations' ? 'registration' : 'candidature');
-        const pdf = await renderPdf(fiche);
-        return reply
-          .type('application/pdf')
-          .header('content-disposition', `inline; filename="fiche-regionale-${id.replaceAll(/[^\w.-]/g, '_')}.pdf"`)
-          .header('cache-control', 'no-store')
-          .send(pdf);
+        return sendPdf(reply, await renderPdf(fiche), `fiche-regionale-${id}`);
+      });
+    }
+    for (const document of TRAINING_DOCUMENTS) {
+      read(documentUrl(document.name), async (request, reply) => {
+        const id = param(request, 'enrolmentId');
+        // Waits for this instance to have read what was published so far when the document is not there yet: an
+        // act answered by another instance a moment ago is seen here too.
+        const issued = (state: SessionAggregate) =>
+          trainingDocument(state, id, document.name, clock()).kind === 'issued';
+        const answer = trainingDocument(await visible(request, issued), id, document.name, clock());
+        if (answer.kind === 'unknown-enrolment') throw notFound('enrolment');
+        if (answer.kind === 'not-issued') throw notIssued(answer.requires);
+        return sendPdf(reply, await renderPdf(answer.spec), `${document.name}-${id}`);
       });
     }
     read('/dashboards/pilotage', async (request) => pilotage(await mine(request), clock()));

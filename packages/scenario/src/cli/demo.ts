@@ -1,13 +1,15 @@
 /**
  * `npm run demo -- --trainees N`: plays the scenario against the running Passerelle (`npm start`), through its
  * HTTP APIs, and prints one JSON summary on stdout (progress on stderr). Exit 0 only when every journey ended
- * where the scenario expected. `npm run demo -- --trainee T0007` prints that trainee's timeline from the last run.
+ * where the scenario expected and the OF got every training document (attestations, bilans) its acts issued.
+ * `npm run demo -- --trainee T0007` prints that trainee's timeline from the last run.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stackConfig } from '@passerelle/infra/local-stack';
 import { Api } from '../api.js';
 import { HttpPositioning } from '../channels.js';
+import { fetchDocuments } from '../documents.js';
 import { countEvents } from '../event-counts.js';
 import { playScenario } from '../runner.js';
 import { credentials, devSettings } from '../settings.js';
@@ -65,7 +67,9 @@ async function main(): Promise<number> {
     { brokers: stack.kafkaBrokers, schemaRegistryUrl: stack.schemaRegistryUrl },
     new Set(run.sessions.map((session) => session.sessionKey)),
   );
-  const summary = summarise(run, eventsByType);
+  progress('downloading the attestations and bilans of the trainees who reached them');
+  const documents = await fetchDocuments(kairos, run.trainees);
+  const summary = summarise(run, eventsByType, [], documents);
   mkdirSync(dirname(lastRunFile), { recursive: true });
   writeFileSync(
     lastRunFile,

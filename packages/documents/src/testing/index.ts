@@ -1,0 +1,1 @@
+export { normaliseText, readRenderedPdf } from './ocr.js';
