@@ -66,6 +66,11 @@ export interface SecurityTarget {
    * to: on a route with path parameters it must get a 403, or a 404 where the code hides what exists.
    */
   foreignToken?: string;
+  /**
+   * Operations with path parameters but no owner to refuse another caller (a search any front end may run, a DE
+   * registering himself on any session), by `METHOD /template`, each with why: no foreign-token case there.
+   */
+  shared?: Record<string, string>;
   /** Path parameter values that exist for `token`, by name (a hostile value replaces one at a time). */
   ids?: Record<string, string>;
   /** Bodies the operation accepts (its schema's example otherwise), by `METHOD /template`. */
@@ -253,7 +258,7 @@ function attemptsOf(operation: Operation, target: SecurityTarget): Attempt[] {
   if (operation.secured) {
     add({ kind: 'unauthenticated', path: at, token: null, ...withBody, expected: [401] });
     add({ kind: 'unknown-token', path: at, token: 'not-a-token-of-this-runnable-0000', ...withBody, expected: [401] });
-    if (target.foreignToken && operation.pathParameters.length > 0)
+    if (target.foreignToken && operation.pathParameters.length > 0 && target.shared?.[key] === undefined)
       add({ kind: 'foreign-token', path: at, token: target.foreignToken, ...withBody, expected: [403, 404] });
   }
   if (operation.bodyTypes.length > 0) {
