@@ -104,6 +104,10 @@ export function createHttpServer({
     },
   });
   describeRoutes(app);
+  // Every API takes JSON (SOFI's upload adds its XML types in its own scope): fastify's default text/plain parser
+  // would hand a JSON route a string, refused later by the route's own rules with a misleading answer (a 422 on
+  // a field); without it a text body is a 415 everywhere.
+  app.removeContentTypeParser('text/plain');
   // Response schemas are the contract's documentation: answers are sent as built, never filtered by a schema
   // (fast-json-stringify would drop every member a schema does not list).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -61,6 +61,8 @@ export interface SecurityTarget {
   url: string;
   /** A token the runnable accepts on its secured routes: the cases past authentication use it. */
   token: string;
+  /** A token the runnable accepts on that operation instead of `token` (an ops act), by `METHOD /template`. */
+  tokenFor?: Record<string, string>;
   /**
    * A genuine token of another organisation (another OF's SIRET, another prescriber) than the one `ids` belong
    * to: on a route with path parameters it must get a 403, or a 404 where the code hides what exists.
@@ -243,6 +245,7 @@ function attemptsOf(operation: Operation, target: SecurityTarget): Attempt[] {
     operation.pathParameters.map((name) => [name, encodeURIComponent(target.ids?.[name] ?? 'sample')]),
   );
   const key = `${operation.method} ${operation.path}`;
+  const token = target.tokenFor?.[key] ?? target.token;
   const json = operation.bodyTypes.find((type) => type.includes('json'));
   const validBody =
     operation.bodyTypes.length === 0
@@ -270,7 +273,7 @@ function attemptsOf(operation: Operation, target: SecurityTarget): Attempt[] {
     add({
       kind: 'oversize-body',
       path: at,
-      token: target.token,
+      token,
       headers: { 'content-type': bodyType as string },
       body: oversize,
       expected: [413],
@@ -283,7 +286,7 @@ function attemptsOf(operation: Operation, target: SecurityTarget): Attempt[] {
         add({
           kind: 'malformed-json',
           path: at,
-          token: target.token,
+          token,
           headers: { 'content-type': json },
           body: malformed,
           expected: [400],
@@ -298,10 +301,10 @@ function attemptsOf(operation: Operation, target: SecurityTarget): Attempt[] {
         add({
           kind: 'wrong-content-type',
           path: at,
-          token: target.token,
+          token,
           headers: { 'content-type': type },
           body,
-          expected: [400, 415],
+          expected: [415],
         });
   }
   for (const name of operation.pathParameters)
@@ -309,7 +312,7 @@ function attemptsOf(operation: Operation, target: SecurityTarget): Attempt[] {
       add({
         kind: 'hostile-id',
         path: fill(operation.path, { ...ids, [name]: hostile }),
-        token: operation.secured ? target.token : null,
+        token: operation.secured ? token : null,
         ...withBody,
         // 414: a parameter over fastify's maximum length (100), refused before routing.
         expected: [400, 403, 404, 414],
