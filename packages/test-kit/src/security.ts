@@ -42,6 +42,7 @@ export type CaseKind =
   | 'foreign-token'
   | 'oversize-body'
   | 'malformed-json'
+  | 'malformed-body'
   | 'wrong-content-type'
   | 'hostile-id';
 
@@ -291,6 +292,16 @@ function attemptsOf(operation: Operation, target: SecurityTarget): Attempt[] {
           body: malformed,
           expected: [400],
         });
+    else
+      add({
+        kind: 'malformed-body',
+        path: at,
+        token,
+        headers: { 'content-type': bodyType as string },
+        body: `<?xml version="1.0"?><personal nom="${PERSONAL.lastName}">${PERSONAL.email}</person`,
+        // A file (an LHEO export) that does not parse: refused as a request (400) or as a document (422).
+        expected: [400, 422],
+      });
     const formBody = new URLSearchParams(Object.entries(PERSONAL)).toString();
     for (const [type, body] of [
       ['text/plain', `${PERSONAL.firstName} ${PERSONAL.lastName} ${PERSONAL.email}`],
