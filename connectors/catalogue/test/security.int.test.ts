@@ -8,9 +8,10 @@ import { call, candidatureWindow, DE_TOKEN, OTHER_DE_TOKEN, offerWith, sessionPa
 // (packages/test-kit/src/security.ts): a session is listed on TMF and a DE has registered himself on it, so another
 // DE's token is refused on his positioning.
 
+const OPS_TOKEN = 'ops-token-of-the-security-pass';
 const logs = new LogCapture();
 const { broker, prefix, service } = useCatalogue(
-  { LOG_LEVEL: 'debug', CATALOGUE_DECISION_TIMEOUT_MS: '200' },
+  { LOG_LEVEL: 'debug', CATALOGUE_DECISION_TIMEOUT_MS: '200', OPS_TOKEN },
   { logDestination: logs.stream },
 );
 
@@ -38,6 +39,7 @@ describe('security — every route of the catalogue connector', () => {
       url: service.url,
       token: DE_TOKEN,
       foreignToken: OTHER_DE_TOKEN,
+      opsToken: OPS_TOKEN,
       ids: { channel: 'TMF', sessionKey: offer.sessionKey, requestId: pending.body.requestId },
       shared: {
         'GET /channels/{channel}/sessions': 'a search: any front end or DE runs it',

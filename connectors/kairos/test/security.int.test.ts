@@ -6,9 +6,10 @@ import { newDe, OTHER_TOKEN, TOKEN, useKairos } from './harness.js';
 // Every route of the OF API, from its /openapi.json, attacked with the security cases (packages/test-kit/src/security.ts):
 // a session of the OF with an ICO and a registration exists, so another OF's token is refused on real ids.
 
+const OPS_TOKEN = 'ops-token-of-the-security-pass';
 const logs = new LogCapture();
 const { broker, kairos, newSession, prefix } = useKairos({
-  instances: [{ LOG_LEVEL: 'debug' }],
+  instances: [{ LOG_LEVEL: 'debug', OPS_TOKEN }],
   start: { logDestination: logs.stream },
 });
 
@@ -34,6 +35,7 @@ describe('security — every route of the Kairos connector', () => {
       url: kairos.service.url,
       token: TOKEN,
       foreignToken: OTHER_TOKEN,
+      opsToken: OPS_TOKEN,
       ids: {
         sessionKey: session.sessionKey,
         modalityId,

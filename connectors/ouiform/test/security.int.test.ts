@@ -10,6 +10,7 @@ import { Api, account, connectorEnv, PlayedKairos, prescriptionBody, startOuifor
 
 const prescriber = account('ML-SECURITE', 'MISSION_LOCALE');
 const otherPrescriber = account('FT-SECURITE', 'FRANCE_TRAVAIL');
+const OPS_TOKEN = 'ops-token-of-the-security-pass';
 
 describe('security — every route of the Ouiform connector', () => {
   const prefix = topicPrefix();
@@ -19,7 +20,7 @@ describe('security — every route of the Ouiform connector', () => {
 
   beforeAll(async () => {
     await kairos.start();
-    const env = connectorEnv(prefix, [prescriber, otherPrescriber], { LOG_LEVEL: 'debug' });
+    const env = connectorEnv(prefix, [prescriber, otherPrescriber], { LOG_LEVEL: 'debug', OPS_TOKEN });
     service = await startOuiform(env, { logDestination: logs.stream });
   });
 
@@ -40,6 +41,7 @@ describe('security — every route of the Ouiform connector', () => {
       url: service.url,
       token: prescriber.token,
       foreignToken: otherPrescriber.token,
+      opsToken: OPS_TOKEN,
       ids: { prescriptionId: 'PRES-SECURITE-1' },
       bus: kairos.bus,
       outputs: outputsOf('connector-ouiform').map((topic) => `${prefix}${topic.name}`),

@@ -14,6 +14,7 @@ import { offerTopic } from './inbound-helpers.js';
 const MAX_BYTES = 20_000;
 const token = randomBytes(24).toString('base64url');
 const buses: Bus[] = [];
+const OPS_TOKEN = 'ops-token-of-the-security-pass';
 const logs = new LogCapture();
 let topic: Awaited<ReturnType<typeof offerTopic>>;
 let service: RunningService;
@@ -25,6 +26,7 @@ beforeAll(async () => {
     SOFI_API_TOKEN: token,
     SOFI_MAX_UPLOAD_BYTES: String(MAX_BYTES),
     LOG_LEVEL: 'debug',
+    OPS_TOKEN,
   });
   service = await startService(sofiConnector(env), env, { logDestination: logs.stream });
 });
@@ -41,6 +43,7 @@ describe('security — every route of the SOFI connector', () => {
       url: service.url,
       token,
       bodyLimit: MAX_BYTES,
+      opsToken: OPS_TOKEN,
       bus: topic.bus,
       outputs: [topic.topic],
       logs,

@@ -84,10 +84,13 @@ export interface SecurityTarget {
   outputs: readonly string[];
   bus?: Bus;
   logs: LogCapture;
+  /**
+   * The runnable's OPS_TOKEN: its ops actions on consumers (`POST /status/consumers/{name}/{action}`, from
+   * packages/runtime, left out of every OpenAPI document as operational) are attacked too.
+   */
+  opsToken?: string;
   /** Fewer cases than this fails the pass: an empty enumeration must never look green. */
   minimumCases: number;
-  /** Operations left out, by `METHOD /template`, each with why (an operation that is not an API call). */
-  skip?: Record<string, string>;
 }
 
 export interface CaseResult {
@@ -368,6 +371,16 @@ async function endOffsets(bus: Bus | undefined, topics: readonly string[]): Prom
   return ends;
 }
 
+/** The ops action every runnable has (packages/runtime/src/ops-routes.ts), not in any OpenAPI document. */
+const OPS_ACTION: Operation = {
+  method: 'POST',
+  path: '/status/consumers/{name}/{action}',
+  secured: true,
+  pathParameters: ['name', 'action'],
+  bodyTypes: [],
+  bodySchema: undefined,
+};
+
 /** How many requests run at once: enough to be quick, few enough for a 2-core machine shared with the broker. */
 const CONCURRENCY = 6;
 
@@ -375,10 +388,14 @@ const CONCURRENCY = 6;
 export async function securityPass(target: SecurityTarget): Promise<SecurityReport> {
   const served = await fetch(`${target.url}/openapi.json`);
   if (served.status !== 200) throw new Error(`${target.runnable}: GET /openapi.json answered ${served.status}`);
-  const operations = operationsOf(await served.json()).filter(
-    (operation) => target.skip?.[`${operation.method} ${operation.path}`] === undefined,
-  );
+  const operations = operationsOf(await served.json());
   const attempts = operations.flatMap((operation) => attemptsOf(operation, target));
+  if (target.opsToken !== undefined) {
+    operations.push(OPS_ACTION);
+    // A consumer no runnable has: however the pass goes, nothing is ever paused.
+    const ids = { name: 'no-such-consumer', action: 'pause' };
+    attempts.push(...attemptsOf(OPS_ACTION, { ...target, token: target.opsToken, ids, foreignToken: undefined }));
+  }
   if (attempts.length < target.minimumCases)
     throw new Error(
       `${target.runnable}: ${attempts.length} security cases from ${operations.length} operations, fewer than the ${target.minimumCases} expected: is /openapi.json listing the routes?`,

@@ -11,6 +11,7 @@ import {
   APPLICATION,
   adminClient,
   fakeJourneyService,
+  OPS_TOKEN,
   startAdmin,
   startWorker,
   testBus,
@@ -70,6 +71,7 @@ describe('security — every route of the admin', () => {
       runnable: 'service-admin',
       url: admin.url,
       token: ADMIN_TOKEN,
+      opsToken: OPS_TOKEN,
       ids: {
         name: 'worker',
         action: 'pause',

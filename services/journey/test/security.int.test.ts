@@ -23,12 +23,18 @@ bus.follow({
     statuses.push((event.value as { journeyId: string }).journeyId);
   },
 });
+const JOURNEY_OPS_TOKEN = 'ops-token-of-the-security-pass';
 const logs = new LogCapture();
 let service: RunningService;
 
 beforeAll(async () => {
   await startFollowing(bus, Object.values(topics));
-  ({ service } = await startJourney(prefix, new TestClock(), { LOG_LEVEL: 'debug' }, { logDestination: logs.stream }));
+  ({ service } = await startJourney(
+    prefix,
+    new TestClock(),
+    { LOG_LEVEL: 'debug', OPS_TOKEN: JOURNEY_OPS_TOKEN },
+    { logDestination: logs.stream },
+  ));
 });
 
 afterAll(async () => {
@@ -53,6 +59,7 @@ describe('security — every route of the journey service', () => {
       token: OF_TOKEN,
       tokenFor: { 'POST /erasures': OPS_TOKEN },
       foreignToken: OTHER_OF_TOKEN,
+      opsToken: JOURNEY_OPS_TOKEN,
       shared: {
         'GET /sessions/{sessionKey}/journeys':
           'a list filtered to what the caller may see: another OF gets an empty list, as for an unknown session',
