@@ -76,8 +76,6 @@ export interface SecurityTarget {
   shared?: Record<string, string>;
   /** Path parameter values that exist for `token`, by name (a hostile value replaces one at a time). */
   ids?: Record<string, string>;
-  /** Bodies the operation accepts (its schema's example otherwise), by `METHOD /template`. */
-  bodies?: Record<string, unknown>;
   /** The largest body the runnable reads (default: service-kit's). */
   bodyLimit?: number;
   /** The runnable's output topics, which must not move during the pass, and the test's own bus to read them. */
@@ -255,8 +253,8 @@ function attemptsOf(operation: Operation, target: SecurityTarget): Attempt[] {
     operation.bodyTypes.length === 0
       ? undefined
       : json
-        ? JSON.stringify(target.bodies?.[key] ?? exampleOf(operation.bodySchema as JsonSchema))
-        : String(target.bodies?.[key] ?? `<personal>${Object.values(PERSONAL).join(' ')}</personal>`);
+        ? JSON.stringify(exampleOf(operation.bodySchema as JsonSchema))
+        : `<personal>${Object.values(PERSONAL).join(' ')}</personal>`;
   const bodyType = json ?? operation.bodyTypes[0];
   const withBody = validBody === undefined ? {} : { body: validBody, headers: { 'content-type': bodyType as string } };
   const at = fill(operation.path, ids);
