@@ -213,6 +213,18 @@ export function topicsOf(runnable: RunnableName): readonly TopicDefinition[] {
 }
 
 /**
+ * The topics a runnable publishes for other runnables to read: its own internal ones (a request and its reply,
+ * read back only by itself) left out. What a refused request must never reach (the security suite checks it).
+ */
+export function outputsOf(runnable: RunnableName): readonly TopicDefinition[] {
+  return topics.filter(
+    (topic) =>
+      (topic.producers as readonly string[]).includes(runnable) &&
+      topic.consumers.some((consumer) => consumer !== runnable),
+  );
+}
+
+/**
  * A runnable's topic names by role, behind `prefix` (tests and rehearsals run on their own topics): derived from
  * the catalogue, so a topic a runnable starts reading is declared once, here, and nowhere else.
  */

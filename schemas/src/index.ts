@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import {
+  outputsOf,
   type RunnableName,
   type RunnableTopics,
   runnableTopics,
@@ -23,6 +24,7 @@ export * from './lifecycle.js';
 export {
   journeyIdFor,
   logicalTypes,
+  outputsOf,
   type RunnableName,
   type RunnableTopics,
   runnableTopics,

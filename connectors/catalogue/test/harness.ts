@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus, ConsumedEvent } from '@passerelle/bus';
-import { type RunningService, startService } from '@passerelle/runtime';
+import { type RunningService, type StartOptions, startService } from '@passerelle/runtime';
 import type {
   EventEnvelope,
   ListingPublished,
@@ -53,9 +53,13 @@ export const catalogueEnv = (prefix: string, env: Record<string, string> = {}) =
   });
 
 /** One connector instance on the test's own topics and group. */
-export async function startCatalogue(prefix: string, env: Record<string, string> = {}): Promise<RunningService> {
+export async function startCatalogue(
+  prefix: string,
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningService> {
   const fullEnv = catalogueEnv(prefix, env);
-  return startService(catalogueConnector({ env: fullEnv }), fullEnv);
+  return startService(catalogueConnector({ env: fullEnv }), fullEnv, options);
 }
 
 export interface CatalogueFile {
@@ -69,13 +73,13 @@ export interface CatalogueFile {
  * A test file's catalogue connector: its own topics, the test's side of the broker and one instance with `env`,
  * started before the file's tests and stopped after them.
  */
-export function useCatalogue(env: Record<string, string> = {}): CatalogueFile {
+export function useCatalogue(env: Record<string, string> = {}, options: StartOptions = {}): CatalogueFile {
   const prefix = topicPrefix();
   const broker = new Broker(prefix);
   let service: RunningService | undefined;
   beforeAll(async () => {
     await broker.start();
-    service = await startCatalogue(prefix, env);
+    service = await startCatalogue(prefix, env, options);
   });
   afterAll(async () => {
     await service?.stop();

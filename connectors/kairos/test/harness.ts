@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus, ConsumedEvent } from '@passerelle/bus';
-import { type RunningService, startService } from '@passerelle/runtime';
+import { type RunningService, type StartOptions, startService } from '@passerelle/runtime';
 import type { KairosCommand, OfferSession, PositioningRequested } from '@passerelle/schemas';
 import { journeyIdFor } from '@passerelle/schemas';
 import { offerSession, offerSessionWith } from '@passerelle/schemas/fixtures';
@@ -39,6 +39,7 @@ export async function startKairos(
   prefix: string,
   clock: TestClock,
   env: Record<string, string> = {},
+  options: StartOptions = {},
 ): Promise<KairosInstance> {
   const fullEnv = runnableEnv('kairos', {
     KAIROS_TOPIC_PREFIX: prefix,
@@ -50,7 +51,7 @@ export async function startKairos(
     KAIROS_COMMAND_TIMEOUT_MS: String(patience(5000)),
     ...env,
   });
-  const service = await startService(kairosConnector({ env: fullEnv, clock: clock.now }), fullEnv);
+  const service = await startService(kairosConnector({ env: fullEnv, clock: clock.now }), fullEnv, options);
   return { service, api: new Api(service.url, TOKEN), other: new Api(service.url, OTHER_TOKEN) };
 }
 
@@ -276,9 +277,12 @@ export interface KairosFile {
 export function useKairos({
   instances: settings = [{}],
   sessions = [],
+  start = {},
 }: {
   instances?: Record<string, string>[];
   sessions?: OfferSession[];
+  /** How the instances start (where their logs go). */
+  start?: StartOptions;
 } = {}): KairosFile {
   const clock = new TestClock();
   const prefix = topicPrefix();
@@ -287,7 +291,7 @@ export function useKairos({
   beforeAll(async () => {
     clock.set('2026-12-01T10:00:00Z');
     await broker.start();
-    for (const env of settings) instances.push(await startKairos(prefix, clock, env));
+    for (const env of settings) instances.push(await startKairos(prefix, clock, env, start));
     // Each instance owns some of the six partitions, and none is still claimed by two (the rebalances done): a
     // session is decided by one of them, answered by all.
     if (instances.length > 1)

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bus } from '@passerelle/bus';
-import { type RunningService, startService } from '@passerelle/runtime';
+import { type RunningService, type StartOptions, startService } from '@passerelle/runtime';
 import type { EventRecordName, PositioningRequested, RecordTypes } from '@passerelle/schemas';
 import { fixtures } from '@passerelle/schemas/fixtures';
 import { patience, waitFor } from '@passerelle/test-kit';
@@ -62,8 +62,8 @@ export const webhookOf = (id: string, account: PrescriberAccount, receiver: Webh
   ]),
 });
 
-export async function startOuiform(env: Record<string, string>): Promise<RunningService> {
-  return startService(ouiformConnector({ env }), env);
+export async function startOuiform(env: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
+  return startService(ouiformConnector({ env }), env, options);
 }
 
 export type Response = HttpResponse<Record<string, unknown> & { errors?: { field: string }[] }>;

@@ -4,6 +4,7 @@ export {
   runService,
   type ServiceContext,
   type ServiceDefinition,
+  type StartOptions,
   serviceConfigSchema,
   startService,
 } from './service.js';

@@ -5,6 +5,7 @@ import {
   createLogger,
   type HttpServer,
   type Logger,
+  type LoggerOptions,
   loadConfig,
   Metrics,
   stopOnSignals,
@@ -58,6 +59,11 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Where the runnable's log lines go (stdout by default): a test reads them back to check what they hold. */
+  logDestination?: LoggerOptions['destination'];
+}
+
 /**
  * The composition root every runnable shares: configuration validated first (all problems at once), one logger,
  * one metrics registry, the bus, and an HTTP server with /healthz, /readyz (broker reachable, consumers running),
@@ -67,10 +73,11 @@ export interface RunningService {
 export async function startService<Schema extends z.ZodObject>(
   definition: ServiceDefinition<Schema>,
   env: NodeJS.ProcessEnv = process.env,
+  options: StartOptions = {},
 ): Promise<RunningService> {
   const config = loadConfig(serviceConfigSchema.extend(definition.configSchema.shape), env) as z.infer<Schema> &
     z.infer<typeof serviceConfigSchema>;
-  const log = createLogger({ service: definition.name, level: config.LOG_LEVEL });
+  const log = createLogger({ service: definition.name, level: config.LOG_LEVEL, destination: options.logDestination });
   const metrics = new Metrics();
   const bus = new Bus({
     config: { ...config, KAFKA_CLIENT_ID: env.KAFKA_CLIENT_ID ?? definition.name },

@@ -22,8 +22,15 @@ export interface HttpServerOptions {
   metrics?: Metrics;
   /** Readiness checks by name; /readyz is 200 only when all pass. Liveness (/healthz) only says the process answers. */
   readiness?: Record<string, HealthCheck>;
+  /** Largest request body parsed, in bytes (default `DEFAULT_BODY_LIMIT`); beyond it the answer is 413. */
   bodyLimit?: number;
 }
+
+/**
+ * fastify's own default (1 MiB), said here so the limit is one known number: the security suite sends a body one
+ * byte over it to every route that takes one. No JSON body of the APIs comes near it.
+ */
+export const DEFAULT_BODY_LIMIT = 1_048_576;
 
 /**
  * The optional `Idempotency-Key` header of a request: a client that lost the answer (no reply, a 5xx) retries with
@@ -78,13 +85,29 @@ class OneLinePerRequest extends LogController {
  * The one place that builds fastify servers: logging through the process logger, problem+json errors (4xx logged
  * at info, 5xx at error), /healthz, /readyz and /metrics. Runnables add their routes as plugins.
  */
-export function createHttpServer({ log, metrics, readiness = {}, bodyLimit }: HttpServerOptions): FastifyInstance {
+export function createHttpServer({
+  log,
+  metrics,
+  readiness = {},
+  bodyLimit = DEFAULT_BODY_LIMIT,
+}: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new OneLinePerRequest(),
-    ...(bodyLimit ? { bodyLimit } : {}),
+    bodyLimit,
+    // What fastify refuses before any route sees the request (a URL that does not decode, a path parameter over
+    // its maximum length) is a problem+json like every other refusal, not fastify's own JSON.
+    frameworkErrors: (error, request, reply) => {
+      const problem = toProblem(error, request.url);
+      request.log.info({ status: problem.status, type: problem.type }, 'request refused');
+      void (reply as FastifyReply).status(problem.status).type(PROBLEM_MEDIA_TYPE).send(problem);
+    },
   });
   describeRoutes(app);
+  // Every API takes JSON (SOFI's upload adds its XML types in its own scope): fastify's default text/plain parser
+  // would hand a JSON route a string, refused later by the route's own rules with a misleading answer (a 422 on
+  // a field); without it a text body is a 415 everywhere.
+  app.removeContentTypeParser('text/plain');
   // Response schemas are the contract's documentation: answers are sent as built, never filtered by a schema
   // (fast-json-stringify would drop every member a schema does not list).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -17,6 +17,7 @@ export {
 } from './errors.js';
 export {
   createHttpServer,
+  DEFAULT_BODY_LIMIT,
   type HealthCheck,
   type HttpServer,
   type HttpServerOptions,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Bus, Contracts } from '@passerelle/bus';
-import { type RunningService, type ServiceDefinition, startService } from '@passerelle/runtime';
+import { type RunningService, type ServiceDefinition, type StartOptions, startService } from '@passerelle/runtime';
 import { NonRetriableError, z } from '@passerelle/service-kit';
 import { httpCall, testBus as kitTestBus, runnableEnv } from '@passerelle/test-kit/runnable';
 import avro from 'avsc';
@@ -131,7 +131,11 @@ export function startWorker(prefix: string, groupId: string, knownSessions: Set<
   return startService(workerService(prefix, groupId, knownSessions), stackEnv({ OPS_TOKEN }));
 }
 
-export function startAdmin(targets: Record<string, string>, extra: Record<string, string> = {}) {
+export function startAdmin(
+  targets: Record<string, string>,
+  extra: Record<string, string> = {},
+  options: StartOptions = {},
+) {
   return startService(
     adminService(),
     stackEnv({
@@ -144,6 +148,7 @@ export function startAdmin(targets: Record<string, string>, extra: Record<string
       ADMIN_JOURNEY_TOKEN: JOURNEY_TOKEN,
       ...extra,
     }),
+    options,
   );
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '@passerelle/bus';
-import { type RunningService, startService } from '@passerelle/runtime';
+import { type RunningService, type StartOptions, startService } from '@passerelle/runtime';
 import { type EventRecordName, journeyIdFor, type RecordTypes } from '@passerelle/schemas';
 import { fixtures, offerSession } from '@passerelle/schemas/fixtures';
 import { waitFor } from '@passerelle/test-kit';
@@ -38,12 +38,15 @@ export function journeyEnv(prefix: string, extra: Record<string, string> = {}): 
 export async function startJourney(
   prefix: string,
   clock: TestClock,
+  extra: Record<string, string> = {},
+  options: StartOptions = {},
 ): Promise<{ service: RunningService; sweep: VigilanceSweep }> {
-  const env = journeyEnv(prefix);
+  const env = journeyEnv(prefix, extra);
   let sweep: VigilanceSweep | undefined;
   const service = await startService(
     journeyService({ env, clock: clock.now, onSweep: (created) => (sweep = created) }),
     env,
+    options,
   );
   if (!sweep) throw new Error('the service declared no sweep');
   return { service, sweep };

@@ -25,6 +25,11 @@ const INFO = {
 };
 const TAGS = { tags: ['Journeys'] };
 const denied = { 401: 'No or unknown token', 403: 'Not one of your sessions' };
+/**
+ * A session key as LHEO numbers it, `formation|action|session` (the shape Ouiform's prescriptions take): a path
+ * parameter of any other shape (a traversal, a NUL, a script) is a 400 naming it, never echoed in a 200.
+ */
+const SESSION_KEY = { type: 'string', maxLength: 200, pattern: '^[^|\\s]+\\|[^|\\s]+\\|[^|\\s]+$' } as const;
 const stringParams = (...names: string[]) => ({
   type: 'object',
   required: names,
@@ -84,8 +89,11 @@ export function registerJourneyRoutes(http: HttpServer, options: JourneyRoutesOp
     schema: {
       ...TAGS,
       summary: 'The journeys of a session you may see, with their steps',
-      params: stringParams('sessionKey'),
-      response: { 200: json('The journeys of the session'), ...problems({ 401: denied[401] }) },
+      params: { type: 'object', required: ['sessionKey'], properties: { sessionKey: SESSION_KEY } },
+      response: {
+        200: json('The journeys of the session you may see (none: an empty list)'),
+        ...problems({ 400: 'Not a session key (formation|action|session)', 401: denied[401] }),
+      },
     },
   };
   http.get<{ Params: { sessionKey: string } }>('/sessions/:sessionKey/journeys', sessionRoute, async (request) => {
