@@ -49,6 +49,8 @@ export class Bus {
   readonly #deadLetterRetentionMs: number;
   /** Set when start() starts the declared consumers: a consumer added later (addConsumer) starts itself. */
   #running = false;
+  /** A consumer was added after start() created the dead-letter topics, before it started the consumers. */
+  #addedDuringStart = false;
   #admin: Promise<Admin> | undefined;
 
   constructor({ config, contracts, log, metrics, deadLetterRetentionMs = 30 * 24 * 3600_000 }: BusOptions) {
@@ -153,10 +155,13 @@ export class Bus {
    */
   async addConsumer<S = never>(spec: ConsumerSpec<S>): Promise<ManagedConsumer<S>> {
     const consumer = this.consumer(spec);
-    if (this.#running) {
-      await this.ensureTopics();
-      await consumer.start();
+    if (!this.#running) {
+      // start() creates its dead-letter topic and starts it, whether it is declared before or during start().
+      this.#addedDuringStart = true;
+      return consumer;
     }
+    await this.ensureTopics();
+    await consumer.start();
     return consumer;
   }
 
@@ -208,6 +213,11 @@ export class Bus {
     // missing half its steps after a restart).
     const { caughtUp } = await this.#followHub.start();
     await caughtUp;
+    // Consumers added while the followers caught up (from the data they read) need their dead-letter topics too.
+    while (this.#addedDuringStart) {
+      this.#addedDuringStart = false;
+      await this.ensureTopics();
+    }
     // Synchronously with the snapshot below: a consumer added from now on is started by addConsumer, never twice.
     this.#running = true;
     await Promise.all(this.#consumers.map((consumer) => consumer.start()));

@@ -1,7 +1,7 @@
 import { uniqueName, waitFor } from '@passerelle/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Bus } from '../src/index.js';
-import { testContracts } from './fixtures/contracts.js';
+import type { Bus, ManagedConsumer } from '../src/index.js';
+import { COUNTED, testContracts } from './fixtures/contracts.js';
 import { type Counted, counterConsumer, publishCommands } from './fixtures/counter.js';
 import { createTestBus, readTopic } from './fixtures/harness.js';
 
@@ -84,5 +84,27 @@ describe('consumers added and retired at run time', () => {
     );
     expect(counted).toEqual([['stuck', 1]]);
     expect(await bus.readToEnd(consumer.deadLetterTopic, () => undefined)).toBe(0);
+  });
+
+  it('when a consumer is added from data read while start() catches up, then start() creates its dead-letter topic and starts it', async () => {
+    const { bus, commands, counts, groupId } = await setUp();
+    await bus.publish([
+      { topic: counts, key: 'session-D', record: COUNTED, value: { requestId: 'seed', sequence: 1, at, note: null } },
+    ]);
+    let added: Promise<ManagedConsumer<number>> | undefined;
+    bus.follow({
+      name: 'run-time.seed',
+      topics: [counts],
+      fromBeginning: true,
+      onEvent: () => {
+        added ??= bus.addConsumer(counterConsumer({ commands, counts, groupId }));
+      },
+    });
+    await bus.start();
+
+    const consumer = await (added as Promise<ManagedConsumer<number>>);
+    const topics = await (await bus.admin()).listTopics();
+    expect(topics).toContain(consumer.deadLetterTopic);
+    await waitFor(() => consumer.status().state === 'RUNNING', { description: 'the consumer running' });
   });
 });
