@@ -182,6 +182,7 @@ describe('webhook subscriptions by API, on two instances', () => {
     await delivered(receivers.deleted, before);
 
     expect((await first.delete(location)).status).toBe(204);
+    expect((await second.delete(location)).status).toBe(204);
     const gone = await second.get(location);
     expect(gone.status).toBe(404);
     expect(gone.type).toContain('application/problem+json');
@@ -253,5 +254,26 @@ describe('webhook subscriptions by API, on two instances', () => {
     });
     expect(deliveredIds(receivers.failing)).toEqual([failedOn, meanwhile]);
     expect((await first.get(location)).body.state).toBe('ACTIVE');
+  });
+
+  it('when an instance starts after the subscriptions were made, then it delivers the live ones from where they are, alone once the others stop', async () => {
+    const env = connectorEnv(prefix, [missionLocale, prescriber, otherOrganisation], {
+      OUIFORM_WEBHOOK_RETRY_BASE_MS: '20',
+      OUIFORM_WEBHOOK_RETRY_MAX_MS: '50',
+    });
+    const late = await startOuiform(env);
+    instances.push(late);
+    const names = () => late.bus.statuses().map((status) => status.name);
+    const live = (await new Api(late.url, missionLocale.token).get(BASE)).body.items as { id: string }[];
+    expect(live.map((item) => item.id)).toHaveLength(2);
+    await waitFor(() => live.every((item) => names().includes(`ouiform.webhook.${item.id}`)), {
+      description: 'the late instance delivering both live subscriptions',
+    });
+    for (const instance of instances.splice(0, 2)) await instance.stop();
+
+    const alone = await kairos.publish('PresenceRecorded', journeyId);
+    await delivered(receivers.main, alone);
+    await delivered(receivers.failing, alone);
+    expect(attemptsOf(receivers.deleted, alone)).toEqual([]);
   });
 });

@@ -116,10 +116,11 @@ export function registerWebhookSubscriptionRoutes(http: HttpServer, options: Web
 
   // Every read of one subscription first reads the topic up to its end: an id another instance gave a moment ago
   // answers, and a change made there a moment ago (a deletion, a pause) shows. Subscriptions are few and seldom read.
-  const own = async (who: Caller, subscriptionId: string) => {
+  const own = async (who: Caller, subscriptionId: string, { evenDeleted = false } = {}) => {
     await follower.barrier(READ_BARRIER_MS);
     const found = subscriptions.get(subscriptionId);
-    if (!found || found.state === 'DELETED' || `${found.network}:${found.organisation}` !== who.owner) throw notFound();
+    if (!found || `${found.network}:${found.organisation}` !== who.owner) throw notFound();
+    if (found.state === 'DELETED' && !evenDeleted) throw notFound();
     return found;
   };
 
@@ -268,13 +269,16 @@ export function registerWebhookSubscriptionRoutes(http: HttpServer, options: Web
   http.delete<ById>(
     `${BASE}/:subscriptionId`,
     oneSubscription('deleteWebhookSubscription', 'Stop and forget the subscription', {
-      204: { description: 'Deleted: no more deliveries' },
+      204: { description: 'Deleted (or already): no more deliveries' },
     }),
     async (request, reply) => {
       const who = caller(request);
-      const current = await own(who, request.params.subscriptionId);
-      await changes.delete(current, who);
-      request.log.info({ subscription: current.subscriptionId }, 'webhook subscription deleted');
+      // A retried DELETE (the first answer lost) is a 204 again, not a 404.
+      const current = await own(who, request.params.subscriptionId, { evenDeleted: true });
+      if (current.state !== 'DELETED') {
+        await changes.delete(current, who);
+        request.log.info({ subscription: current.subscriptionId }, 'webhook subscription deleted');
+      }
       return reply.status(204).send();
     },
   );
