@@ -48,9 +48,9 @@ export const ouiformConfigSchema = z.object({
     'a JSON object of tokens (16+ characters) to { organisation, network, roles: ["prescriber"|"observer"] }',
   ).transform((tokens) => new Map(Object.entries(tokens))),
   /**
-   * Webhook subscriptions, as JSON: `[{ "id", "organisation", "network", "url", "secret" }]`. Configuration rather
-   * than an API: a subscription is an integration agreed with a prescriber's IT (URL, key exchange), and its id is
-   * the consumer group holding its delivery cursor. Secrets: never logged.
+   * Configured webhook subscriptions, as JSON: `[{ "id", "organisation", "network", "url", "secret" }]`, for
+   * integrations agreed out of band before the subscriptions API (POST /webhooks/subscriptions), which is the way to
+   * subscribe now. The id is the consumer group holding the delivery cursor. Secrets: never logged.
    */
   OUIFORM_WEBHOOKS: json(
     z.array(webhookSchema).refine((hooks) => new Set(hooks.map((hook) => hook.id)).size === hooks.length, {
