@@ -182,6 +182,32 @@ const catalogue = [
     producers: ['service-journey'],
     consumers: ['service-journey'],
   },
+  {
+    name: 'ouiform.webhook-subscriptions.v1',
+    role: 'webhookSubscriptions',
+    description:
+      "Prescriber organisations' webhook subscriptions, each as its whole current state (created, secret rotated, paused, resumed, deleted): every Ouiform instance follows it, so a change needs no restart. Holds no secret. Internal to connector-ouiform.",
+    key: 'Subscription id (opaque)',
+    records: ['fr.passerelle.ouiform.WebhookSubscriptionChanged'],
+    partitions: 1,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    producers: ['connector-ouiform'],
+    consumers: ['connector-ouiform'],
+  },
+  {
+    name: 'ouiform.webhook-deliveries.v1',
+    role: 'webhookDeliveries',
+    description:
+      'The delivery log of the webhook subscriptions: one record per attempt (step id, attempt, status code, latency, next retry), no payload. Kept a week. Internal to connector-ouiform.',
+    key: 'Subscription id (opaque)',
+    records: ['fr.passerelle.ouiform.WebhookDeliveryAttempted'],
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 7 * DAY,
+    producers: ['connector-ouiform'],
+    consumers: ['connector-ouiform'],
+  },
 ] as const satisfies readonly TopicDefinition[];
 
 export const topics: readonly TopicDefinition[] = catalogue;

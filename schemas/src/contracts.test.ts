@@ -161,6 +161,7 @@ describe('the topic catalogue', () => {
       'catalogue.listings.v1',
       'journey.status.v1',
       'journey.vigilance-reviews.v1',
+      'ouiform.webhook-subscriptions.v1',
     ]);
   });
 });

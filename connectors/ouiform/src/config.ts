@@ -48,9 +48,9 @@ export const ouiformConfigSchema = z.object({
     'a JSON object of tokens (16+ characters) to { organisation, network, roles: ["prescriber"|"observer"] }',
   ).transform((tokens) => new Map(Object.entries(tokens))),
   /**
-   * Webhook subscriptions, as JSON: `[{ "id", "organisation", "network", "url", "secret" }]`. Configuration rather
-   * than an API: a subscription is an integration agreed with a prescriber's IT (URL, key exchange), and its id is
-   * the consumer group holding its delivery cursor. Secrets: never logged.
+   * Configured webhook subscriptions, as JSON: `[{ "id", "organisation", "network", "url", "secret" }]`, for
+   * integrations agreed out of band before the subscriptions API (POST /webhooks/subscriptions), which is the way to
+   * subscribe now. The id is the consumer group holding the delivery cursor. Secrets: never logged.
    */
   OUIFORM_WEBHOOKS: json(
     z.array(webhookSchema).refine((hooks) => new Set(hooks.map((hook) => hook.id)).size === hooks.length, {
@@ -67,6 +67,24 @@ export const ouiformConfigSchema = z.object({
   OUIFORM_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
   OUIFORM_WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
   OUIFORM_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /**
+   * Key the signing secrets of the subscriptions made by API are derived from (HMAC of the subscription id and a
+   * nonce kept on the topic), so the topic holds no secret and every instance signs alike. Secret: never logged.
+   */
+  OUIFORM_WEBHOOK_SECRET_KEY: z.string().min(32),
+  /** Consecutive failed attempts after which a subscription made by API is paused instead of retried on. */
+  OUIFORM_WEBHOOK_PAUSE_AFTER: z.coerce.number().int().min(1).default(10),
+  /** How long the previous secret still signs after a rotation (receivers swap keys within it). */
+  OUIFORM_WEBHOOK_ROTATION_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3600_000),
+  /** Development and tests only: subscriptions may target http on a loopback address (else https only). */
+  OUIFORM_WEBHOOK_ALLOW_LOOPBACK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Prefix of every topic the connector uses; only tests and rehearsals set it. */
   OUIFORM_TOPIC_PREFIX: z.string().default(''),
   /** Prefix of the webhook deliveries' consumer groups (instances of one deployment share them). */

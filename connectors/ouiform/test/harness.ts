@@ -49,6 +49,8 @@ export function connectorEnv(
     // How long a prescription waits for Kairos's decision before a 202: the tests that expect the decision in the
     // answer wait on the system through it, so it scales like their other deadlines.
     OUIFORM_DECISION_TIMEOUT_MS: String(patience(4000)),
+    OUIFORM_WEBHOOK_SECRET_KEY: 'integration-webhook-secret-key-0000000000',
+    OUIFORM_WEBHOOK_ALLOW_LOOPBACK: 'true',
     OUIFORM_WEBHOOK_RETRY_BASE_MS: '50',
     OUIFORM_WEBHOOK_RETRY_MAX_MS: '200',
     ...extra,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@passerelle/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, account, connectorEnv, PlayedKairos, prescriptionBody, topicPrefix } from './harness.js';
+import { Api, account, connectorEnv, PlayedKairos, prescriptionBody, topicPrefix, WebhookReceiver } from './harness.js';
 
 const prescriber = account('CE-44', 'CAP_EMPLOI');
 const DE = {
@@ -20,11 +20,13 @@ const DE = {
 describe('the connector’s logs', () => {
   const prefix = topicPrefix();
   const kairos = new PlayedKairos(prefix);
+  const receiver = new WebhookReceiver();
   let child: ChildProcess;
   let output = '';
 
   beforeAll(async () => {
     await kairos.start();
+    await receiver.start();
     child = spawn(process.execPath, ['--conditions=passerelle-source', '--import', 'tsx', 'src/main.ts'], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: { ...process.env, ...connectorEnv(prefix, [prescriber], { LOG_LEVEL: 'debug' }) },
@@ -40,15 +42,19 @@ describe('the connector’s logs', () => {
 
   afterAll(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
+    await receiver.stop();
     await kairos.stop();
   });
 
-  it('when a DE is prescribed, refused for a bad body and followed, then no log line carries his identity', async () => {
+  it('when a DE is prescribed, refused for a bad body and followed by a webhook, then no log line carries his identity nor a webhook secret', async () => {
     const url = await waitFor(() => /"url":"(http:\/\/[^"]+)"[^\n]*"service started"/.exec(output)?.[1], {
       description: 'the connector started',
       timeoutMs: 60_000,
     });
     const api = new Api(url, prescriber.token);
+    const subscribed = await api.post('/webhooks/subscriptions', { url: receiver.url });
+    const rotated = await api.post(`${subscribed.headers.get('location')}/rotate-secret`, {});
+    const secrets = [subscribed.body.secret as string, rotated.body.secret as string];
 
     const created = await api.post('/prescriptions', { ...prescriptionBody(DE.ftId), de: DE });
     const refused = await api.post('/prescriptions', {
@@ -58,6 +64,7 @@ describe('the connector’s logs', () => {
     const request = await kairos.request(created.body.requestId as string);
     await kairos.publish('PresenceRecorded', request.journeyId);
     await waitFor(async () => (await api.wholeFeed()).length === 2, { description: 'the steps in the feed' });
+    await waitFor(() => receiver.accepted().length === 2, { description: 'the steps delivered by webhook' });
     child.kill('SIGTERM');
     await waitFor(() => child.exitCode !== null, { description: 'a graceful stop' });
 
@@ -72,5 +79,10 @@ describe('the connector’s logs', () => {
       );
     }
     expect(output).not.toContain(prescriber.token);
+    expect(output).toContain('webhook subscription created');
+    for (const secret of [...secrets, connectorEnv(prefix, []).OUIFORM_WEBHOOK_SECRET_KEY as string]) {
+      expect(secret.length).toBeGreaterThan(30);
+      expect(output.includes(secret), 'a log line carries a webhook secret').toBe(false);
+    }
   });
 });

@@ -218,6 +218,11 @@ describe('the prescriber API on the real broker', () => {
       '/prescriptions',
       '/prescriptions/{prescriptionId}',
       '/sessions',
+      '/webhooks/subscriptions',
+      '/webhooks/subscriptions/{subscriptionId}',
+      '/webhooks/subscriptions/{subscriptionId}/deliveries',
+      '/webhooks/subscriptions/{subscriptionId}/resume',
+      '/webhooks/subscriptions/{subscriptionId}/rotate-secret',
     ]);
     const webhook = (document.body.webhooks as { followUp: { post: { parameters: { name: string }[] } } }).followUp;
     expect(webhook.post.parameters.map((parameter) => parameter.name)).toEqual(Object.values(WEBHOOK_HEADERS));

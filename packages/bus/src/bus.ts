@@ -7,6 +7,7 @@ import type { ConsumerSpec, ConsumerStatus } from './consumer-spec.js';
 import { type Contracts, deadLetterTopicFor } from './contracts.js';
 import { type Follower, FollowHub, type FollowSpec, Replies, type RepliesSpec } from './follower.js';
 import { createKafka } from './kafka.js';
+import { topicOffsets } from './offsets.js';
 import { readPartitionsToEnd, type StateEvent } from './partition-state.js';
 import { type OutgoingEvent, Publisher, type PublishTransaction } from './publisher.js';
 import { SchemaRegistryGateway } from './registry.js';
@@ -46,6 +47,10 @@ export class Bus {
   readonly #consumers: ManagedConsumer<unknown>[] = [];
   readonly #followHub: FollowHub;
   readonly #deadLetterRetentionMs: number;
+  /** Set when start() starts the declared consumers: a consumer added later (addConsumer) starts itself. */
+  #running = false;
+  /** A consumer was added after start() created the dead-letter topics, before it started the consumers. */
+  #addedDuringStart = false;
   #admin: Promise<Admin> | undefined;
 
   constructor({ config, contracts, log, metrics, deadLetterRetentionMs = 30 * 24 * 3600_000 }: BusOptions) {
@@ -143,6 +148,50 @@ export class Bus {
     return consumer;
   }
 
+  /**
+   * Declares a consumer while the process runs (one per item of data that changes at run time, e.g. a webhook
+   * subscription): before start() it is only declared, like consumer(); after, its dead-letter topic is created and
+   * it starts at once.
+   */
+  async addConsumer<S = never>(spec: ConsumerSpec<S>): Promise<ManagedConsumer<S>> {
+    const consumer = this.consumer(spec);
+    if (!this.#running) {
+      // start() creates its dead-letter topic and starts it, whether it is declared before or during start().
+      this.#addedDuringStart = true;
+      return consumer;
+    }
+    await this.ensureTopics();
+    await consumer.start();
+    return consumer;
+  }
+
+  /**
+   * Commits a new group's offsets at the topics' current ends, so its consumer — whenever it starts — handles
+   * exactly what is published from now on (a subscription made at run time: nothing before it, nothing lost while
+   * its consumer joins). A group that has committed offsets already is left as it is.
+   */
+  async startGroupAtEnd(groupId: string, topicNames: readonly string[]): Promise<void> {
+    const admin = await this.admin();
+    for (const topic of topicNames) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      if (committed?.partitions.some((partition) => partition.offset !== '-1')) continue;
+      const ends = await topicOffsets(admin, topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+      });
+    }
+  }
+
+  /** Stops a consumer and forgets it (its group keeps its committed offsets), so readiness no longer counts it. */
+  async retire(consumer: ManagedConsumer<unknown>): Promise<void> {
+    const index = this.#consumers.indexOf(consumer);
+    if (index === -1) return;
+    this.#consumers.splice(index, 1);
+    await consumer.stop();
+  }
+
   consumers(): readonly ManagedConsumer<unknown>[] {
     return this.#consumers;
   }
@@ -164,11 +213,19 @@ export class Bus {
     // missing half its steps after a restart).
     const { caughtUp } = await this.#followHub.start();
     await caughtUp;
+    // Consumers added while the followers caught up (from the data they read) need their dead-letter topics too.
+    while (this.#addedDuringStart) {
+      this.#addedDuringStart = false;
+      await this.ensureTopics();
+    }
+    // Synchronously with the snapshot below: a consumer added from now on is started by addConsumer, never twice.
+    this.#running = true;
     await Promise.all(this.#consumers.map((consumer) => consumer.start()));
   }
 
   /** Graceful: consumers finish their batch and leave their groups, then producers and the admin disconnect. */
   async stop(): Promise<void> {
+    this.#running = false;
     await Promise.all(this.#consumers.map((consumer) => consumer.stop()));
     await this.#followHub.stop();
     await this.publisher.disconnect();

@@ -71,7 +71,15 @@ export class BatchCycle<S> {
     let lastOffset: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
-      const outcome = await this.#events.handle(topic, partition, message, heartbeat, outgoing);
+      const outcome = await this.#events.handle(
+        topic,
+        partition,
+        message,
+        heartbeat,
+        outgoing,
+        () => isRunning() && !isStale(),
+      );
+      if (outcome.kind === 'abandoned') break;
       if (outcome.kind === 'dead-letter') deadLetters.push(outcome.message);
       lastOffset = message.offset;
     }

@@ -6,7 +6,11 @@ import { type ConsumedEvent, type ConsumerDependencies, type ConsumerSpec, isFor
 import type { PartitionStates } from './partition-state.js';
 import { encodeKnownInto, type OutgoingEvent, RECORD_HEADER, toTopicMessages } from './publisher.js';
 
-export type Outcome = { kind: 'processed' } | { kind: 'dead-letter'; message: Message };
+/** `abandoned`: the consumer stopped (or lost the partition) while the event waited for a retry; not committed. */
+export type Outcome = { kind: 'processed' } | { kind: 'dead-letter'; message: Message } | { kind: 'abandoned' };
+
+/** How often a retry's wait looks whether the consumer is stopping, so stop() never waits out a long backoff. */
+const RETRY_WAIT_SLICE_MS = 100;
 
 /**
  * One event through a managed consumer's handler, under its retry and dead-letter policy: errors are classified
@@ -38,6 +42,7 @@ export class EventHandling<S> {
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
     outgoing: Map<string, Message[]>,
+    keepsPartition: () => boolean = () => true,
   ): Promise<Outcome> {
     const maxRetries = this.#spec.maxRetries ?? 5;
     // Built on first use: a child logger per event would cost more than most handlers.
@@ -114,7 +119,13 @@ export class EventHandling<S> {
           { stage, code: errorCodeOf(error), attempt: attempt + 1, waitMs: wait },
           'retriable failure; retrying',
         );
-        await delay(wait);
+        // A stopping consumer (or one that lost the partition) gives the event up uncommitted instead of retrying
+        // on: whoever consumes the partition next handles it again. Otherwise stop() would wait out every retry.
+        for (let waited = 0; waited < wait; waited += RETRY_WAIT_SLICE_MS) {
+          if (!keepsPartition()) return { kind: 'abandoned' };
+          await delay(Math.min(RETRY_WAIT_SLICE_MS, wait - waited));
+        }
+        if (!keepsPartition()) return { kind: 'abandoned' };
         await heartbeat();
       }
     }

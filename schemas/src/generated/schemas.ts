@@ -12212,5 +12212,510 @@ export const eventSchemas = {
         "doc": "The erasure request this journey was found by (one request, several journeys)."
       }
     ]
+  },
+  "fr.passerelle.ouiform.WebhookSubscriptionChanged": {
+    "type": "record",
+    "name": "WebhookSubscriptionChanged",
+    "namespace": "fr.passerelle.ouiform",
+    "doc": "The whole current state of a prescriber organisation's webhook subscription, after a creation, a secret rotation, a pause, a resumption or a deletion. Compacted by subscription id: the last one is the subscription. Holds no secret: the signing secret is derived from the deployment's key and `secretNonce`.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id, occurred/recorded at, actor (the prescriber organisation, or the system for a pause), source system OUIFORM, correlation id (the subscription id)."
+      },
+      {
+        "name": "subscriptionId",
+        "type": "string",
+        "doc": "Opaque id; the Kafka key; names the delivery's consumer group."
+      },
+      {
+        "name": "organisation",
+        "type": "string",
+        "doc": "The prescriber organisation that owns the subscription (as in its tokens)."
+      },
+      {
+        "name": "network",
+        "type": "fr.passerelle.common.PrescriberNetwork",
+        "doc": "The owner's network."
+      },
+      {
+        "name": "url",
+        "type": "string",
+        "doc": "Where deliveries are POSTed (https, or loopback in development)."
+      },
+      {
+        "name": "eventTypes",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "doc": "Webhook types delivered, e.g. prescription.follow-up."
+      },
+      {
+        "name": "state",
+        "type": {
+          "type": "enum",
+          "name": "WebhookSubscriptionState",
+          "namespace": "fr.passerelle.ouiform",
+          "doc": "ACTIVE: delivered to. PAUSED: too many consecutive failed deliveries (or an unknown state): nothing is sent until the subscriber resumes it; later steps wait on its cursor. DELETED: gone for good.",
+          "symbols": [
+            "ACTIVE",
+            "PAUSED",
+            "DELETED"
+          ],
+          "default": "PAUSED"
+        },
+        "default": "PAUSED"
+      },
+      {
+        "name": "secretNonce",
+        "type": "string",
+        "doc": "Random input of the current signing secret (HMAC of the deployment's key and the subscription id and this): not a secret without the key."
+      },
+      {
+        "name": "previousSecretNonce",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The secret before the last rotation, still signed with until previousSecretUntil."
+      },
+      {
+        "name": "previousSecretUntil",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "End of the rotation's grace period."
+      },
+      {
+        "name": "createdAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When the subscription was created."
+      },
+      {
+        "name": "pausedReason",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Why it was paused (an error code and a count, never a payload)."
+      },
+      {
+        "name": "idempotencyKey",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Digest of the creating request's Idempotency-Key, to answer its retries alike."
+      }
+    ]
+  },
+  "fr.passerelle.ouiform.WebhookDeliveryAttempted": {
+    "type": "record",
+    "name": "WebhookDeliveryAttempted",
+    "namespace": "fr.passerelle.ouiform",
+    "doc": "One attempt to deliver one follow-up step to a webhook subscription: the delivery log every instance serves. No payload and no personal data.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id, occurred/recorded at, actor (the system), source system OUIFORM, correlation id (the subscription id), causation id (the step's event id)."
+      },
+      {
+        "name": "subscriptionId",
+        "type": "string",
+        "doc": "The subscription; the Kafka key."
+      },
+      {
+        "name": "webhookId",
+        "type": "string",
+        "doc": "The delivered step's event id (the passerelle-webhook-id header)."
+      },
+      {
+        "name": "attempt",
+        "type": "int",
+        "doc": "1 for the first attempt of this step."
+      },
+      {
+        "name": "outcome",
+        "type": {
+          "type": "enum",
+          "name": "WebhookDeliveryOutcome",
+          "namespace": "fr.passerelle.ouiform",
+          "doc": "DELIVERED: the receiver answered 2xx. FAILED: network error, timeout or non-2xx; retried. DEAD_LETTERED: retries exhausted, the step went to the delivery's dead-letter topic. PAUSED: this failure paused the subscription.",
+          "symbols": [
+            "DELIVERED",
+            "FAILED",
+            "DEAD_LETTERED",
+            "PAUSED"
+          ],
+          "default": "FAILED"
+        },
+        "default": "FAILED"
+      },
+      {
+        "name": "statusCode",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "doc": "The receiver's HTTP status; null when it did not answer."
+      },
+      {
+        "name": "errorCode",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Why it failed, as a code (OUIFORM_WEBHOOK_UNREACHABLE, OUIFORM_WEBHOOK_REFUSED)."
+      },
+      {
+        "name": "latencyMs",
+        "type": "int",
+        "doc": "How long the attempt took."
+      },
+      {
+        "name": "nextRetryBefore",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "A failed attempt is retried by then (exponential backoff with full jitter: anywhere before); null when none follows."
+      }
+    ]
   }
 } as const;

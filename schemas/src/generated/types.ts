@@ -1060,6 +1060,62 @@ export interface TrainingPlace {
 /** Why a session left the offer. */
 export type WithdrawalReason = 'ABSENT_FROM_EXPORT' | 'SESSION_PERIMEE' | 'OTHER';
 
+/** One attempt to deliver one follow-up step to a webhook subscription: the delivery log every instance serves. No payload and no personal data. */
+export interface WebhookDeliveryAttempted {
+  /** Common envelope: event id, occurred/recorded at, actor (the system), source system OUIFORM, correlation id (the subscription id), causation id (the step's event id). */
+  envelope: EventEnvelope;
+  /** The subscription; the Kafka key. */
+  subscriptionId: string;
+  /** The delivered step's event id (the passerelle-webhook-id header). */
+  webhookId: string;
+  /** 1 for the first attempt of this step. */
+  attempt: number;
+  outcome: WebhookDeliveryOutcome;
+  /** The receiver's HTTP status; null when it did not answer. */
+  statusCode: null | number;
+  /** Why it failed, as a code (OUIFORM_WEBHOOK_UNREACHABLE, OUIFORM_WEBHOOK_REFUSED). */
+  errorCode: null | string;
+  /** How long the attempt took. */
+  latencyMs: number;
+  /** A failed attempt is retried by then (exponential backoff with full jitter: anywhere before); null when none follows. */
+  nextRetryBefore: null | Date;
+}
+
+/** DELIVERED: the receiver answered 2xx. FAILED: network error, timeout or non-2xx; retried. DEAD_LETTERED: retries exhausted, the step went to the delivery's dead-letter topic. PAUSED: this failure paused the subscription. */
+export type WebhookDeliveryOutcome = 'DELIVERED' | 'FAILED' | 'DEAD_LETTERED' | 'PAUSED';
+
+/** The whole current state of a prescriber organisation's webhook subscription, after a creation, a secret rotation, a pause, a resumption or a deletion. Compacted by subscription id: the last one is the subscription. Holds no secret: the signing secret is derived from the deployment's key and `secretNonce`. */
+export interface WebhookSubscriptionChanged {
+  /** Common envelope: event id, occurred/recorded at, actor (the prescriber organisation, or the system for a pause), source system OUIFORM, correlation id (the subscription id). */
+  envelope: EventEnvelope;
+  /** Opaque id; the Kafka key; names the delivery's consumer group. */
+  subscriptionId: string;
+  /** The prescriber organisation that owns the subscription (as in its tokens). */
+  organisation: string;
+  /** The owner's network. */
+  network: PrescriberNetwork;
+  /** Where deliveries are POSTed (https, or loopback in development). */
+  url: string;
+  /** Webhook types delivered, e.g. prescription.follow-up. */
+  eventTypes: Array<string>;
+  state: WebhookSubscriptionState;
+  /** Random input of the current signing secret (HMAC of the deployment's key and the subscription id and this): not a secret without the key. */
+  secretNonce: string;
+  /** The secret before the last rotation, still signed with until previousSecretUntil. */
+  previousSecretNonce: null | string;
+  /** End of the rotation's grace period. */
+  previousSecretUntil: null | Date;
+  /** When the subscription was created. */
+  createdAt: Date;
+  /** Why it was paused (an error code and a count, never a payload). */
+  pausedReason: null | string;
+  /** Digest of the creating request's Idempotency-Key, to answer its retries alike. */
+  idempotencyKey: null | string;
+}
+
+/** ACTIVE: delivered to. PAUSED: too many consecutive failed deliveries (or an unknown state): nothing is sent until the subscriber resumes it; later steps wait on its cursor. DELETED: gone for good. */
+export type WebhookSubscriptionState = 'ACTIVE' | 'PAUSED' | 'DELETED';
+
 /** A prescriber (Ouiform, AUDEF), the DE himself from a channel (TMF, Ma Formation), or the OF. */
 export type PositioningOrigin = 'PRESCRIBER' | 'CHANNEL' | 'OF' | 'UNKNOWN';
 
@@ -1156,6 +1212,8 @@ export interface RecordTypes {
   'fr.passerelle.journey.JourneyStatusChanged': JourneyStatusChanged;
   'fr.passerelle.journey.VigilanceReviewRequested': VigilanceReviewRequested;
   'fr.passerelle.journey.JourneyErased': JourneyErased;
+  'fr.passerelle.ouiform.WebhookSubscriptionChanged': WebhookSubscriptionChanged;
+  'fr.passerelle.ouiform.WebhookDeliveryAttempted': WebhookDeliveryAttempted;
 }
 
 export type EventRecordName = keyof RecordTypes;

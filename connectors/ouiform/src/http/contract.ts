@@ -83,7 +83,9 @@ export const WEBHOOKS = {
           name: WEBHOOK_HEADERS.signature,
           in: 'header',
           required: true,
-          schema: { type: 'string', pattern: '^v1=[0-9a-f]{64}$' },
+          schema: { type: 'string', pattern: '^v1=[0-9a-f]{64}( v1=[0-9a-f]{64})*$' },
+          description:
+            'One v1= signature per valid secret, space-separated: two during a secret rotation’s grace period (the new secret’s first). Accept the delivery when one matches.',
         },
       ],
       requestBody: {
@@ -101,6 +103,57 @@ export const WEBHOOKS = {
         },
       },
       responses: { '2XX': { description: 'Received; anything else is retried with backoff' } },
+    },
+  },
+};
+
+/** A webhook subscription as its owner sees it (never its secret, except in the answers that create one). */
+export const webhookSubscription = {
+  type: 'object',
+  required: ['id', 'url', 'eventTypes', 'state', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    eventTypes: { type: 'array', items: { type: 'string' } },
+    state: {
+      type: 'string',
+      enum: ['ACTIVE', 'PAUSED'],
+      description: 'PAUSED after too many consecutive failed deliveries: POST …/resume to deliver again',
+    },
+    pausedReason: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    previousSecretValidUntil: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'After a rotation: until when deliveries are also signed with the previous secret',
+    },
+  },
+};
+
+/** The answer of a creation or a rotation: the only time the signing secret is shown. */
+export const webhookSubscriptionWithSecret = {
+  ...webhookSubscription,
+  required: [...webhookSubscription.required, 'secret'],
+  properties: {
+    ...webhookSubscription.properties,
+    secret: { type: 'string', description: 'The HMAC-SHA256 key to verify signatures with; shown only here' },
+  },
+};
+
+export const deliveryAttempt = {
+  type: 'object',
+  properties: {
+    webhookId: { type: 'string', description: 'The step’s event id (the passerelle-webhook-id header)' },
+    attempt: { type: 'integer', minimum: 1 },
+    outcome: { type: 'string', enum: ['DELIVERED', 'FAILED', 'DEAD_LETTERED', 'PAUSED'] },
+    statusCode: { type: ['integer', 'null'] },
+    errorCode: { type: ['string', 'null'] },
+    latencyMs: { type: 'integer' },
+    attemptedAt: { type: 'string', format: 'date-time' },
+    nextRetryBefore: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'A failed attempt is retried by then (exponential backoff with full jitter)',
     },
   },
 };

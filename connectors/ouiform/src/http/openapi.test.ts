@@ -4,24 +4,36 @@ import { describe, expect, it, vi } from 'vitest';
 import type { FollowUpStore } from '../follow-up/follow-up-store.js';
 import { OuiformListing } from '../sessions/session-search.js';
 import type { OuiformTopics } from '../topics.js';
+import type { SubscriptionChanges } from '../webhooks/subscription-changes.js';
+import { WebhookSubscriptions } from '../webhooks/subscriptions.js';
 import { PrescriberTokens } from './prescriber-tokens.js';
 import { registerOuiformRoutes } from './routes.js';
+import { registerWebhookSubscriptionRoutes } from './webhook-routes.js';
 
 const TOKEN = 'ouiform-contract-test-token';
 
 function ouiform() {
   const http = createHttpServer({ log: createLogger({ service: 'test', level: 'silent' }) });
   const listing = new OuiformListing();
+  const tokens = new PrescriberTokens(
+    new Map([[TOKEN, { network: 'MISSION_LOCALE', organisation: 'ML Nantes', roles: ['prescriber'] }]]),
+  );
   // Registering routes touches none of their dependencies: the contract is read without a broker.
+  registerWebhookSubscriptionRoutes(http, {
+    subscriptions: new WebhookSubscriptions(),
+    follower: {} as Follower,
+    changes: {} as SubscriptionChanges,
+    tokens,
+    secretKey: 'unused',
+    allowLoopback: false,
+  });
   registerOuiformRoutes(http, {
     bus: {} as Bus,
     store: {} as FollowUpStore,
     prescriptions: {} as Follower,
     listing,
     replies: {} as Replies,
-    tokens: new PrescriberTokens(
-      new Map([[TOKEN, { network: 'MISSION_LOCALE', organisation: 'ML Nantes', roles: ['prescriber'] }]]),
-    ),
+    tokens,
     topics: {} as OuiformTopics,
     journeySecret: 'unused',
     decisionTimeoutMs: 1,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhook } from './signature.js';
+import { signWebhook, signWebhookWith, verifyWebhook } from './signature.js';
 
 const secret = 'a-webhook-secret-of-the-subscription';
 const body = '{"type":"prescription.follow-up"}';
@@ -20,5 +20,14 @@ describe('webhook signature', () => {
     expect(verifyWebhook({ secret: `${secret}!`, body, timestamp, signature, now })).toBe(false);
     expect(verifyWebhook({ secret, body, timestamp, signature, now: now + 301_000 })).toBe(false);
     expect(verifyWebhook({ secret, body, timestamp: undefined, signature, now })).toBe(false);
+  });
+
+  it('when a rotation signs with the new and the previous secret, then a receiver holding either verifies, and no other', () => {
+    const previous = `${secret}-previous`;
+    const signature = signWebhookWith([secret, previous], Number(timestamp), body);
+    expect(signature.split(' ')).toHaveLength(2);
+    expect(verifyWebhook({ secret, body, timestamp, signature, now })).toBe(true);
+    expect(verifyWebhook({ secret: previous, body, timestamp, signature, now })).toBe(true);
+    expect(verifyWebhook({ secret: `${secret}!`, body, timestamp, signature, now })).toBe(false);
   });
 });

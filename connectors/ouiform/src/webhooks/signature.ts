@@ -6,7 +6,10 @@ export const WEBHOOK_HEADERS = {
   id: 'passerelle-webhook-id',
   /** Unix seconds when this attempt was signed; receivers refuse old ones (replay). */
   timestamp: 'passerelle-webhook-timestamp',
-  /** `v1=<hex HMAC-SHA256 of "<timestamp>.<body>" under the subscription's secret>`. */
+  /**
+   * `v1=<hex HMAC-SHA256 of "<timestamp>.<body>" under the subscription's secret>`; during a secret rotation's
+   * grace period, one such signature per valid secret, space-separated (newest first).
+   */
   signature: 'passerelle-webhook-signature',
 } as const;
 
@@ -16,7 +19,15 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 }
 
 /**
- * What a receiver runs: the signature matches the body and the timestamp is within `toleranceSeconds` of `now`.
+ * The signature header under every secret still valid (the current one first, then the one it replaces during a
+ * rotation's grace period): a receiver holding either verifies, so a rotation never drops a delivery.
+ */
+export function signWebhookWith(secrets: readonly string[], timestamp: number, body: string): string {
+  return secrets.map((secret) => signWebhook(secret, timestamp, body)).join(' ');
+}
+
+/**
+ * What a receiver runs: a signature of the header matches the body and the timestamp is within `toleranceSeconds` of `now`.
  * Signing the timestamp with the body means a captured delivery cannot be replayed later under a fresh timestamp.
  */
 export function verifyWebhook({
@@ -37,6 +48,9 @@ export function verifyWebhook({
   if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
   if (Math.abs(now / 1000 - Number(timestamp)) > toleranceSeconds) return false;
   const expected = Buffer.from(signWebhook(secret, Number(timestamp), body));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  // Any of the listed signatures (a rotation signs with the new and the previous secret).
+  return signature.split(' ').some((candidate) => {
+    const given = Buffer.from(candidate);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
 }
