@@ -1,14 +1,12 @@
 /**
- * Dates of the domain are Europe/Paris local dates (`YYYY-MM-DD`, domain.md G21); deadlines count French working
- * days (jours ouvrés): Monday to Friday except the public holidays of metropolitan France (Code du travail
- * L3133-1: 1 January, Easter Monday, 1 May, 8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November,
- * 11 November, 25 December). Alsace-Moselle's two extra days are not counted: the offer is Pays de la Loire's.
- * Overseas regions have holidays of their own (Mayotte: 27 April): a profile there needs its own list, beside
- * its time zone (@passerelle/schemas/local-time).
+ * Dates of the domain are Europe/Paris local dates (`YYYY-MM-DD`, domain.md G21). Deadlines count French working
+ * days, defined once in @passerelle/schemas/deadlines with the rules that use them (Kairos's dashboard reads the
+ * same ones).
  */
 
 import { addDays, localTime } from '@passerelle/schemas/local-time';
 
+export { addWorkingDays, easterSunday, fullDate, isWorkingDay, publicHolidays } from '@passerelle/schemas/deadlines';
 export { addDays };
 
 const paris = localTime();
@@ -18,67 +16,3 @@ export const parisDate = (instant: number): string => paris.date(instant);
 
 /** The instant of a Paris local date and `HH:MM` time (a time skipped by the spring change resolves an hour later). */
 export const parisInstant = (date: string, time = '00:00'): number => paris.instant(date, time);
-
-/** A full date from an LHEO partial one (`YYYY-MM` → the 1st, `YYYY` → 1 January); null stays null. */
-export function fullDate(partial: string | null): string | null {
-  if (partial === null) return null;
-  if (/^\d{4}$/.test(partial)) return `${partial}-01-01`;
-  if (/^\d{4}-\d{2}$/.test(partial)) return `${partial}-01`;
-  return /^\d{4}-\d{2}-\d{2}$/.test(partial) ? partial : null;
-}
-
-/** Easter Sunday of `year` (anonymous Gregorian algorithm, Meeus/Jones/Butcher). */
-export function easterSunday(year: number): string {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-const holidayCache = new Map<number, ReadonlySet<string>>();
-
-/** The public holidays (jours fériés) of metropolitan France in `year`. */
-export function publicHolidays(year: number): ReadonlySet<string> {
-  let holidays = holidayCache.get(year);
-  if (!holidays) {
-    const easter = easterSunday(year);
-    const fixed = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'].map((d) => `${year}-${d}`);
-    holidays = new Set([...fixed, addDays(easter, 1), addDays(easter, 39), addDays(easter, 50)]);
-    holidayCache.set(year, holidays);
-  }
-  return holidays;
-}
-
-export function isWorkingDay(date: string): boolean {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !publicHolidays(Number(date.slice(0, 4))).has(date);
-}
-
-const workingDayShifts = new Map<string, string>();
-
-/** The `count`-th working day after `date` (`date` itself never counts). */
-export function addWorkingDays(date: string, count: number): string {
-  const key = `${date}+${count}`;
-  let result = workingDayShifts.get(key);
-  if (result === undefined) {
-    result = date;
-    for (let left = count; left > 0; ) {
-      result = addDays(result, 1);
-      if (isWorkingDay(result)) left -= 1;
-    }
-    if (workingDayShifts.size >= 100_000) workingDayShifts.clear();
-    workingDayShifts.set(key, result);
-  }
-  return result;
-}
