@@ -115,12 +115,14 @@ export const LIFECYCLE: Lifecycle<EventRecordName> = {
       ['RETENU', 'RETENU_EN_ATTENTE', 'NON_RETENU'],
       ['OF'],
     ),
+    // R8/R9; and G11: the system refuses whoever is still waitlisted when a fixed-dates session starts.
+    ...rows('REGISTRATION', `${KAIROS}WaitlistDecisionRecorded`, ['RETENU_EN_ATTENTE'], ['RETENU'], ['OF']),
     ...rows(
       'REGISTRATION',
       `${KAIROS}WaitlistDecisionRecorded`,
       ['RETENU_EN_ATTENTE'],
-      ['RETENU', 'REFUSE_APRES_ATTENTE'],
-      ['OF'],
+      ['REFUSE_APRES_ATTENTE'],
+      ['OF', 'SYSTEM'],
     ),
 
     // --- candidatures on a window (§c.2, Kairos NG) ---
@@ -174,8 +176,8 @@ export const LIFECYCLE: Lifecycle<EventRecordName> = {
     // Attendance is a stream of periods on an entered trainee, not a state.
     ...rows('ENROLMENT', `${KAIROS}AttendancePeriodRecorded`, ENTERED, [null], ['OF']),
     ...rows('ENROLMENT', `${KAIROS}AbandonRecorded`, ENTERED, ['ABANDON'], ['OF']),
-    // E6, and an early exit during an interruption.
-    ...rows('ENROLMENT', `${KAIROS}ExitRecorded`, ENTERED, ['SORTI'], ['OF']),
+    // E6, and an early exit during an interruption; G16: the system records it once the planned end is over.
+    ...rows('ENROLMENT', `${KAIROS}ExitRecorded`, ENTERED, ['SORTI'], ['OF', 'SYSTEM']),
     ...rows('ENROLMENT', `${KAIROS}EndOfTrainingReportRecorded`, ['SORTI', 'ABANDON'], [null], ['OF']),
   ],
 };

@@ -28,6 +28,8 @@ export const kairosConfigSchema = z.object({
   KAIROS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
   /** Prefix of every topic the connector uses; only tests and rehearsals set it. */
   KAIROS_TOPIC_PREFIX: z.string().default(''),
+  /** How often the deadline sweep looks for waiting lists to expire (G11) and planned ends passed (G16). */
+  KAIROS_DEADLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** Consumer group of the single writer (instances of one deployment share it). */
   KAIROS_GROUP_ID: z.string().min(1).default('connector-kairos'),
 });

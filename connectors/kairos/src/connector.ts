@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@passerelle/runtime';
 import { journeyIdFor, type KairosCommandOutcome } from '@passerelle/schemas';
 import { kairosConfigSchema } from './config.js';
+import { DeadlineSweep } from './consumer/deadline-sweep.js';
 import { declareSessionWriter } from './consumer/session-writer.js';
 import { OfTokens } from './http/auth.js';
 import { CommandGateway } from './http/commands.js';
@@ -12,25 +13,28 @@ export interface KairosConnectorOptions {
   env?: NodeJS.ProcessEnv;
   /** The clock decisions use (tests move it to put an appointment in the past). */
   clock?: () => Date;
+  /** Receives the deadline sweep once set up (tests trigger it instead of waiting for its interval). */
+  onSweep?: (sweep: DeadlineSweep) => void;
 }
 
 /**
  * The Kairos connector as a runnable: the single writer of each session (consumer), the read model every instance
- * serves, and the OF API routing acts to the writer. Topic names come from `KAIROS_TOPIC_PREFIX` in `env`, as the
+ * serves, the OF API routing acts to the writer, and the deadline sweep sending it the acts time brings. Topic names come from `KAIROS_TOPIC_PREFIX` in `env`, as the
  * contracts must know them before start.
  */
 export function kairosConnector({
   env = process.env,
   clock = () => new Date(),
+  onSweep,
 }: KairosConnectorOptions = {}): ServiceDefinition<typeof kairosConfigSchema> {
   const prefix = env.KAIROS_TOPIC_PREFIX ?? '';
   return {
     name: 'connector-kairos',
     contracts: kairosContracts(prefix),
     configSchema: kairosConfigSchema,
-    setup({ config, bus, http }) {
+    setup({ config, bus, http, log }) {
       const topics = kairosTopics(config.KAIROS_TOPIC_PREFIX);
-      declareSessionWriter({
+      const writer = declareSessionWriter({
         bus,
         topics,
         groupId: config.KAIROS_GROUP_ID,
@@ -38,6 +42,18 @@ export function kairosConnector({
         journeyIdOf: (deIdentifier, sessionKey) => journeyIdFor(config.JOURNEY_SECRET, deIdentifier, sessionKey),
       });
       const readModel = new SessionReadModel(bus, topics);
+      const sweep = new DeadlineSweep({
+        bus,
+        topics,
+        readModel,
+        writer,
+        clock,
+        intervalMs: config.KAIROS_DEADLINE_SWEEP_INTERVAL_MS,
+        log: log.child({ component: 'deadline-sweep' }),
+      });
+      http.addHook('onReady', async () => sweep.start());
+      http.addHook('onClose', async () => sweep.stop());
+      onSweep?.(sweep);
       const retainMs = 10 * 60_000;
       const replies = bus.replies({
         name: 'kairos.command-outcomes',

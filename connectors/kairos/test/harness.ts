@@ -17,6 +17,7 @@ import {
 } from '@passerelle/test-kit/runnable';
 import { afterAll, beforeAll } from 'vitest';
 import { kairosConnector } from '../src/connector.js';
+import type { DeadlineSweep } from '../src/consumer/deadline-sweep.js';
 import type { SessionAggregate } from '../src/domain/state.js';
 import { type KairosTopics, kairosContracts, kairosTopics } from '../src/topics.js';
 
@@ -30,6 +31,8 @@ export const JOURNEY_SECRET = 'integration-journey-secret';
 
 export interface KairosInstance {
   service: RunningService;
+  /** Its deadline sweep (tests run it after moving the clock; its own interval is an hour). */
+  sweep: DeadlineSweep;
   api: Api;
   other: Api;
 }
@@ -49,10 +52,18 @@ export async function startKairos(
     // The wait for the writer's outcome before a 202 (default 5 s): tests that expect the outcome in the answer wait
     // on the system through it, so it scales like their other deadlines.
     KAIROS_COMMAND_TIMEOUT_MS: String(patience(5000)),
+    // Tests move the clock past starts and ends: time-driven acts happen only when a test runs the sweep.
+    KAIROS_DEADLINE_SWEEP_INTERVAL_MS: '3600000',
     ...env,
   });
-  const service = await startService(kairosConnector({ env: fullEnv, clock: clock.now }), fullEnv, options);
-  return { service, api: new Api(service.url, TOKEN), other: new Api(service.url, OTHER_TOKEN) };
+  let sweep: DeadlineSweep | undefined;
+  const service = await startService(
+    kairosConnector({ env: fullEnv, clock: clock.now, onSweep: (created) => (sweep = created) }),
+    fullEnv,
+    options,
+  );
+  if (!sweep) throw new Error('the connector declared no deadline sweep');
+  return { service, sweep, api: new Api(service.url, TOKEN), other: new Api(service.url, OTHER_TOKEN) };
 }
 
 export const topicPrefix = () => prefixFor('kairos');

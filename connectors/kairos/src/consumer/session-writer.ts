@@ -7,6 +7,7 @@ import type {
   SessionWithdrawn,
 } from '@passerelle/schemas';
 import type { Act, Command } from '../domain/commands.js';
+import { DEADLINES_ACT, type DeadlinesTrigger, decideDeadlines } from '../domain/deadlines.js';
 import { type DecisionContext, decide } from '../domain/decide/index.js';
 import type { DomainEvent } from '../domain/emit.js';
 import { fold } from '../domain/evolve.js';
@@ -26,8 +27,8 @@ export interface SessionWriterOptions {
 }
 
 /**
- * The single writer of each session: one managed consumer over the co-partitioned inputs (OF commands, positioning
- * requests, the offer), whose state is every session of its partitions rebuilt from the offer and the connector's
+ * The single writer of each session: one managed consumer over the co-partitioned inputs (OF commands and the
+ * deadline sweep's time triggers, positioning requests, the offer), whose state is every session of its partitions rebuilt from the offer and the connector's
  * own events. The handler only translates: decode → decide (pure) → publish the events and, for a command, its
  * outcome — in the same Kafka transaction as the consumed offset, so an act is recorded exactly once or not at all.
  * Concurrent requests for the last place, from HTTP on any instance or from positioning requests, meet here one
@@ -72,6 +73,27 @@ export function declareSessionWriter({
     const decided = context.state(sessionKey)?.commands.get(command.commandId);
     if (decided) {
       context.publish({ topic: topics.outcomes, key: sessionKey, record: OUTCOME, value: decided });
+      return;
+    }
+    if (command.type === DEADLINES_ACT) {
+      // A time trigger from the deadline sweep: decided here, in order with the OF's acts on the session.
+      const trigger = parseTrigger(command.body);
+      const events = trigger ? decideDeadlines(context.state(sessionKey), trigger, command.commandId) : [];
+      publishAll(context, sessionKey, events);
+      context.publish({
+        topic: topics.outcomes,
+        key: sessionKey,
+        record: OUTCOME,
+        value: outcome({
+          accepted: trigger !== undefined,
+          status: trigger ? 200 : 422,
+          rule: trigger ? null : 'MALFORMED_COMMAND',
+          detail: trigger ? null : 'The trigger has no valid instant.',
+          field: trigger ? null : 'body',
+          eventIds: events.map((decided) => decided.value.envelope.eventId),
+          result: trigger ? JSON.stringify({ recorded: events.length }) : null,
+        }),
+      });
       return;
     }
     let act: Act;
@@ -165,4 +187,14 @@ export function declareSessionWriter({
       }
     },
   });
+}
+
+/** The instant of a deadlines trigger; undefined when the body holds none (only the sweep writes them). */
+function parseTrigger(body: string): Date | undefined {
+  try {
+    const at = new Date((JSON.parse(body) as DeadlinesTrigger).at);
+    return Number.isNaN(at.getTime()) ? undefined : at;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 import type { DocumentBlock, DocumentSpec } from '@passerelle/documents';
 import { type DePersonalData, type ExitReason, statusLabel } from '@passerelle/schemas';
 import type { EnrolmentState, SessionAggregate } from '../domain/state.js';
-import { parisClock } from '../domain/time.js';
+import { sessionClock } from '../domain/time.js';
 
 /**
  * The documents France Travail pays trainees and OFs on (domain.md F7, E2, E3, E5, E6; the Kairos forms of the
@@ -113,7 +113,7 @@ function spec(name: TrainingDocumentName, title: string, context: DocumentContex
   const { state, enrolment, now } = context;
   return {
     title,
-    subtitle: `Établie le ${frenchDate(parisClock(now).date)} par Passerelle (Kairos) pour France Travail`,
+    subtitle: `Établie le ${frenchDate(sessionClock(state, now).date)} par Passerelle (Kairos) pour France Travail`,
     author: 'Passerelle (Kairos)',
     // Ids only: an enrolment and a session are not personal data, and the metadata is what file tools index.
     subject: `${title} — inscription ${enrolment.enrolmentId}, session ${state.sessionKey}`,
@@ -172,7 +172,7 @@ const ATTESTATION_ABSENCE_ABANDON: TrainingDocument = {
     const organisation = state.session?.organisationName ?? '';
     if (enrolment.status === 'ABSENT_A_L_ENTREE') {
       const recordedOn = enrolment.absenceAtEntryRecordedAt
-        ? frenchDate(parisClock(enrolment.absenceAtEntryRecordedAt).date)
+        ? frenchDate(sessionClock(state, enrolment.absenceAtEntryRecordedAt).date)
         : 'non renseignée';
       return spec(this.name, this.title, context, [
         {
@@ -214,7 +214,7 @@ const BILAN_FIN_FORMATION: TrainingDocument = {
   title: 'Bilan de fin de formation',
   requires: 'the end-of-training report (bilan)',
   render(context) {
-    const { enrolment } = context;
+    const { enrolment, state } = context;
     const report = enrolment.report;
     if (report === null) return undefined;
     const end =
@@ -242,7 +242,7 @@ const BILAN_FIN_FORMATION: TrainingDocument = {
             report.completion === 'TOTAL' ? 'totale' : report.completion === 'PARTIAL' ? 'partielle' : 'non précisée',
           ],
           ['Taux de réalisation', rate],
-          ['Saisi le', frenchDate(parisClock(report.recordedAt).date)],
+          ['Saisi le', frenchDate(sessionClock(state, report.recordedAt).date)],
         ],
       },
       ...(report.summary ? [{ kind: 'paragraph' as const, text: `Appréciation : ${report.summary}` }] : []),

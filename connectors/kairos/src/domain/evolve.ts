@@ -110,6 +110,7 @@ const handlers: Handlers = {
       result: null,
       requestId: event.requestId,
       recordedAt: event.envelope.occurredAt,
+      waitlistedAt: null,
     };
     return {
       ...state,
@@ -152,6 +153,7 @@ const handlers: Handlers = {
       ...current,
       status: event.result === 'UNKNOWN' ? current.status : event.result,
       result: { reason: event.refusalReason, comment: event.comment },
+      waitlistedAt: event.result === 'RETENU_EN_ATTENTE' ? event.envelope.occurredAt : current.waitlistedAt,
     })),
   }),
   'fr.passerelle.kairos.WaitlistDecisionRecorded': (state, event) => ({

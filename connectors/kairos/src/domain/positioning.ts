@@ -20,7 +20,7 @@ import {
 import { sessionClock } from './time.js';
 
 /** Kairos answers on its own behalf: the decision is the system's, on the OF's rules. */
-const KAIROS_SYSTEM: Actor = {
+export const KAIROS_SYSTEM: Actor = {
   kind: 'SYSTEM',
   siret: null,
   organisationName: null,

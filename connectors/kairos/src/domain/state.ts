@@ -70,6 +70,8 @@ export interface RegistrationState {
   result: { reason: NonRetenuReason | null; comment: string | null } | null;
   requestId: string | null;
   recordedAt: Date;
+  /** When the result put it on the waiting list (G11: only a list standing at the session start expires). */
+  waitlistedAt: Date | null;
 }
 
 export interface CandidatureState {

@@ -1,4 +1,5 @@
 import { statusLabel } from '@passerelle/schemas';
+import { missingEntry } from '@passerelle/schemas/deadlines';
 import {
   type EnrolmentState,
   modalityCounters,
@@ -151,8 +152,10 @@ const started = (start: string | null, today: string) => start !== null && today
 /**
  * The Kairos dashboards (domain.md §d.6) over the OF's sessions. Working definitions (the public sources give only
  * the names): sessions with their counters; each RDV with its registrants' progress; the DEs registered or enrolled;
- * files under watch — entry not declared once the session started, a DE still waitlisted when the session starts
- * within 7 days, a past RDV without presence or result, a candidate unreachable after the window closed.
+ * files under watch — an enrolled DE whose entry is not entered once the session started (RETAINED_NO_ENTRY), then
+ * not declared three working days later (ENTRY_NOT_DECLARED: `missingEntry`, the rule the journey service reads
+ * too), a DE still waitlisted when the session starts within 7 days, a past RDV without presence or result, a
+ * candidate unreachable after the window closed.
  */
 export function pilotage(states: readonly SessionAggregate[], now: Date) {
   const sessions = states.map((state) => {
@@ -205,14 +208,23 @@ export function pilotage(states: readonly SessionAggregate[], now: Date) {
     const inAWeek = sessionClock(state, inAWeekInstant).date;
     const start = state.session?.start ?? null;
     const watch: { sessionKey: string; journeyId: string; reason: string; id: string }[] = [];
-    for (const enrolment of state.enrolments.values())
-      if (enrolment.status === 'INSCRIT_EN_FORMATION' && started(start, clock.date))
+    for (const enrolment of state.enrolments.values()) {
+      if (enrolment.status !== 'INSCRIT_EN_FORMATION') continue;
+      // The one missing-entry rule, shared with the journey service's files under watch.
+      const missing = missingEntry(
+        start,
+        sessionClock(state, enrolment.openedAt).date,
+        now.getTime(),
+        state.session?.timeZone,
+      );
+      if (missing?.code)
         watch.push({
           sessionKey: state.sessionKey,
           journeyId: enrolment.journeyId,
           id: enrolment.enrolmentId,
-          reason: 'ENTRY_NOT_DECLARED',
+          reason: missing.code,
         });
+    }
     for (const registration of state.registrations.values()) {
       const modality = state.modalities.get(registration.modalityId)?.modality;
       if (registration.status === 'RETENU_EN_ATTENTE' && start !== null && inAWeek.slice(0, start.length) >= start)

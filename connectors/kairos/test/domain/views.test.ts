@@ -25,7 +25,8 @@ describe('read views', () => {
     const before = actionBoard([scenario.current], scenario.now);
     expect(before.sessionsWithFutureRdv).toMatchObject([{ futureRdv: 1 }]);
     expect(before.rdvAwaitingInput).toEqual([]);
-    const later = at('2027-01-12T10:00:00');
+    // Three working days after the start (Mon 11 → Thu 14 January): the entry is late, no longer only expected.
+    const later = at('2027-01-15T10:00:00');
     const after = actionBoard([scenario.current], later);
     expect(after.rdvAwaitingInput).toMatchObject([{ modalityId, presencesToEnter: 1, resultsToEnter: 0 }]);
     expect(after.sessionsAwaitingEntry).toMatchObject([{ awaitingEntry: 1 }]);

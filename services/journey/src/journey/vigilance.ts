@@ -1,5 +1,6 @@
+import { missingEntry, waitlistExpiry } from '@passerelle/schemas/deadlines';
 import { PARIS } from '@passerelle/schemas/local-time';
-import { addDays, addWorkingDays, fullDate, localInstant } from './calendar.js';
+import { addDays, localInstant } from './calendar.js';
 import type { JourneyPart, JourneyView, SessionFacts } from './journey.js';
 
 /**
@@ -7,7 +8,8 @@ import type { JourneyPart, JourneyView, SessionFacts } from './journey.js';
  * - RETAINED_NO_ENTRY: enrolled (retained, or proposed directly) and the session has started — or, enrolled
  *   after its start, the day of enrolment has come — with neither entry, absence at entry nor cancellation;
  * - ENTRY_NOT_DECLARED: the same, past three French working days (E2, G14: the EDOF deadline) — it replaces
- *   RETAINED_NO_ENTRY, the file is now late;
+ *   RETAINED_NO_ENTRY, the file is now late. Both are `missingEntry` of @passerelle/schemas/deadlines, the rule
+ *   Kairos's dashboard reads too;
  * - WAITLISTED_AT_START: still retenu mis en attente when a fixed-dates session starts (G11; permanent-entry
  *   sessions keep their waiting list);
  * - APPOINTMENT_WITHOUT_OUTCOME: an ICO/RDVI that took place with its presence or result not entered (R4, "RDV en
@@ -74,26 +76,24 @@ export function reviewVigilance(
     items.push({ code, label, since: from, subjectId: part.id });
     return true;
   };
-  const sessionStart = fullDate(session?.start ?? null);
   // Every deadline falls on the session's own clock and calendar (an overseas session: its zone, its holidays).
   const timeZone = session?.timeZone ?? PARIS;
-  const instant = (date: string) => localInstant(date, '00:00', timeZone);
+  const expiry = session ? waitlistExpiry(session) : null;
 
   for (const part of journey.parts) {
-    if (part.kind === 'ENROLMENT' && part.status === 'INSCRIT_EN_FORMATION' && sessionStart !== null) {
-      // Entry is expected from the session start, or from the enrolment when it came later (permanent entries).
-      const expected = part.openedOn !== null && part.openedOn > sessionStart ? part.openedOn : sessionStart;
-      const late = instant(addDays(addWorkingDays(expected, 3, timeZone), 1));
-      if (now >= late) watch(part, 'ENTRY_NOT_DECLARED', late);
-      else if (watch(part, 'RETAINED_NO_ENTRY', instant(expected))) deadlines.push(late);
+    if (part.kind === 'ENROLMENT' && part.status === 'INSCRIT_EN_FORMATION') {
+      // The one missing-entry rule, shared with Kairos's dashboard.
+      const missing = missingEntry(session?.start ?? null, part.openedOn, now, timeZone);
+      if (missing === null) continue;
+      if (missing.code === null) deadlines.push(missing.dueAt);
+      else {
+        items.push({ code: missing.code, label: LABELS[missing.code], since: missing.since, subjectId: part.id });
+        if (missing.dueAt !== null) deadlines.push(missing.dueAt);
+      }
     }
-    if (
-      part.kind === 'REGISTRATION' &&
-      part.status === 'RETENU_EN_ATTENTE' &&
-      sessionStart !== null &&
-      !session?.permanentEntry
-    )
-      watch(part, 'WAITLISTED_AT_START', instant(sessionStart));
+    // G11: Kairos expires this waiting list at the start; flagged meanwhile (and for a DE waitlisted after it).
+    if (part.kind === 'REGISTRATION' && part.status === 'RETENU_EN_ATTENTE' && expiry !== null)
+      watch(part, 'WAITLISTED_AT_START', expiry);
     if (part.kind === 'REGISTRATION' && (part.status === 'INSCRIT' || part.status === 'PRESENT')) {
       const appointment = part.modalityId === null ? undefined : appointments.get(part.modalityId);
       if (appointment?.date && !appointment.cancelled)
