@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from '@passerelle/runtime';
 import { journeyIdFor, type KairosCommandOutcome } from '@passerelle/schemas';
 import { kairosConfigSchema } from './config.js';
-import { DeadlineSweep } from './consumer/deadline-sweep.js';
+import { type DeadlineSweep, deadlineSweep } from './consumer/deadline-sweep.js';
 import { declareSessionWriter } from './consumer/session-writer.js';
 import { OfTokens } from './http/auth.js';
 import { CommandGateway } from './http/commands.js';
@@ -42,7 +42,7 @@ export function kairosConnector({
         journeyIdOf: (deIdentifier, sessionKey) => journeyIdFor(config.JOURNEY_SECRET, deIdentifier, sessionKey),
       });
       const readModel = new SessionReadModel(bus, topics);
-      const sweep = new DeadlineSweep({
+      const sweep = deadlineSweep({
         bus,
         topics,
         readModel,

@@ -8,3 +8,4 @@ export {
   serviceConfigSchema,
   startService,
 } from './service.js';
+export { type DueSession, SessionSweep, type SessionSweepOptions } from './sweep.js';

@@ -5,7 +5,7 @@ import { JourneyTokens } from './http/auth.js';
 import { registerJourneyRoutes } from './http/routes.js';
 import { declareJourneyFolder } from './journey-folder.js';
 import { JourneyReadModel } from './read-model.js';
-import { VigilanceSweep } from './sweep.js';
+import { type VigilanceSweep, vigilanceSweep } from './sweep.js';
 import { journeyContracts, journeyTopics } from './topics.js';
 
 export interface JourneyServiceOptions {
@@ -41,7 +41,7 @@ export function journeyService({
       const topics = journeyTopics(config.JOURNEY_TOPIC_PREFIX);
       const folder = declareJourneyFolder({ bus, topics, groupId: config.JOURNEY_GROUP_ID });
       const readModel = new JourneyReadModel(bus, topics.status);
-      const sweep = new VigilanceSweep({
+      const sweep = vigilanceSweep({
         bus,
         topics,
         readModel,
