@@ -68,6 +68,11 @@ describe('listings on the four channels', () => {
     expect(filtered.body.results[0].distanceKm).toBeLessThan(2);
     const elsewhere = await call(service.url, sessionsPath('TMF', 'q=soudeur&department=49'));
     expect(elsewhere.body.total).toBe(0);
+    // The zone table (annex 7.3): Pays de la Loire (52) holds Loire-Atlantique (44); Bretagne (53) does not.
+    const inRegion = await call(service.url, sessionsPath('OUIFORM', 'q=soudeur%20aeronautique&region=52'));
+    expect(inRegion.body.results.map((r: { sessionKey: string }) => r.sessionKey)).toEqual([offer.sessionKey]);
+    const otherRegion = await call(service.url, sessionsPath('OUIFORM', 'q=soudeur%20aeronautique&region=53,11'));
+    expect(otherRegion.body.total).toBe(0);
   });
 
   it('when Kairos adjusts a capacity and DEs register or send candidatures, then places left follow in the listings and the search', async () => {
@@ -190,6 +195,8 @@ describe('search API', () => {
   it('when a parameter is invalid, then the answer is a 400 problem naming it', async () => {
     for (const [query, field] of [
       ['department=Loire', 'querystring.department'],
+      ['region=99', 'querystring.region'],
+      ['region=53&department=44', 'querystring.department'],
       ['lat=47.2', 'querystring.lon'],
       ['lat=91&lon=0', 'querystring.lat'],
       ['pageSize=500', 'querystring.pageSize'],

@@ -19,3 +19,4 @@ export {
   toListingQuery,
 } from './search-parameters.js';
 export { normalize, tokenize } from './text.js';
+export { REGIONS, type Region, regionOf, regionOfDepartment } from './zones.js';

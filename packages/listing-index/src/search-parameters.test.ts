@@ -61,4 +61,24 @@ describe('the search contract shared by the catalogue and Ouiform', () => {
       near: undefined,
     });
   });
+
+  it('when a region is given, then the search covers its departments (the zone table); a department narrows it', () => {
+    expect(toListingQuery({ region: '52' }, '2026-12-08').departments).toEqual(['44', '49', '53', '72', '85']);
+    expect(toListingQuery({ region: '94,06' }, '2026-12-08').departments).toEqual(['2A', '2B', '976']);
+    expect(toListingQuery({ region: '52', department: '44' }, '2026-12-08').departments).toEqual(['44']);
+    expect(searchParameterError({ region: '52', department: '44,85' })).toBeUndefined();
+  });
+
+  it('when a region is unknown or a department is outside it, then the parameter at fault is named', () => {
+    expect(searchParameterError({ region: '99' })).toEqual({
+      field: 'querystring.region',
+      message: '99 is not a region of the zone table',
+    });
+    expect(searchParameterError({ region: '52', department: '44,35' })).toEqual({
+      field: 'querystring.department',
+      message: 'department 35 is not in region 52',
+    });
+    expect(new RegExp(searchParametersSchema.properties.region.pattern).test('52,53')).toBe(true);
+    expect(new RegExp(searchParametersSchema.properties.region.pattern).test('Bretagne')).toBe(false);
+  });
 });

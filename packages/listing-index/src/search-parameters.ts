@@ -1,4 +1,5 @@
 import { type ListingQuery, MAX_PAGE_SIZE, type SortOrder } from './listing-index.js';
+import { REGIONS, regionOf } from './zones.js';
 
 /**
  * The search of a listing over HTTP, one contract for every API that offers it (the catalogue's channels and
@@ -8,6 +9,7 @@ import { type ListingQuery, MAX_PAGE_SIZE, type SortOrder } from './listing-inde
 export interface SearchParameters {
   q?: string;
   department?: string;
+  region?: string;
   lat?: number;
   lon?: number;
   radiusKm?: number;
@@ -41,6 +43,13 @@ export const searchParametersSchema = {
       description: 'Full text: every word, the last one also as a prefix',
     },
     department: { type: 'string', pattern: LIST('(\\d{2,3}|2[AB])'), description: 'Comma list (44, 2A, 974)' },
+    region: {
+      type: 'string',
+      pattern: LIST('\\d{2}'),
+      description: `Comma list of INSEE region codes (the zone table, annex 7.3): ${REGIONS.map(
+        (region) => `${region.code} ${region.name}`,
+      ).join(', ')}`,
+    },
     lat: { type: 'number', minimum: -90, maximum: 90, description: 'With lon' },
     lon: { type: 'number', minimum: -180, maximum: 180, description: 'With lat' },
     radiusKm: {
@@ -81,6 +90,14 @@ const at = (name: string, message: string): ParameterError => ({ field: `queryst
 
 /** The rules between parameters, which the schema does not say: the first one broken, or undefined. */
 export function searchParameterError(parameters: SearchParameters): ParameterError | undefined {
+  const regions = parameters.region?.split(',') ?? [];
+  const unknown = regions.find((code) => !regionOf(code));
+  if (unknown !== undefined) return at('region', `${unknown} is not a region of the zone table`);
+  if (regions.length > 0 && parameters.department) {
+    const inRegions = new Set(regions.flatMap((code) => regionOf(code)?.departments ?? []));
+    const outside = parameters.department.split(',').find((department) => !inRegions.has(department));
+    if (outside !== undefined) return at('department', `department ${outside} is not in region ${regions.join(', ')}`);
+  }
   if ((parameters.lat === undefined) !== (parameters.lon === undefined))
     return at(parameters.lat === undefined ? 'lat' : 'lon', 'lat and lon go together');
   if (parameters.radiusKm !== undefined && parameters.lat === undefined)
@@ -100,7 +117,9 @@ export function toListingQuery(parameters: SearchParameters, today: string): Lis
   return {
     today,
     text: parameters.q,
-    departments: split(parameters.department),
+    // A region stands for its departments; with both, the departments (checked to be in the regions) narrow it.
+    departments:
+      split(parameters.department) ?? split(parameters.region)?.flatMap((code) => regionOf(code)?.departments ?? []),
     near:
       parameters.lat !== undefined && parameters.lon !== undefined
         ? { latitude: parameters.lat, longitude: parameters.lon, radiusKm: parameters.radiusKm ?? DEFAULT_RADIUS_KM }
