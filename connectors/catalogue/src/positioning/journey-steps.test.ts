@@ -27,6 +27,11 @@ describe('journey steps of a positioning', () => {
       status: 'ENTRE_EN_FORMATION',
       date: '2027-03-01',
     });
+    expect(step('CandidateContactRecorded', { candidatureId: 'CAND-1', status: 'CONTACTE' })).toMatchObject({
+      subject: 'CANDIDATURE',
+      status: 'CONTACTE',
+      label: 'Contacté',
+    });
     expect(step('InterviewScheduled', { candidatureId: 'CAND-1', date: '2027-02-12' })).toMatchObject({
       status: null,
       label: 'Entretien fixé',
