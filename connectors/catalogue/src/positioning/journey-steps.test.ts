@@ -74,5 +74,9 @@ describe('journey steps of a positioning', () => {
     ]);
     expect(currentStep(steps)?.label).toBe('Entrée effective');
     expect(stepsOfRequest(null, journey)).toEqual([]);
+    // Decided, not yet read as a step: the decision is the first step.
+    expect(stepsOfRequest(decision, [])).toMatchObject([
+      { subjectId: 'REG-1', status: 'INSCRIT', label: 'Inscrit', at },
+    ]);
   });
 });

@@ -87,13 +87,38 @@ export function journeyStepOf(
  * withdrawn then again: same journey): those of the registration or candidature its decision created, then of the
  * enrolments a result of it opened. In the order Kairos recorded them (one writer per session: one order).
  */
-export function stepsOfRequest(decision: Decision | null, journey: readonly JourneyStep[]): JourneyStep[] {
+export function stepsOfRequest(
+  decision: Decision | null,
+  journey: readonly JourneyStep[],
+  lifecycle: Lifecycle = LIFECYCLE,
+): JourneyStep[] {
   if (decision === null || decision.outcome === 'REFUSED') return [];
-  const ours = new Set([decision.outcome === 'REGISTERED' ? decision.registrationId : decision.candidatureId]);
+  const created = decision.outcome === 'REGISTERED' ? decision.registrationId : decision.candidatureId;
+  const ours = new Set([created]);
   const steps: JourneyStep[] = [];
   for (const step of journey) {
     if (step.subject === 'ENROLMENT' && step.originId !== null && ours.has(step.originId)) ours.add(step.subjectId);
     if (ours.has(step.subjectId)) steps.push(step);
+  }
+  // The decision may be known (awaited by request id) a moment before the follower read it as a step: it is the
+  // first step all the same.
+  if (!steps.some((step) => step.subjectId === created)) {
+    const record =
+      decision.outcome === 'REGISTERED'
+        ? 'fr.passerelle.kairos.RegistrationRecorded'
+        : 'fr.passerelle.kairos.CandidatureReceived';
+    const row = transitionsOf(lifecycle, record)[0];
+    if (row?.to)
+      steps.unshift({
+        subject: row.subject,
+        subjectId: created,
+        record,
+        status: row.to,
+        label: row.label ?? STATUS_LABELS[row.to],
+        at: decision.decidedAt,
+        date: null,
+        originId: null,
+      });
   }
   return steps;
 }
