@@ -3,7 +3,10 @@ import { z } from '@passerelle/service-kit';
 
 const CHANNEL = z.enum(['AUDEF', 'OUIFORM', 'TMF', 'MA_FORMATION']);
 
-/** What a bearer token stands for: a channel's front end searching, or a DE acting for himself. */
+/**
+ * What a bearer token stands for: a channel's front end searching, a DE acting for himself, or a prescriber's
+ * adviser positioning a DE from a prescriber tool (AUDEF: a France Travail adviser).
+ */
 export const tokenGrantSchema = z.discriminatedUnion('role', [
   z.object({
     role: z.literal('SEARCH'),
@@ -17,14 +20,24 @@ export const tokenGrantSchema = z.discriminatedUnion('role', [
     /** Channels it acts on (default: every channel a DE may act on), as a signed DE token's `channels`. */
     channels: z.array(CHANNEL).min(1).optional(),
   }),
+  z.object({
+    role: z.literal('PRESCRIBER'),
+    /** The prescriber network the adviser works in; AUDEF is France Travail's own tool. */
+    prescriberNetwork: z.enum(['FRANCE_TRAVAIL', 'MISSION_LOCALE', 'CAP_EMPLOI', 'REGION', 'OTHER']),
+    /** The prescriber structure (agency): it sees only the positionings it made. */
+    organisation: z.string().min(1).max(200),
+    /** Channels it acts on (default: every prescriber channel the catalogue takes positionings from). */
+    channels: z.array(CHANNEL).min(1).optional(),
+  }),
 ]);
 export type TokenGrant = z.infer<typeof tokenGrantSchema>;
 
 export const catalogueConfigSchema = z.object({
   /**
    * Static bearer tokens as JSON: `{ "<token>": { "role": "SEARCH", "channels"?: [...] } | { "role": "DE",
-   * "deIdentifier": "…", "channels"?: [...] } }`: the front ends' search tokens, and fixed DEs for tests and demos
-   * (a DE who logged in carries a signed DE token, see CATALOGUE_DE_TOKEN_KEY).
+   * "deIdentifier": "…", "channels"?: [...] } | { "role": "PRESCRIBER", "prescriberNetwork": "FRANCE_TRAVAIL",
+   * "organisation": "…", "channels"?: [...] } }`: the front ends' search tokens, AUDEF's advisers (one per agency),
+   * and fixed DEs for tests and demos (a DE who logged in carries a signed DE token, see CATALOGUE_DE_TOKEN_KEY).
    * Secret: never logged.
    */
   CATALOGUE_TOKENS: z
@@ -38,7 +51,7 @@ export const catalogueConfigSchema = z.object({
         context.addIssue({
           code: 'custom',
           message:
-            'must be a JSON object of tokens (16+ characters) to {"role":"SEARCH","channels"?:[…]} or {"role":"DE","deIdentifier":"…","channels"?:[…]}',
+            'must be a JSON object of tokens (16+ characters) to {"role":"SEARCH","channels"?:[…]}, {"role":"DE","deIdentifier":"…","channels"?:[…]} or {"role":"PRESCRIBER","prescriberNetwork":"…","organisation":"…","channels"?:[…]}',
         });
         return z.NEVER;
       }

@@ -161,6 +161,11 @@ export class Broker {
     });
   }
 
+  /** The positioning requests published on a session so far. */
+  positioningsOn(sessionKey: string) {
+    return this.positionings.filter((request) => request.target.sessionKey === sessionKey);
+  }
+
   /** Creates the topics, waits for their leaders, then follows them. */
   start() {
     return startFollowing(this.bus, Object.values(this.topics));

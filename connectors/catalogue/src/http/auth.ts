@@ -5,6 +5,16 @@ import type { TokenGrant } from '../config.js';
 import { ruleOf } from '../projection/channel-rules.js';
 import { isDeToken, verifyDeToken } from './de-token.js';
 
+/** The prescriber channels whose positionings the catalogue takes (OUIFORM's come through the Ouiform connector). */
+export const PRESCRIBER_CHANNELS: readonly ListingChannel[] = ['AUDEF'];
+
+export type PrescriberGrant = Extract<TokenGrant, { role: 'PRESCRIBER' }>;
+
+/** Who makes a positioning request, as the routes and the gateway see him. */
+export type Requester =
+  | { kind: 'DE'; deIdentifier: string }
+  | { kind: 'PRESCRIBER'; network: PrescriberGrant['prescriberNetwork']; organisation: string };
+
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 const forbidden = (detail: string) =>
@@ -76,6 +86,31 @@ export class CatalogueTokens {
     if (ruleOf(channel)?.audience !== 'DE')
       throw forbidden(`A DE does not register himself from ${channel}: a prescriber positions him there.`);
     return { deIdentifier: grant.deIdentifier.toUpperCase() };
+  }
+
+  /**
+   * A positioning from a prescriber tool: an adviser's token on a channel the catalogue takes positionings from.
+   * AUDEF is France Travail's advisers' tool, so only a France Travail prescriber acts there; OUIFORM's
+   * prescriptions go through the Ouiform connector, not here.
+   */
+  requirePrescriber(authorization: string | undefined, channel: ListingChannel): PrescriberGrant {
+    const grant = this.#onChannel(this.grantOf(authorization), channel);
+    if (grant.role !== 'PRESCRIBER')
+      throw forbidden(`Only a prescriber positions a DE from ${channel}: this token does not stand for one.`);
+    if (!PRESCRIBER_CHANNELS.includes(channel))
+      throw forbidden(`The catalogue takes no prescriber's positioning from ${channel}.`);
+    if (grant.prescriberNetwork !== 'FRANCE_TRAVAIL')
+      throw forbidden(`${channel} is France Travail's advisers' tool: this prescriber positions from Ouiform.`);
+    return grant;
+  }
+
+  /** Whoever may act on a positioning of `channel`: its DE on a DE channel, its adviser on a prescriber one. */
+  requireRequester(authorization: string | undefined, channel: ListingChannel): Requester {
+    if (ruleOf(channel)?.audience === 'PRESCRIBER') {
+      const grant = this.requirePrescriber(authorization, channel);
+      return { kind: 'PRESCRIBER', network: grant.prescriberNetwork, organisation: grant.organisation };
+    }
+    return { kind: 'DE', ...this.requireDe(authorization, channel) };
   }
 
   /** A token naming its channels acts on those only, whatever it is for. */

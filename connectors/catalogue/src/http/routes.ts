@@ -6,7 +6,12 @@ import {
   searchParametersSchema,
   toListingQuery,
 } from '@passerelle/listing-index';
-import type { ListingChannel, ListingPublished, ModalityKind } from '@passerelle/schemas';
+import {
+  DE_IDENTIFIER_INPUT,
+  type ListingChannel,
+  type ListingPublished,
+  type ModalityKind,
+} from '@passerelle/schemas';
 import {
   file,
   type HttpServer,
@@ -20,13 +25,13 @@ import {
   serveOpenApi,
 } from '@passerelle/service-kit';
 import { confirmationLetter } from '../positioning/confirmation-letter.js';
-import type { Decision } from '../positioning/decision.js';
-import type { SelfRegistrationGateway } from '../positioning/gateway.js';
+import type { AdviserStatement, SelfRegistrationGateway } from '../positioning/gateway.js';
 import type { SelfRegistration } from '../positioning/self-registrations.js';
 import { CHANNELS } from '../projection/channel-rules.js';
 import type { ChannelListings } from '../search/channel-listings.js';
 import { listingToday, parisToday } from '../time.js';
-import type { CatalogueTokens } from './auth.js';
+import type { CatalogueTokens, Requester } from './auth.js';
+import { positioningView } from './positioning-view.js';
 
 export interface CatalogueRoutesOptions {
   tokens: CatalogueTokens;
@@ -68,8 +73,29 @@ const positioningBody = {
     lastName: { type: 'string', minLength: 1, maxLength: 100 },
     email: { type: 'string', format: 'email', maxLength: 200 },
     phone: { type: 'string', pattern: '^\\+?[0-9 .-]{6,20}$' },
+    // An adviser's positioning from AUDEF only (a DE's identifier comes from his token, never the body):
+    deIdentifier: { type: 'string', pattern: DE_IDENTIFIER_INPUT.source },
+    advisorId: { type: 'string', minLength: 1, maxLength: 64 },
+    projectValidated: { type: 'boolean' },
+    eligibilityChecks: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', enum: ['PRIORITY_PUBLIC', 'PREREQUISITES', 'REMUNERATION_RIGHTS'] },
+    },
+    fundingHint: { type: 'integer', minimum: 0, maximum: 99 },
+    comment: { type: 'string', maxLength: 2000 },
   },
 } as const;
+
+/** The body fields only an adviser gives: a DE sending one is told so, by name. */
+const ADVISER_FIELDS = [
+  'deIdentifier',
+  'advisorId',
+  'projectValidated',
+  'eligibilityChecks',
+  'fundingHint',
+  'comment',
+] as const;
 
 interface PositioningBody {
   modalityId?: string;
@@ -78,17 +104,58 @@ interface PositioningBody {
   lastName: string;
   email?: string;
   phone?: string;
+  deIdentifier?: string;
+  advisorId?: string;
+  projectValidated?: boolean;
+  eligibilityChecks?: string[];
+  fundingHint?: number;
+  comment?: string;
+}
+
+/**
+ * The DE positioned and what the adviser states: a DE positions himself (his identifier from his token); an
+ * adviser names the DE and validates his project (domain.md G24: no prescription without it).
+ */
+function whoAndWhy(
+  requester: Requester,
+  body: PositioningBody,
+): { deIdentifier: string; prescription: AdviserStatement | null } {
+  if (requester.kind === 'DE') {
+    const field = ADVISER_FIELDS.find((name) => body[name] !== undefined);
+    if (field) throw invalid(`body.${field}`, 'Only an adviser positioning a DE from AUDEF gives this.');
+    return { deIdentifier: requester.deIdentifier, prescription: null };
+  }
+  if (body.deIdentifier === undefined)
+    throw invalid('body.deIdentifier', 'Name the DE positioned: his France Travail identifier.');
+  if (body.projectValidated !== true)
+    throw invalidRequest(
+      [{ field: 'body.projectValidated', message: "must be true: a prescription validates the DE's training project" }],
+      { status: 422 },
+    );
+  return {
+    deIdentifier: body.deIdentifier.trim().toUpperCase(),
+    prescription: {
+      advisorId: body.advisorId ?? null,
+      projectValidated: true,
+      eligibilityChecks: [...(body.eligibilityChecks ?? [])],
+      fundingHint: body.fundingHint ?? null,
+      comment: body.comment ?? null,
+    },
+  };
 }
 
 const INFO = {
   title: 'Passerelle — catalogue channels',
   version: '1',
   description:
-    'The listing of each catalogue channel (AUDEF, OUIFORM, TMF, MA_FORMATION) with its open modalities and places left, its search, and the DE self-registration of TMF and Ma Formation (a signed DE token or a static one).',
+    'The listing of each catalogue channel (AUDEF, OUIFORM, TMF, MA_FORMATION) with its open modalities and places left, its search, the DE self-registration of TMF and Ma Formation (a signed DE token or a static one) with the status of his journey since, and the positioning of a DE by a France Travail adviser from AUDEF.',
 };
 const SEARCH = { tags: ['Search'] };
-const POSITIONING = { tags: ['Self-registration'] };
-const denied = { 401: 'No, unknown or expired token', 403: 'This token does not act on this channel' };
+const POSITIONING = { tags: ['Positioning'] };
+const denied = {
+  401: 'No, unknown or expired token',
+  403: 'This token does not act on this channel (a DE on TMF/MA_FORMATION, a France Travail adviser on AUDEF)',
+};
 const loading = { 503: 'Still loading its listings or self-registrations at start: retry' };
 const positioningSchema = (summary: string, answers: object) => ({
   schema: {
@@ -113,38 +180,6 @@ export function listingView(listing: ListingPublished, today: string) {
     ...body,
     modalities: listing.modalities.filter((modality) => isOpenOn(modality, today)),
     updatedAt: envelope.recordedAt,
-  };
-}
-
-const positioningPath = (channel: string, sessionKey: string, requestId: string) =>
-  `/channels/${channel}/sessions/${encodeURIComponent(sessionKey)}/positionings/${requestId}`;
-
-function positioningView(registration: SelfRegistration) {
-  const { channel, target, requestId } = registration;
-  const self = positioningPath(channel, target.sessionKey, requestId);
-  const decision: Decision | null = registration.decision;
-  return {
-    requestId,
-    channel,
-    sessionKey: target.sessionKey,
-    modalityKind: target.modalityKind,
-    requestedAt: registration.requestedAt,
-    status:
-      registration.withdrawnAt !== null
-        ? 'WITHDRAWN'
-        : decision === null
-          ? 'PENDING'
-          : decision.outcome === 'REFUSED'
-            ? 'REFUSED'
-            : 'ACCEPTED',
-    withdrawnAt: registration.withdrawnAt,
-    decision,
-    links: {
-      self,
-      ...(decision?.outcome === 'CANDIDATURE_RECEIVED' && registration.withdrawnAt === null
-        ? { letter: `${self}/letter` }
-        : {}),
-    },
   };
 }
 
@@ -225,7 +260,8 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     {
       schema: {
         ...POSITIONING,
-        summary: 'A DE registers himself on an ICO/RDVI or sends a candidature (his identifier comes from the token)',
+        summary:
+          'A DE registers himself on an ICO/RDVI or sends a candidature from TMF or Ma Formation (his identifier comes from the token); a France Travail adviser positions a DE from AUDEF (deIdentifier and projectValidated in the body)',
         params: sessionParams,
         body: positioningBody,
         response: {
@@ -235,6 +271,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
             400: 'Invalid request: `errors[].field` names it',
             ...denied,
             404: 'No such session',
+            422: 'An adviser positioning without a validated project, or an Idempotency-Key reused for another request',
             ...loading,
           }),
         },
@@ -243,10 +280,11 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
     },
     async (request, reply) => {
       const { channel, sessionKey } = request.params as { channel: ListingChannel; sessionKey: string };
-      const { deIdentifier } = tokens.requireDe(request.headers.authorization, channel);
+      const requester = tokens.requireRequester(request.headers.authorization, channel);
       const idempotencyKey = idempotencyKeyOf(request.headers);
       requirePositioningsReady();
       const body = request.body as PositioningBody;
+      const { deIdentifier, prescription } = whoAndWhy(requester, body);
       const listing = listings.get(channel, sessionKey);
       if (!listing) throw notFound(`No session ${sessionKey} on ${channel}.`);
       let modalityKind = body.modalityKind;
@@ -273,12 +311,17 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
             email: body.email ?? null,
             phone: body.phone ?? null,
           },
+          requester,
+          prescription,
         },
         options.decisionTimeoutMs,
         idempotencyKey,
       );
-      const view = positioningView(registration);
-      request.log.info({ requestId: registration.requestId, channel, status: view.status }, 'self-registration');
+      const view = positioningView(registration, gateway.journeySteps(registration));
+      request.log.info(
+        { requestId: registration.requestId, channel, origin: view.origin, status: view.status },
+        requester.kind === 'DE' ? 'self-registration' : 'prescription from AUDEF',
+      );
       void reply.header('location', view.links.self);
       return reply.status(decision === null ? 202 : 200).send(view);
     },
@@ -293,20 +336,29 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
       sessionKey: string;
       requestId: string;
     };
-    const { deIdentifier } = tokens.requireDe(request.headers.authorization, channel);
+    const requester = tokens.requireRequester(request.headers.authorization, channel);
     requirePositioningsReady();
     const registration = await gateway.find(requestId);
     if (!registration || registration.channel !== channel || registration.target.sessionKey !== sessionKey)
       throw notFound(`No positioning ${requestId} on this session.`);
-    if (registration.journeyId !== gateway.journeyIdOf(deIdentifier, sessionKey))
+    // The same SIRET-like scoping as the other acts: a DE reads his own journey, an agency its own prescriptions.
+    if (requester.kind === 'DE' && registration.journeyId !== gateway.journeyIdOf(requester.deIdentifier, sessionKey))
       throw problem(403, 'forbidden', 'Forbidden', 'This positioning belongs to another DE.');
+    if (requester.kind === 'PRESCRIBER' && registration.prescriber?.organisation !== requester.organisation)
+      throw problem(403, 'forbidden', 'Forbidden', 'This positioning was made by another prescriber structure.');
     return registration;
   };
 
   http.get(
     '/channels/:channel/sessions/:sessionKey/positionings/:requestId',
-    positioningSchema('A positioning of the DE, with its decision', { 200: json('The positioning') }),
-    async (request) => positioningView(await ownRegistration(request)),
+    positioningSchema(
+      'A positioning, with its decision and where the journey stands since (contact, interview, result, enrolment, entry)',
+      { 200: json('The positioning') },
+    ),
+    async (request) => {
+      const registration = await ownRegistration(request);
+      return positioningView(registration, gateway.journeySteps(registration));
+    },
   );
 
   /**
@@ -336,7 +388,7 @@ export function registerCatalogueRoutes(http: HttpServer, options: CatalogueRout
         await gateway.withdraw(registration);
         request.log.info({ requestId: registration.requestId }, 'self-registration withdrawn');
       }
-      return reply.status(202).send(positioningView(registration));
+      return reply.status(202).send(positioningView(registration, gateway.journeySteps(registration)));
     },
   );
 

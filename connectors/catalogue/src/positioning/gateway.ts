@@ -1,13 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Bus, Replies } from '@passerelle/bus';
 import type {
+  Actor,
   DePersonalData,
   ListingChannel,
   ModalityKind,
   PositioningRequested,
   PositioningWithdrawn,
+  SourceSystem,
 } from '@passerelle/schemas';
 import { ProblemError } from '@passerelle/service-kit';
+import type { Requester } from '../http/auth.js';
 import type { CatalogueTopics } from '../topics.js';
 import { type Decision, decisionOf, REQUEST_PREFIX } from './decision.js';
 import type { SelfRegistration, SelfRegistrations } from './self-registrations.js';
@@ -18,6 +21,43 @@ export interface SelfRegistrationRequest {
   modalityKind: ModalityKind;
   modalityId: string | null;
   de: DePersonalData;
+  /** The DE himself (his identifier is `de.deIdentifier`, from his token) or the adviser positioning him. */
+  requester: Requester;
+  /** What the adviser states with an AUDEF positioning (domain.md G24); null for a DE's own. */
+  prescription: AdviserStatement | null;
+}
+
+/** The prescription content an adviser gives with an AUDEF positioning, minus what his token tells. */
+export interface AdviserStatement {
+  advisorId: string | null;
+  projectValidated: boolean;
+  eligibilityChecks: string[];
+  fundingHint: number | null;
+  comment: string | null;
+}
+
+/** Who a request's events name as their actor and source: the DE on his channel, or the adviser in AUDEF. */
+function actorOf(
+  requester: Requester | null,
+  channel: ListingChannel | string,
+): { actor: Actor; sourceSystem: SourceSystem } {
+  const sourceSystem: SourceSystem = channel === 'TMF' ? 'TMF' : channel === 'AUDEF' ? 'AUDEF' : 'MA_FORMATION';
+  const channelOf = channel as Actor['channel'];
+  if (requester?.kind === 'PRESCRIBER')
+    return {
+      actor: {
+        kind: 'PRESCRIBER',
+        siret: null,
+        organisationName: requester.organisation,
+        prescriberNetwork: requester.network,
+        channel: channelOf,
+      },
+      sourceSystem,
+    };
+  return {
+    actor: { kind: 'DE', siret: null, organisationName: null, prescriberNetwork: null, channel: channelOf },
+    sourceSystem,
+  };
 }
 
 /**
@@ -85,10 +125,13 @@ export class SelfRegistrationGateway {
     idempotencyKey?: string,
   ): Promise<{ registration: SelfRegistration; decision: Decision | null }> {
     const journeyId = this.#journeyIdOf(request.de.deIdentifier, request.sessionKey);
+    // An adviser's key is his structure's: two agencies' keys on one DE's journey never name one request.
+    const scopedKey =
+      idempotencyKey !== undefined && request.requester.kind === 'PRESCRIBER'
+        ? `${request.requester.organisation}|${idempotencyKey}`
+        : idempotencyKey;
     const requestId =
-      idempotencyKey === undefined
-        ? `${REQUEST_PREFIX}${randomUUID()}`
-        : idempotentRequestId(journeyId, idempotencyKey);
+      scopedKey === undefined ? `${REQUEST_PREFIX}${randomUUID()}` : idempotentRequestId(journeyId, scopedKey);
     // A retry's request may have been published a moment ago by another instance: read up to now before deciding.
     const known = idempotencyKey === undefined ? undefined : await this.find(requestId);
     if (known) return this.#answer(sameRequest(known, request), timeoutMs);
@@ -106,23 +149,32 @@ export class SelfRegistrationGateway {
 
   async #publishRequest(request: SelfRegistrationRequest, requestId: string, journeyId: string) {
     const now = this.#clock();
+    const { requester, prescription } = request;
     const event: PositioningRequested = {
       envelope: {
         eventId: `catalogue:${requestId}`,
         occurredAt: now,
         recordedAt: now,
-        actor: { kind: 'DE', siret: null, organisationName: null, prescriberNetwork: null, channel: request.channel },
-        sourceSystem: request.channel === 'TMF' ? 'TMF' : 'MA_FORMATION',
+        ...actorOf(requester, request.channel),
         correlationId: journeyId,
         causationId: null,
       },
       requestId,
       journeyId,
-      origin: 'CHANNEL',
+      origin: requester.kind === 'PRESCRIBER' ? 'PRESCRIBER' : 'CHANNEL',
       channel: request.channel,
       target: { sessionKey: request.sessionKey, modalityKind: request.modalityKind, modalityId: request.modalityId },
       de: request.de,
-      prescription: null,
+      prescription:
+        requester.kind === 'PRESCRIBER' && prescription
+          ? {
+              // The request id is the prescription's reference: AUDEF has no other one to give Kairos.
+              prescriptionId: requestId,
+              network: requester.network,
+              organisation: requester.organisation,
+              ...prescription,
+            }
+          : null,
     };
     await this.#bus.publish([
       {
@@ -156,21 +208,16 @@ export class SelfRegistrationGateway {
         eventId: `catalogue:${registration.requestId}:withdrawn`,
         occurredAt: now,
         recordedAt: now,
-        actor: {
-          kind: 'DE',
-          siret: null,
-          organisationName: null,
-          prescriberNetwork: null,
-          channel: registration.channel,
-        },
-        sourceSystem: registration.channel === 'TMF' ? 'TMF' : 'MA_FORMATION',
+        ...actorOf(registration.prescriber && { kind: 'PRESCRIBER', ...registration.prescriber }, registration.channel),
         correlationId: registration.journeyId,
         causationId: `catalogue:${registration.requestId}`,
       },
       requestId: registration.requestId,
       journeyId: registration.journeyId,
       sessionKey: registration.target.sessionKey,
-      reason: `Annulé par le demandeur depuis ${registration.channel === 'TMF' ? 'Trouver ma formation' : 'Ma Formation'}`,
+      reason: registration.prescriber
+        ? 'Prescription retirée par le conseiller depuis AUDEF'
+        : `Annulé par le demandeur depuis ${registration.channel === 'TMF' ? 'Trouver ma formation' : 'Ma Formation'}`,
     };
     await this.#bus.publish([
       {
@@ -182,6 +229,11 @@ export class SelfRegistrationGateway {
     ]);
     this.#registrations.recordWithdrawal(withdrawal);
     return registration;
+  }
+
+  /** The steps of the request's journey recorded so far (see SelfRegistrations.journeySteps). */
+  journeySteps(registration: SelfRegistration) {
+    return this.#registrations.journeySteps(registration.journeyId);
   }
 
   /** A request and its decision as known now (also one answered while this instance was down: the read model). */

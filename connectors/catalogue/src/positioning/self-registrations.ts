@@ -1,9 +1,19 @@
 import type { Bus, ConsumedEvent, Follower } from '@passerelle/bus';
-import type { Channel, PositioningRequested, PositioningTarget, PositioningWithdrawn } from '@passerelle/schemas';
+import type {
+  Channel,
+  PositioningRequested,
+  PositioningTarget,
+  PositioningWithdrawn,
+  PrescriberNetwork,
+} from '@passerelle/schemas';
 import type { CatalogueTopics } from '../topics.js';
 import { type Decision, decisionOf, REQUEST_PREFIX } from './decision.js';
+import { type JourneyStep, journeyStepOf } from './journey-steps.js';
 
-/** A DE's self-registration as the catalogue keeps it: enough to check ownership, answer a poll, print the letter. */
+/**
+ * A positioning made through the catalogue — a DE's self-registration (TMF, Ma Formation) or an adviser's
+ * prescription from AUDEF — as the catalogue keeps it: enough to check ownership, answer a poll, print the letter.
+ */
 export interface SelfRegistration {
   requestId: string;
   channel: Channel;
@@ -16,6 +26,8 @@ export interface SelfRegistration {
   decision: Decision | null;
   /** Set once the DE withdrew it (PositioningWithdrawn): Kairos cancels what the request created. */
   withdrawnAt: Date | null;
+  /** The prescriber structure that made it (AUDEF), null for a DE's own: only that structure may read it. */
+  prescriber: { network: PrescriberNetwork; organisation: string } | null;
 }
 
 /**
@@ -27,6 +39,12 @@ export interface SelfRegistration {
 export class SelfRegistrations {
   readonly #requests = new Map<string, SelfRegistration>();
   readonly #earlyAnswers = new Map<string, Decision>();
+  /**
+   * The steps of the journeys positioned through the catalogue, by journey id. A journey is known as one of ours
+   * from its decision on, which Kairos publishes before any step on the same session's partition — so no step is
+   * missed even when its request (another topic) is read later — and steps of other journeys are not kept.
+   */
+  readonly #journeys = new Map<string, JourneyStep[]>();
   #caughtUp = false;
   #follower: Follower | undefined;
 
@@ -70,7 +88,18 @@ export class SelfRegistrations {
       return;
     }
     const answer = decisionOf(event.record, event.value);
-    if (answer) this.recordDecision(answer.requestId, answer.decision);
+    if (answer) {
+      this.recordDecision(answer.requestId, answer.decision);
+      const journeyId = (event.value as { journeyId?: unknown }).journeyId;
+      if (typeof journeyId === 'string' && !this.#journeys.has(journeyId)) this.#journeys.set(journeyId, []);
+    }
+    const step = journeyStepOf(event.record, event.value);
+    if (step) this.#journeys.get(step.journeyId)?.push(step.step);
+  }
+
+  /** The steps recorded so far on a journey positioned through the catalogue. */
+  journeySteps(journeyId: string): readonly JourneyStep[] {
+    return this.#journeys.get(journeyId) ?? [];
   }
 
   /** The first answer counts (Kairos gives one; a redelivery changes nothing). */
@@ -95,7 +124,9 @@ export class SelfRegistrations {
 
   /** Also called by the instance that published the request, so a poll right after finds it. */
   recordRequest(request: PositioningRequested) {
-    if (request.origin !== 'CHANNEL' || !request.requestId.startsWith(REQUEST_PREFIX)) return;
+    const fromCatalogue =
+      request.origin === 'CHANNEL' || (request.origin === 'PRESCRIBER' && request.prescription !== null);
+    if (!fromCatalogue || !request.requestId.startsWith(REQUEST_PREFIX)) return;
     if (this.#requests.has(request.requestId)) return;
     const early = this.#earlyAnswers.get(request.requestId) ?? null;
     this.#earlyAnswers.delete(request.requestId);
@@ -108,6 +139,10 @@ export class SelfRegistrations {
       requestedAt: request.envelope.occurredAt,
       decision: early,
       withdrawnAt: null,
+      prescriber:
+        request.origin === 'PRESCRIBER' && request.prescription
+          ? { network: request.prescription.network, organisation: request.prescription.organisation }
+          : null,
     });
   }
 }
