@@ -86,9 +86,17 @@ export class CommandGateway {
    * retry is the same command: answered from the outcome already known here, else by the writer, which answers a
    * decided command again instead of deciding it twice.
    */
-  async submit(sessionKey: string, sirets: readonly string[], act: Act, idempotencyKey?: string): Promise<Answer> {
+  async submit(
+    sessionKey: string,
+    sirets: readonly string[],
+    act: Act,
+    idempotencyKey?: string,
+    adviser?: { agency: string },
+  ): Promise<Answer> {
     const { bus, topics, replies, timeoutMs } = this.options;
-    const commandId = idempotencyKey ? commandIdFor(sirets, sessionKey, idempotencyKey) : randomUUID();
+    // An adviser's keys are scoped to the agency, as an OF's are to its SIRETs.
+    const scope = adviser ? [`adviser:${adviser.agency}`] : sirets;
+    const commandId = idempotencyKey ? commandIdFor(scope, sessionKey, idempotencyKey) : randomUUID();
     const known = replies.get(commandId);
     if (known) {
       this.#remember(commandId, sirets);
@@ -102,13 +110,22 @@ export class CommandGateway {
         eventId: `kairos-command:${commandId}`,
         occurredAt: now,
         recordedAt: now,
-        actor: {
-          kind: 'OF',
-          siret: sirets[0] ?? null,
-          organisationName: null,
-          prescriberNetwork: null,
-          channel: 'KAIROS',
-        },
+        // The writer reads a France Travail prescriber actor as the adviser (the quote decision), nothing else.
+        actor: adviser
+          ? {
+              kind: 'PRESCRIBER',
+              siret: null,
+              organisationName: adviser.agency,
+              prescriberNetwork: 'FRANCE_TRAVAIL',
+              channel: 'KAIROS',
+            }
+          : {
+              kind: 'OF',
+              siret: sirets[0] ?? null,
+              organisationName: null,
+              prescriberNetwork: null,
+              channel: 'KAIROS',
+            },
         sourceSystem: 'KAIROS',
         correlationId: sessionKey,
         causationId: null,

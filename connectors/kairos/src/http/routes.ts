@@ -16,13 +16,15 @@ import { TRAINING_DOCUMENTS, trainingDocument } from '../documents/training-docu
 import type { Act } from '../domain/commands.js';
 import type { SessionAggregate } from '../domain/state.js';
 import type { SessionReadModel } from '../read-model.js';
-import { ACT_ROUTES, type ActRoute, pathParameters } from './acts.js';
-import type { OfTokens } from './auth.js';
+import { ACT_ROUTES, type ActRoute, ADVISER_ROUTE, pathParameters } from './acts.js';
+import type { AdviserTokens, OfTokens } from './auth.js';
 import type { Answer, CommandGateway } from './commands.js';
 import { actionBoard, canSee, enrolmentRow, pilotage, registrantCsv, registrantList, sessionView } from './views.js';
 
 export interface KairosRoutesOptions {
   tokens: OfTokens;
+  /** France Travail advisers: they decide AIF quotes, on the one route of their own. */
+  advisers: AdviserTokens;
   gateway: CommandGateway;
   readModel: SessionReadModel;
   clock: () => Date;
@@ -54,6 +56,7 @@ const READ_ROUTES: readonly ReadRoute[] = [
   { url: '/sessions/:sessionKey/candidatures/:candidatureId', summary: 'One candidature', tag: 'Candidatures' },
   { url: '/sessions/:sessionKey/enrolments', summary: 'Trainees enrolled in the training', tag: 'Enrolment' },
   { url: '/sessions/:sessionKey/enrolments/:enrolmentId', summary: 'One enrolment', tag: 'Enrolment' },
+  { url: '/sessions/:sessionKey/quotes/:quoteId', summary: 'One AIF quote and its status', tag: 'Quotes' },
   {
     url: '/dashboards/pilotage',
     summary: 'Pilotage: sessions, session by RDV, registrants, files under watch',
@@ -192,8 +195,36 @@ function send(reply: HttpReply, answer: Answer) {
  * from this instance's read model, and the OpenAPI document. Every route but the document needs a bearer token; a
  * session of another OF answers 403 exactly like an unknown one.
  */
-export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readModel, clock }: KairosRoutesOptions) {
+export function registerKairosRoutes(
+  http: HttpServer,
+  { tokens, advisers, gateway, readModel, clock }: KairosRoutesOptions,
+) {
   serveOpenApi(http, INFO);
+
+  // The adviser's decision on an AIF quote, in a scope of its own: an adviser token opens nothing else, an OF token
+  // not this (401). Which session's quote it is is the writer's to check (404 UNKNOWN_QUOTE), as for an OF act.
+  void http.register(async (scope) => {
+    scope.decorateRequest('agency', null);
+    scope.addHook('onRequest', async (request) => {
+      (request as HttpRequest & { agency: string }).agency = advisers.agencyOf(request.headers.authorization);
+    });
+    scope.route({
+      method: ADVISER_ROUTE.method,
+      url: ADVISER_ROUTE.url,
+      schema: {
+        ...actSchema(ADVISER_ROUTE),
+        description: 'Needs a France Travail adviser token (KAIROS_ADVISER_TOKENS), not an OF token.',
+      },
+      config: { checkedByHand: { headers: idempotencyKeyHeader } },
+      handler: async (request, reply) => {
+        const { agency } = request as HttpRequest & { agency: string };
+        const { sessionKey, quoteId } = request.params as Record<string, string>;
+        const act = { ...(request.body as object), quoteId, type: ADVISER_ROUTE.act } as Act;
+        const key = idempotencyKeyOf(request.headers);
+        return send(reply, await gateway.submit(sessionKey as string, [], act, key, { agency }));
+      },
+    });
+  });
 
   void http.register(async (scope) => {
     scope.decorateRequest('sirets', null);
@@ -289,6 +320,12 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
       const enrolment = (await visible(request, (state) => state.enrolments.has(id))).enrolments.get(id);
       if (!enrolment) throw notFound('enrolment');
       return enrolmentRow(enrolment);
+    });
+    read('/sessions/:sessionKey/quotes/:quoteId', async (request) => {
+      const id = param(request, 'quoteId');
+      const quote = (await visible(request, (state) => state.quotes.has(id))).quotes.get(id);
+      if (!quote) throw notFound('quote');
+      return quote;
     });
     for (const [collection, parameter] of [
       ['registrations', 'registrationId'],
