@@ -49,6 +49,12 @@ describe('AIF quotes through the OF and adviser APIs', () => {
       status: 'DEVIS_VALIDE',
       envelope: { actor: { kind: 'PRESCRIBER', prescriberNetwork: 'FRANCE_TRAVAIL', siret: null } },
     });
+    // A decision answered 202 under load is polled by the adviser; the OF does not see the adviser's command.
+    const commandPath = `/commands/${validated.body.commandId as string}`;
+    const polled = await kairos.adviser.get(commandPath);
+    expect(polled.status).toBe(200);
+    expect(polled.body.eventIds).toEqual(validated.body.eventIds);
+    expect((await kairos.api.get(commandPath)).status).toBe(404);
     const read = await kairos.api.get(quotePath(path, quoteId));
     expect(read.body).toMatchObject({ quoteId, status: 'DEVIS_VALIDE', amountCents: 345_000 });
 

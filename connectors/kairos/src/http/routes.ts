@@ -18,7 +18,7 @@ import type { SessionAggregate } from '../domain/state.js';
 import type { SessionReadModel } from '../read-model.js';
 import { ACT_ROUTES, type ActRoute, ADVISER_ROUTE, pathParameters } from './acts.js';
 import type { AdviserTokens, OfTokens } from './auth.js';
-import type { Answer, CommandGateway } from './commands.js';
+import { type Answer, adviserOwner, type CommandGateway } from './commands.js';
 import { actionBoard, canSee, enrolmentRow, pilotage, registrantCsv, registrantList, sessionView } from './views.js';
 
 export interface KairosRoutesOptions {
@@ -29,6 +29,8 @@ export interface KairosRoutesOptions {
   readModel: SessionReadModel;
   clock: () => Date;
 }
+
+const COMMAND_URL = '/commands/:commandId';
 
 interface ReadRoute {
   url: string;
@@ -85,7 +87,11 @@ const READ_ROUTES: readonly ReadRoute[] = [
     tag: 'Enrolment',
     produces: 'application/pdf',
   })),
-  { url: '/commands/:commandId', summary: 'The outcome of an act answered 202 (pending)', tag: 'Commands' },
+  {
+    url: COMMAND_URL,
+    summary: 'The outcome of an act answered 202 (pending), for its OF or its France Travail adviser',
+    tag: 'Commands',
+  },
 ];
 
 function documentUrl(name: string) {
@@ -201,6 +207,15 @@ export function registerKairosRoutes(
 ) {
   serveOpenApi(http, INFO);
 
+  /** An OF, or an adviser polling a quote decision answered 202: the owners its commands are remembered under. */
+  const pollerOf = (authorization: string | undefined): readonly string[] => {
+    try {
+      return tokens.siretsOf(authorization);
+    } catch {
+      return adviserOwner(advisers.agencyOf(authorization));
+    }
+  };
+
   // The adviser's decision on an AIF quote, in a scope of its own: an adviser token opens nothing else, an OF token
   // not this (401). Which session's quote it is is the writer's to check (404 UNKNOWN_QUOTE), as for an OF act.
   void http.register(async (scope) => {
@@ -229,7 +244,9 @@ export function registerKairosRoutes(
   void http.register(async (scope) => {
     scope.decorateRequest('sirets', null);
     scope.addHook('onRequest', async (request) => {
-      (request as HttpRequest & { sirets: readonly string[] }).sirets = tokens.siretsOf(request.headers.authorization);
+      const { authorization } = request.headers;
+      (request as HttpRequest & { sirets: readonly string[] }).sirets =
+        request.routeOptions.url === COMMAND_URL ? pollerOf(authorization) : tokens.siretsOf(authorization);
     });
     const siretsOf = (request: HttpRequest) => (request as HttpRequest & { sirets: readonly string[] }).sirets;
 
@@ -356,7 +373,7 @@ export function registerKairosRoutes(
     }
     read('/dashboards/pilotage', async (request) => pilotage(await mine(request), clock()));
     read('/dashboards/actions', async (request) => actionBoard(await mine(request), clock()));
-    read('/commands/:commandId', async (request, reply) => {
+    read(COMMAND_URL, async (request, reply) => {
       const answer = await gateway.poll((request.params as { commandId: string }).commandId, siretsOf(request));
       if (!answer) throw problem(404, 'about:blank', 'Not Found');
       return send(reply, answer);
