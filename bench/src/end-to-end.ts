@@ -190,6 +190,7 @@ async function scenario(
     {
       sofi: new Api(system.url('sofi'), settings.sofiToken),
       kairos,
+      kairosAdviser: kairos.withToken(settings.kairosAdviserToken),
       ofSirets: settings.kairosToken.grant,
       positioning: new HttpPositioning(
         {

@@ -66,7 +66,7 @@ const catalogue = [
     name: 'kairos.session-events.v1',
     role: 'sessionEvents',
     description:
-      'Everything the OF decides and records in Kairos for a session: recruitment modalities, registrations and results, candidatures, enrolment from entry to exit.',
+      'Everything the OF decides and records in Kairos for a session: recruitment modalities, registrations and results, candidatures, AIF quotes, enrolment from entry to exit.',
     key: SESSION_KEY,
     records: [
       kairos('RecruitmentModalityScheduled'),
@@ -98,6 +98,11 @@ const catalogue = [
       kairos('EndOfTrainingReportRecorded'),
       kairos('EnrolmentCancelled'),
       kairos('CandidatureWithdrawn'),
+      kairos('QuoteDrafted'),
+      kairos('QuoteSubmitted'),
+      kairos('QuoteValidated'),
+      kairos('QuoteRefused'),
+      kairos('QuoteCancelled'),
     ],
     partitions: SESSION_PARTITIONS,
     cleanupPolicy: 'delete',

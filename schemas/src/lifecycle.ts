@@ -10,7 +10,7 @@ import { STATUS_LABELS } from './status-labels.js';
  * Modalities (ICO, RDVI, candidature windows) are not a subject here: they have no status of their own, only
  * "live" or "deleted", which Kairos and the catalogue keep as a flag.
  */
-export type LifecycleSubject = 'POSITIONING' | 'REGISTRATION' | 'CANDIDATURE' | 'ENROLMENT';
+export type LifecycleSubject = 'POSITIONING' | 'REGISTRATION' | 'CANDIDATURE' | 'ENROLMENT' | 'QUOTE';
 
 /**
  * Who may record the act: the training organisation (in Kairos), the prescriber (Ouiform), the DE himself (a
@@ -74,7 +74,10 @@ function rows(
 
 const ENTERED: readonly JourneyStatus[] = ['ENTRE_EN_FORMATION', 'EN_INTERRUPTION'];
 
-/** domain.md §c: the state machines of a positioning request, a registration, a candidature and an enrolment. */
+/**
+ * domain.md §c: the state machines of a positioning request, a registration, a candidature and an enrolment, and of
+ * an AIF quote (issue 15).
+ */
 export const LIFECYCLE: Lifecycle<EventRecordName> = {
   subjects: {
     POSITIONING: { idField: 'requestId' },
@@ -82,6 +85,7 @@ export const LIFECYCLE: Lifecycle<EventRecordName> = {
     // A withdrawn candidature no longer counts against its window's capacity; every other received one does.
     CANDIDATURE: { idField: 'candidatureId', modalityField: 'windowId', freesPlace: ['SANS_SUITE'] },
     ENROLMENT: { idField: 'enrolmentId' },
+    QUOTE: { idField: 'quoteId' },
   },
   transitions: [
     // --- positioning requests (Passerelle's own statuses) ---
@@ -179,6 +183,15 @@ export const LIFECYCLE: Lifecycle<EventRecordName> = {
     // E6, and an early exit during an interruption; G16: the system records it once the planned end is over.
     ...rows('ENROLMENT', `${KAIROS}ExitRecorded`, ENTERED, ['SORTI'], ['OF', 'SYSTEM']),
     ...rows('ENROLMENT', `${KAIROS}EndOfTrainingReportRecorded`, ['SORTI', 'ABANDON'], [null], ['OF']),
+
+    // --- AIF quotes (devis d'aide individuelle à la formation, issue 15) ---
+    // The OF drafts and sends it; the France Travail adviser decides; an entry waits for its validation.
+    ...rows('QUOTE', `${KAIROS}QuoteDrafted`, [], ['DEVIS_SAISI'], ['OF']),
+    ...rows('QUOTE', `${KAIROS}QuoteSubmitted`, ['DEVIS_SAISI'], ['DEVIS_TRANSMIS'], ['OF']),
+    ...rows('QUOTE', `${KAIROS}QuoteValidated`, ['DEVIS_TRANSMIS'], ['DEVIS_VALIDE'], ['PRESCRIBER']),
+    ...rows('QUOTE', `${KAIROS}QuoteRefused`, ['DEVIS_TRANSMIS'], ['DEVIS_REFUSE'], ['PRESCRIBER']),
+    // Only before the adviser's decision.
+    ...rows('QUOTE', `${KAIROS}QuoteCancelled`, ['DEVIS_SAISI', 'DEVIS_TRANSMIS'], ['DEVIS_ANNULE'], ['OF']),
   ],
 };
 

@@ -33,6 +33,12 @@ export const STATUS_LABELS = {
   ABANDON: 'Abandon',
   SORTI: 'Sorti',
   ANNULE: 'Annulé',
+  // An AIF quote (devis d'aide individuelle à la formation), as Kairos names its steps.
+  DEVIS_SAISI: 'Devis saisi',
+  DEVIS_TRANSMIS: 'Devis transmis',
+  DEVIS_VALIDE: 'Devis validé',
+  DEVIS_REFUSE: 'Devis refusé',
+  DEVIS_ANNULE: 'Devis annulé',
   UNKNOWN: 'Inconnu',
 } as const satisfies Record<JourneyStatus, string>;
 

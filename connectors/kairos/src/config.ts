@@ -22,6 +22,25 @@ export const kairosConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * Bearer tokens of France Travail advisers, as JSON: `{ "<token>": "<agency>" }`. An adviser only validates or
+   * refuses AIF quotes (issue 15); the agency names the actor of the decision. Secret: never logged.
+   */
+  KAIROS_ADVISER_TOKENS: z
+    .string()
+    .default('{}')
+    .transform((text, context) => {
+      try {
+        const parsed = z.record(z.string().min(16), z.string().min(1).max(200)).parse(JSON.parse(text));
+        return new Map(Object.entries(parsed));
+      } catch {
+        context.addIssue({
+          code: 'custom',
+          message: 'must be a JSON object of tokens (16+ characters) to the France Travail agency they stand for',
+        });
+        return z.NEVER;
+      }
+    }),
   /** The journey secret every producer shares (journeyIdFor): an OF's registration gets the same journey id as Ouiform's. */
   JOURNEY_SECRET: z.string().min(16),
   /** How long an HTTP act waits for its outcome before answering 202 with a Location to poll. */

@@ -3,7 +3,7 @@ import { journeyIdFor, type KairosCommandOutcome } from '@passerelle/schemas';
 import { kairosConfigSchema } from './config.js';
 import { type DeadlineSweep, deadlineSweep } from './consumer/deadline-sweep.js';
 import { declareSessionWriter } from './consumer/session-writer.js';
-import { OfTokens } from './http/auth.js';
+import { AdviserTokens, OfTokens } from './http/auth.js';
 import { CommandGateway } from './http/commands.js';
 import { registerKairosRoutes } from './http/routes.js';
 import { SessionReadModel } from './read-model.js';
@@ -69,7 +69,13 @@ export function kairosConnector({
         timeoutMs: config.KAIROS_COMMAND_TIMEOUT_MS,
         retainMs,
       });
-      registerKairosRoutes(http, { tokens: new OfTokens(config.KAIROS_TOKENS), gateway, readModel, clock });
+      registerKairosRoutes(http, {
+        tokens: new OfTokens(config.KAIROS_TOKENS),
+        advisers: new AdviserTokens(config.KAIROS_ADVISER_TOKENS),
+        gateway,
+        readModel,
+        clock,
+      });
     },
   };
 }

@@ -27,6 +27,8 @@ export const RESPONSIBLE = offerSession.formation.responsibleOrganisation.siret;
 export const OTHER_OF = '11111111100011';
 export const TOKEN = randomBytes(18).toString('base64url');
 export const OTHER_TOKEN = randomBytes(18).toString('base64url');
+/** A France Travail adviser's token (the AIF quote decision). */
+export const ADVISER_TOKEN = randomBytes(18).toString('base64url');
 export const JOURNEY_SECRET = 'integration-journey-secret';
 
 export interface KairosInstance {
@@ -35,6 +37,8 @@ export interface KairosInstance {
   sweep: DeadlineSweep;
   api: Api;
   other: Api;
+  /** The France Travail adviser's client (KAIROS_ADVISER_TOKENS). */
+  adviser: Api;
 }
 
 /** One connector instance on the test stack, on the file's own topics and group (instances of a test share them). */
@@ -48,6 +52,7 @@ export async function startKairos(
     KAIROS_TOPIC_PREFIX: prefix,
     KAIROS_GROUP_ID: `${prefix}connector-kairos`,
     KAIROS_TOKENS: JSON.stringify({ [TOKEN]: [RESPONSIBLE], [OTHER_TOKEN]: [OTHER_OF] }),
+    KAIROS_ADVISER_TOKENS: JSON.stringify({ [ADVISER_TOKEN]: 'France Travail Nantes Est' }),
     JOURNEY_SECRET,
     // The wait for the writer's outcome before a 202 (default 5 s): tests that expect the outcome in the answer wait
     // on the system through it, so it scales like their other deadlines.
@@ -63,7 +68,13 @@ export async function startKairos(
     options,
   );
   if (!sweep) throw new Error('the connector declared no deadline sweep');
-  return { service, sweep, api: new Api(service.url, TOKEN), other: new Api(service.url, OTHER_TOKEN) };
+  return {
+    service,
+    sweep,
+    api: new Api(service.url, TOKEN),
+    other: new Api(service.url, OTHER_TOKEN),
+    adviser: new Api(service.url, ADVISER_TOKEN),
+  };
 }
 
 export const topicPrefix = () => prefixFor('kairos');

@@ -1,12 +1,13 @@
 import { outputsOf } from '@passerelle/schemas';
 import { LogCapture, securityPass } from '@passerelle/test-kit/security';
 import { describe, expect, it } from 'vitest';
-import { newDe, OTHER_TOKEN, TOKEN, useKairos } from './harness.js';
+import { ADVISER_TOKEN, newDe, OTHER_TOKEN, TOKEN, useKairos } from './harness.js';
 
 // Every route of the OF API, from its /openapi.json, attacked with the security cases (packages/test-kit/src/security.ts):
 // a session of the OF with an ICO and a registration exists, so another OF's token is refused on real ids.
 
 const OPS_TOKEN = 'ops-token-of-the-security-pass';
+const ADVISER_DECISION = 'POST /sessions/{sessionKey}/quotes/{quoteId}/decision';
 const logs = new LogCapture();
 const { broker, kairos, newSession, prefix } = useKairos({
   instances: [{ LOG_LEVEL: 'debug', OPS_TOKEN }],
@@ -34,7 +35,13 @@ describe('security — every route of the Kairos connector', () => {
       runnable: 'connector-kairos',
       url: kairos.service.url,
       token: TOKEN,
+      // The AIF quote decision takes a France Travail adviser's token, never an OF's.
+      tokenFor: { [ADVISER_DECISION]: ADVISER_TOKEN },
       foreignToken: OTHER_TOKEN,
+      shared: {
+        [ADVISER_DECISION]:
+          'any France Travail adviser decides any AIF quote (advisers are not scoped to sessions); an OF token is 401',
+      },
       opsToken: OPS_TOKEN,
       ids: {
         sessionKey: session.sessionKey,

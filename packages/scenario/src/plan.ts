@@ -2,7 +2,7 @@
  * The journeys the scenario plays: twelve paths through recruitment, selection and training that together touch
  * every act of the seed — prescription and self-registration, presence and absence, results with waitlists and
  * transfers, RDV cancelled, a full ICO, a withdrawn prescription, candidature follow-up and interviews, entries,
- * absence at entry, interruptions, attendance, abandon, exit. Trainee i of a session takes path i: a session
+ * absence at entry, interruptions, attendance, abandon, exit, an AIF-funded entry. Trainee i of a session takes path i: a session
  * holds one trainee per path, so each session fills its small ICO exactly and refuses the next.
  */
 
@@ -22,6 +22,8 @@ export type Step =
   | { act: 'contact'; outcome: 'CONTACTE' | 'INJOIGNABLE' | 'REFUS_CANDIDAT'; interview?: boolean }
   | { act: 'interview-presence'; presence: 'PRESENT' | 'ABSENT' }
   | { act: 'candidature-result'; result: 'RETENU' | 'NON_RETENU' }
+  // The OF drafts and sends an AIF quote, the France Travail adviser validates it (issue 15): the entry follows it.
+  | { act: 'aif-quote' }
   | { act: 'entry' }
   | { act: 'absence-at-entry' }
   | { act: 'interruption' }
@@ -97,7 +99,7 @@ export const PATHS: readonly Path[] = [
     expected: 'NON_RETENU',
   },
   {
-    name: 'waitlisted, then retained and entered',
+    name: 'waitlisted, then retained, AIF-funded and entered',
     origin: 'OUIFORM',
     target: 'ICO_B',
     decision: 'ACCEPTED',
@@ -106,6 +108,7 @@ export const PATHS: readonly Path[] = [
       { act: 'presence', presence: 'PRESENT' },
       { act: 'result', result: 'RETENU_EN_ATTENTE' },
       { act: 'waitlist', decision: 'RETENU' },
+      { act: 'aif-quote' },
       { act: 'entry' },
     ],
     expected: 'ENTRE_EN_FORMATION',

@@ -10,6 +10,8 @@ export interface ScenarioEnvironment {
   sofi: Api;
   /** The OF's Kairos API; its SIRETs own the scenario's sessions. */
   kairos: Api;
+  /** Kairos with a France Travail adviser's token: the AIF quote decision. */
+  kairosAdviser: Api;
   ofSirets: readonly string[];
   /** Positioning by prescribers (Ouiform) and by DEs themselves (catalogue channels). */
   positioning: Positioning;
@@ -242,6 +244,22 @@ async function act(env: ScenarioEnvironment, run: TraineeRun, step: Step, contex
       case 'candidature-result': {
         const answer = await post(`${candidature}/result`, { result: step.result });
         if (typeof answer.enrolmentId === 'string') run.enrolmentId = answer.enrolmentId;
+        return;
+      }
+      case 'aif-quote': {
+        const { deIdentifier, lastName, firstName } = run.trainee;
+        const drafted = await post(`${session}/quotes`, {
+          de: { deIdentifier, lastName, firstName },
+          amountCents: 345_000,
+          hours: 420,
+          funderCode: '4',
+        });
+        const quote = `${session}/quotes/${seg(String(drafted.quoteId))}`;
+        await post(`${quote}/submit`, {});
+        await kairosAct(env.kairosAdviser, `${quote}/decision`, {
+          decision: 'VALIDE',
+          reason: 'Financement AIF accordé',
+        });
         return;
       }
       case 'entry':

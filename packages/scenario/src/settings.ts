@@ -40,6 +40,8 @@ export function firstToken<T>(settings: DevSettings, runnable: string, name: str
 export interface Credentials {
   sofiToken: string;
   kairosToken: { token: string; grant: string[] };
+  /** A France Travail adviser's Kairos token (AIF quote decisions). */
+  kairosAdviserToken: string;
   ouiformToken: string;
   journeyOpsToken: string;
   journeySecret: string;
@@ -56,6 +58,7 @@ export function credentials(settings: DevSettings = devSettings()): Credentials 
   return {
     sofiToken: setting(settings, 'sofi', 'SOFI_API_TOKEN'),
     kairosToken: firstToken<string[]>(settings, 'kairos', 'KAIROS_TOKENS'),
+    kairosAdviserToken: firstToken<string>(settings, 'kairos', 'KAIROS_ADVISER_TOKENS').token,
     ouiformToken: firstToken(settings, 'ouiform', 'OUIFORM_TOKENS').token,
     journeyOpsToken,
     journeySecret: setting(settings, 'journey', 'JOURNEY_SECRET'),

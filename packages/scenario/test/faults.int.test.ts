@@ -44,6 +44,7 @@ function environment(runId: string): ScenarioEnvironment {
   return {
     sofi: new Api(system.url('sofi'), tokens.sofiToken, retry),
     kairos,
+    kairosAdviser: kairos.withToken(tokens.kairosAdviserToken),
     ofSirets: tokens.kairosToken.grant,
     positioning: new HttpPositioning(
       {

@@ -7775,12 +7775,13 @@ export const eventSchemas = {
           "type": "enum",
           "name": "EnrolmentOrigin",
           "namespace": "fr.passerelle.kairos",
-          "doc": "How the DE came to be enrolled; DIRECT_PROPOSAL is \"Proposer un candidat directement à la formation\".",
+          "doc": "How the DE came to be enrolled; DIRECT_PROPOSAL is \"Proposer un candidat directement à la formation\". QUOTE: opened from a validated AIF quote.",
           "symbols": [
             "RECRUITMENT_RESULT",
             "WAITLIST",
             "CANDIDATURE",
             "DIRECT_PROPOSAL",
+            "QUOTE",
             "UNKNOWN"
           ],
           "default": "UNKNOWN"
@@ -10440,6 +10441,1210 @@ export const eventSchemas = {
       }
     ]
   },
+  "fr.passerelle.kairos.QuoteDrafted": {
+    "type": "record",
+    "name": "QuoteDrafted",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "The OF drafts an AIF quote (devis d'aide individuelle à la formation) for a DE on the session.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "journeyId",
+        "type": "string",
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
+      },
+      {
+        "name": "siret",
+        "type": "string",
+        "doc": "SIRET of the OF responsible for the session."
+      },
+      {
+        "name": "deliveringSiret",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "SIRET of the delivering OF when different (domain.md G27)."
+      },
+      {
+        "name": "quoteId",
+        "type": "string",
+        "doc": "The AIF quote (devis) on this session."
+      },
+      {
+        "name": "amountCents",
+        "type": "long",
+        "doc": "The amount asked, in euro cents (no floating point for money)."
+      },
+      {
+        "name": "hours",
+        "type": "int",
+        "doc": "Training hours the quote covers."
+      },
+      {
+        "name": "funderCode",
+        "type": "string",
+        "doc": "The funder's code (LHEO code-financeur) the quote is addressed to."
+      },
+      {
+        "name": "de",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "DePersonalData",
+            "namespace": "fr.passerelle.common",
+            "doc": "The job seeker's identity. The only record holding personal data: kept out of keys and logs, erased on request (tombstones on compacted topics, purge of read models). The NIR is never carried.",
+            "fields": [
+              {
+                "name": "deIdentifier",
+                "type": "string",
+                "doc": "PERSONAL DATA: France Travail identifier (N° DE), opaque string ^[0-9A-Z]{8,11}$, upper-cased."
+              },
+              {
+                "name": "lastName",
+                "type": "string",
+                "doc": "PERSONAL DATA: last name."
+              },
+              {
+                "name": "firstName",
+                "type": "string",
+                "doc": "PERSONAL DATA: first name."
+              },
+              {
+                "name": "email",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "PERSONAL DATA: e-mail address."
+              },
+              {
+                "name": "phone",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "PERSONAL DATA: phone number."
+              }
+            ]
+          }
+        ],
+        "default": null,
+        "doc": "The DE the quote is for (an enrolment opened from the quote carries it on)."
+      },
+      {
+        "name": "status",
+        "type": {
+          "type": "enum",
+          "name": "QuoteStatus",
+          "namespace": "fr.passerelle.kairos",
+          "doc": "Status of an AIF quote (devis d'aide individuelle à la formation): drafted by the OF, sent to the adviser, validated or refused by France Travail, or cancelled by the OF.",
+          "symbols": [
+            "DEVIS_SAISI",
+            "DEVIS_TRANSMIS",
+            "DEVIS_VALIDE",
+            "DEVIS_REFUSE",
+            "DEVIS_ANNULE",
+            "UNKNOWN"
+          ],
+          "default": "UNKNOWN"
+        },
+        "default": "UNKNOWN"
+      },
+      {
+        "name": "sourceLabel",
+        "type": "string",
+        "doc": "The status as Kairos labels it, in French (e.g. \"Retenu mis en attente\", \"RDV annulé\")."
+      }
+    ]
+  },
+  "fr.passerelle.kairos.QuoteSubmitted": {
+    "type": "record",
+    "name": "QuoteSubmitted",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "The OF sends the drafted quote to the France Travail adviser for a decision.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "journeyId",
+        "type": "string",
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
+      },
+      {
+        "name": "siret",
+        "type": "string",
+        "doc": "SIRET of the OF responsible for the session."
+      },
+      {
+        "name": "deliveringSiret",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "SIRET of the delivering OF when different (domain.md G27)."
+      },
+      {
+        "name": "quoteId",
+        "type": "string",
+        "doc": "The AIF quote (devis) on this session."
+      },
+      {
+        "name": "status",
+        "type": {
+          "type": "enum",
+          "name": "QuoteStatus",
+          "namespace": "fr.passerelle.kairos",
+          "doc": "Status of an AIF quote (devis d'aide individuelle à la formation): drafted by the OF, sent to the adviser, validated or refused by France Travail, or cancelled by the OF.",
+          "symbols": [
+            "DEVIS_SAISI",
+            "DEVIS_TRANSMIS",
+            "DEVIS_VALIDE",
+            "DEVIS_REFUSE",
+            "DEVIS_ANNULE",
+            "UNKNOWN"
+          ],
+          "default": "UNKNOWN"
+        },
+        "default": "UNKNOWN"
+      },
+      {
+        "name": "sourceLabel",
+        "type": "string",
+        "doc": "The status as Kairos labels it, in French (e.g. \"Retenu mis en attente\", \"RDV annulé\")."
+      }
+    ]
+  },
+  "fr.passerelle.kairos.QuoteValidated": {
+    "type": "record",
+    "name": "QuoteValidated",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "The France Travail adviser validates the quote: the AIF funds the training, the DE may enter it.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "journeyId",
+        "type": "string",
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
+      },
+      {
+        "name": "siret",
+        "type": "string",
+        "doc": "SIRET of the OF responsible for the session."
+      },
+      {
+        "name": "deliveringSiret",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "SIRET of the delivering OF when different (domain.md G27)."
+      },
+      {
+        "name": "quoteId",
+        "type": "string",
+        "doc": "The AIF quote (devis) on this session."
+      },
+      {
+        "name": "comment",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "status",
+        "type": {
+          "type": "enum",
+          "name": "QuoteStatus",
+          "namespace": "fr.passerelle.kairos",
+          "doc": "Status of an AIF quote (devis d'aide individuelle à la formation): drafted by the OF, sent to the adviser, validated or refused by France Travail, or cancelled by the OF.",
+          "symbols": [
+            "DEVIS_SAISI",
+            "DEVIS_TRANSMIS",
+            "DEVIS_VALIDE",
+            "DEVIS_REFUSE",
+            "DEVIS_ANNULE",
+            "UNKNOWN"
+          ],
+          "default": "UNKNOWN"
+        },
+        "default": "UNKNOWN"
+      },
+      {
+        "name": "sourceLabel",
+        "type": "string",
+        "doc": "The status as Kairos labels it, in French (e.g. \"Retenu mis en attente\", \"RDV annulé\")."
+      }
+    ]
+  },
+  "fr.passerelle.kairos.QuoteRefused": {
+    "type": "record",
+    "name": "QuoteRefused",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "The France Travail adviser refuses the quote, with the reason.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "journeyId",
+        "type": "string",
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
+      },
+      {
+        "name": "siret",
+        "type": "string",
+        "doc": "SIRET of the OF responsible for the session."
+      },
+      {
+        "name": "deliveringSiret",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "SIRET of the delivering OF when different (domain.md G27)."
+      },
+      {
+        "name": "quoteId",
+        "type": "string",
+        "doc": "The AIF quote (devis) on this session."
+      },
+      {
+        "name": "reason",
+        "type": "string"
+      },
+      {
+        "name": "status",
+        "type": {
+          "type": "enum",
+          "name": "QuoteStatus",
+          "namespace": "fr.passerelle.kairos",
+          "doc": "Status of an AIF quote (devis d'aide individuelle à la formation): drafted by the OF, sent to the adviser, validated or refused by France Travail, or cancelled by the OF.",
+          "symbols": [
+            "DEVIS_SAISI",
+            "DEVIS_TRANSMIS",
+            "DEVIS_VALIDE",
+            "DEVIS_REFUSE",
+            "DEVIS_ANNULE",
+            "UNKNOWN"
+          ],
+          "default": "UNKNOWN"
+        },
+        "default": "UNKNOWN"
+      },
+      {
+        "name": "sourceLabel",
+        "type": "string",
+        "doc": "The status as Kairos labels it, in French (e.g. \"Retenu mis en attente\", \"RDV annulé\")."
+      }
+    ]
+  },
+  "fr.passerelle.kairos.QuoteCancelled": {
+    "type": "record",
+    "name": "QuoteCancelled",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "The OF cancels its quote before the adviser's decision.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "journeyId",
+        "type": "string",
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
+      },
+      {
+        "name": "siret",
+        "type": "string",
+        "doc": "SIRET of the OF responsible for the session."
+      },
+      {
+        "name": "deliveringSiret",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "SIRET of the delivering OF when different (domain.md G27)."
+      },
+      {
+        "name": "quoteId",
+        "type": "string",
+        "doc": "The AIF quote (devis) on this session."
+      },
+      {
+        "name": "reason",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "status",
+        "type": {
+          "type": "enum",
+          "name": "QuoteStatus",
+          "namespace": "fr.passerelle.kairos",
+          "doc": "Status of an AIF quote (devis d'aide individuelle à la formation): drafted by the OF, sent to the adviser, validated or refused by France Travail, or cancelled by the OF.",
+          "symbols": [
+            "DEVIS_SAISI",
+            "DEVIS_TRANSMIS",
+            "DEVIS_VALIDE",
+            "DEVIS_REFUSE",
+            "DEVIS_ANNULE",
+            "UNKNOWN"
+          ],
+          "default": "UNKNOWN"
+        },
+        "default": "UNKNOWN"
+      },
+      {
+        "name": "sourceLabel",
+        "type": "string",
+        "doc": "The status as Kairos labels it, in French (e.g. \"Retenu mis en attente\", \"RDV annulé\")."
+      }
+    ]
+  },
   "fr.passerelle.kairos.KairosCommand": {
     "type": "record",
     "name": "KairosCommand",
@@ -11529,7 +12734,7 @@ export const eventSchemas = {
           "type": "enum",
           "name": "JourneyStatus",
           "namespace": "fr.passerelle.journey",
-          "doc": "Canonical journey statuses (domain.md G1), plus POSITIONNE / REFUSE / RETIRE for a positioning request waiting, refused or withdrawn.",
+          "doc": "Canonical journey statuses (domain.md G1), plus POSITIONNE / REFUSE / RETIRE for a positioning request waiting, refused or withdrawn. DEVIS_* are the statuses of an AIF quote.",
           "symbols": [
             "POSITIONNE",
             "REFUSE",
@@ -11557,6 +12762,11 @@ export const eventSchemas = {
             "ABANDON",
             "SORTI",
             "ANNULE",
+            "DEVIS_SAISI",
+            "DEVIS_TRANSMIS",
+            "DEVIS_VALIDE",
+            "DEVIS_REFUSE",
+            "DEVIS_ANNULE",
             "UNKNOWN"
           ],
           "default": "UNKNOWN"
@@ -11656,12 +12866,13 @@ export const eventSchemas = {
                   "type": "enum",
                   "name": "JourneySubjectKind",
                   "namespace": "fr.passerelle.journey",
-                  "doc": "What a journey step is about: the positioning request, a registration on an ICO/RDVI, a Kairos NG candidature, or the enrolment in training (domain.md §c.0).",
+                  "doc": "What a journey step is about: the positioning request, a registration on an ICO/RDVI, a Kairos NG candidature, the enrolment in training (domain.md §c.0), or an AIF quote (devis, issue 15).",
                   "symbols": [
                     "POSITIONING",
                     "REGISTRATION",
                     "CANDIDATURE",
                     "ENROLMENT",
+                    "QUOTE",
                     "UNKNOWN"
                   ],
                   "default": "UNKNOWN"

@@ -131,8 +131,8 @@ export interface JourneyLink {
   modalityId: null | string;
 }
 
-/** Canonical journey statuses (domain.md G1), plus POSITIONNE / REFUSE / RETIRE for a positioning request waiting, refused or withdrawn. */
-export type JourneyStatus = 'POSITIONNE' | 'REFUSE' | 'RETIRE' | 'INSCRIT' | 'RDV_ANNULE' | 'PRESENT' | 'ABSENT' | 'RETENU' | 'RETENU_EN_ATTENTE' | 'NON_RETENU' | 'REFUSE_APRES_ATTENTE' | 'TRANSFERE' | 'CANDIDATURE_RECUE' | 'CONTACTE' | 'INJOIGNABLE' | 'REFUS_CANDIDAT' | 'SANS_SUITE' | 'PRESENT_ENTRETIEN' | 'ABSENT_ENTRETIEN' | 'INSCRIT_EN_FORMATION' | 'ENTRE_EN_FORMATION' | 'ABSENT_A_L_ENTREE' | 'EN_INTERRUPTION' | 'ABANDON' | 'SORTI' | 'ANNULE' | 'UNKNOWN';
+/** Canonical journey statuses (domain.md G1), plus POSITIONNE / REFUSE / RETIRE for a positioning request waiting, refused or withdrawn. DEVIS_* are the statuses of an AIF quote. */
+export type JourneyStatus = 'POSITIONNE' | 'REFUSE' | 'RETIRE' | 'INSCRIT' | 'RDV_ANNULE' | 'PRESENT' | 'ABSENT' | 'RETENU' | 'RETENU_EN_ATTENTE' | 'NON_RETENU' | 'REFUSE_APRES_ATTENTE' | 'TRANSFERE' | 'CANDIDATURE_RECUE' | 'CONTACTE' | 'INJOIGNABLE' | 'REFUS_CANDIDAT' | 'SANS_SUITE' | 'PRESENT_ENTRETIEN' | 'ABSENT_ENTRETIEN' | 'INSCRIT_EN_FORMATION' | 'ENTRE_EN_FORMATION' | 'ABSENT_A_L_ENTREE' | 'EN_INTERRUPTION' | 'ABANDON' | 'SORTI' | 'ANNULE' | 'DEVIS_SAISI' | 'DEVIS_TRANSMIS' | 'DEVIS_VALIDE' | 'DEVIS_REFUSE' | 'DEVIS_ANNULE' | 'UNKNOWN';
 
 /** Current state of a trainee's journey on a session (key journeyId; a tombstone when the DE is erased). */
 export interface JourneyStatusChanged {
@@ -188,8 +188,8 @@ export interface JourneyStep {
   anomalyDetail: null | string;
 }
 
-/** What a journey step is about: the positioning request, a registration on an ICO/RDVI, a Kairos NG candidature, or the enrolment in training (domain.md §c.0). */
-export type JourneySubjectKind = 'POSITIONING' | 'REGISTRATION' | 'CANDIDATURE' | 'ENROLMENT' | 'UNKNOWN';
+/** What a journey step is about: the positioning request, a registration on an ICO/RDVI, a Kairos NG candidature, the enrolment in training (domain.md §c.0), or an AIF quote (devis, issue 15). */
+export type JourneySubjectKind = 'POSITIONING' | 'REGISTRATION' | 'CANDIDATURE' | 'ENROLMENT' | 'QUOTE' | 'UNKNOWN';
 
 /** Why a file is under watch (dossier en vigilance), since when, and about what. */
 export interface VigilanceItem {
@@ -427,8 +427,8 @@ export interface EnrolmentOpened {
   sourceLabel: string;
 }
 
-/** How the DE came to be enrolled; DIRECT_PROPOSAL is "Proposer un candidat directement à la formation". */
-export type EnrolmentOrigin = 'RECRUITMENT_RESULT' | 'WAITLIST' | 'CANDIDATURE' | 'DIRECT_PROPOSAL' | 'UNKNOWN';
+/** How the DE came to be enrolled; DIRECT_PROPOSAL is "Proposer un candidat directement à la formation". QUOTE: opened from a validated AIF quote. */
+export type EnrolmentOrigin = 'RECRUITMENT_RESULT' | 'WAITLIST' | 'CANDIDATURE' | 'DIRECT_PROPOSAL' | 'QUOTE' | 'UNKNOWN';
 
 /** Status of an enrolment in the training (domain.md §c.3). */
 export type EnrolmentStatus = 'INSCRIT_EN_FORMATION' | 'ENTRE_EN_FORMATION' | 'ABSENT_A_L_ENTREE' | 'EN_INTERRUPTION' | 'ABANDON' | 'SORTI' | 'ANNULE' | 'UNKNOWN';
@@ -640,6 +640,115 @@ export interface PresenceRecorded {
   registrationId: string;
   presence: Presence;
   status: RegistrationStatus;
+  /** The status as Kairos labels it, in French (e.g. "Retenu mis en attente", "RDV annulé"). */
+  sourceLabel: string;
+}
+
+/** The OF cancels its quote before the adviser's decision. */
+export interface QuoteCancelled {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
+  journeyId: string;
+  /** SIRET of the OF responsible for the session. */
+  siret: string;
+  /** SIRET of the delivering OF when different (domain.md G27). */
+  deliveringSiret: null | string;
+  /** The AIF quote (devis) on this session. */
+  quoteId: string;
+  reason: null | string;
+  status: QuoteStatus;
+  /** The status as Kairos labels it, in French (e.g. "Retenu mis en attente", "RDV annulé"). */
+  sourceLabel: string;
+}
+
+/** The OF drafts an AIF quote (devis d'aide individuelle à la formation) for a DE on the session. */
+export interface QuoteDrafted {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
+  journeyId: string;
+  /** SIRET of the OF responsible for the session. */
+  siret: string;
+  /** SIRET of the delivering OF when different (domain.md G27). */
+  deliveringSiret: null | string;
+  /** The AIF quote (devis) on this session. */
+  quoteId: string;
+  /** The amount asked, in euro cents (no floating point for money). */
+  amountCents: number;
+  /** Training hours the quote covers. */
+  hours: number;
+  /** The funder's code (LHEO code-financeur) the quote is addressed to. */
+  funderCode: string;
+  /** The DE the quote is for (an enrolment opened from the quote carries it on). */
+  de: null | DePersonalData;
+  status: QuoteStatus;
+  /** The status as Kairos labels it, in French (e.g. "Retenu mis en attente", "RDV annulé"). */
+  sourceLabel: string;
+}
+
+/** The France Travail adviser refuses the quote, with the reason. */
+export interface QuoteRefused {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
+  journeyId: string;
+  /** SIRET of the OF responsible for the session. */
+  siret: string;
+  /** SIRET of the delivering OF when different (domain.md G27). */
+  deliveringSiret: null | string;
+  /** The AIF quote (devis) on this session. */
+  quoteId: string;
+  reason: string;
+  status: QuoteStatus;
+  /** The status as Kairos labels it, in French (e.g. "Retenu mis en attente", "RDV annulé"). */
+  sourceLabel: string;
+}
+
+/** Status of an AIF quote (devis d'aide individuelle à la formation): drafted by the OF, sent to the adviser, validated or refused by France Travail, or cancelled by the OF. */
+export type QuoteStatus = 'DEVIS_SAISI' | 'DEVIS_TRANSMIS' | 'DEVIS_VALIDE' | 'DEVIS_REFUSE' | 'DEVIS_ANNULE' | 'UNKNOWN';
+
+/** The OF sends the drafted quote to the France Travail adviser for a decision. */
+export interface QuoteSubmitted {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
+  journeyId: string;
+  /** SIRET of the OF responsible for the session. */
+  siret: string;
+  /** SIRET of the delivering OF when different (domain.md G27). */
+  deliveringSiret: null | string;
+  /** The AIF quote (devis) on this session. */
+  quoteId: string;
+  status: QuoteStatus;
+  /** The status as Kairos labels it, in French (e.g. "Retenu mis en attente", "RDV annulé"). */
+  sourceLabel: string;
+}
+
+/** The France Travail adviser validates the quote: the AIF funds the training, the DE may enter it. */
+export interface QuoteValidated {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
+  journeyId: string;
+  /** SIRET of the OF responsible for the session. */
+  siret: string;
+  /** SIRET of the delivering OF when different (domain.md G27). */
+  deliveringSiret: null | string;
+  /** The AIF quote (devis) on this session. */
+  quoteId: string;
+  comment: null | string;
+  status: QuoteStatus;
   /** The status as Kairos labels it, in French (e.g. "Retenu mis en attente", "RDV annulé"). */
   sourceLabel: string;
 }
@@ -1206,6 +1315,11 @@ export interface RecordTypes {
   'fr.passerelle.kairos.EndOfTrainingReportRecorded': EndOfTrainingReportRecorded;
   'fr.passerelle.kairos.EnrolmentCancelled': EnrolmentCancelled;
   'fr.passerelle.kairos.CandidatureWithdrawn': CandidatureWithdrawn;
+  'fr.passerelle.kairos.QuoteDrafted': QuoteDrafted;
+  'fr.passerelle.kairos.QuoteSubmitted': QuoteSubmitted;
+  'fr.passerelle.kairos.QuoteValidated': QuoteValidated;
+  'fr.passerelle.kairos.QuoteRefused': QuoteRefused;
+  'fr.passerelle.kairos.QuoteCancelled': QuoteCancelled;
   'fr.passerelle.kairos.KairosCommand': KairosCommand;
   'fr.passerelle.kairos.KairosCommandOutcome': KairosCommandOutcome;
   'fr.passerelle.catalogue.ListingPublished': ListingPublished;

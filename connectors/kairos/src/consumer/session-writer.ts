@@ -124,7 +124,13 @@ export function declareSessionWriter({
     }
     const decision = decide(
       context.state(sessionKey),
-      { commandId: command.commandId, sessionKey, actorSirets: command.actorSirets, act } satisfies Command,
+      {
+        commandId: command.commandId,
+        sessionKey,
+        actorSirets: command.actorSirets,
+        act,
+        ...adviserOf(command),
+      } satisfies Command,
       { now, journeyIdOf },
     );
     if ('rejection' in decision) {
@@ -197,4 +203,16 @@ function parseTrigger(body: string): Date | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A France Travail adviser's command (the AIF quote decision): the HTTP edge, which authenticated the adviser token,
+ * says so in the envelope's actor. Only this connector writes `kairos.commands`, so the actor is trusted as the
+ * SIRETs are.
+ */
+function adviserOf(command: KairosCommand): { adviser?: { name: string } } {
+  const { actor } = command.envelope;
+  return actor.kind === 'PRESCRIBER' && actor.prescriberNetwork === 'FRANCE_TRAVAIL'
+    ? { adviser: { name: actor.organisationName ?? 'France Travail' } }
+    : {};
 }

@@ -88,7 +88,13 @@ export type Act =
       completionRate?: number;
       summary?: string;
     }
-  | { type: 'enrolment.cancel'; enrolmentId: string; reason?: string };
+  | { type: 'enrolment.cancel'; enrolmentId: string; reason?: string }
+  // AIF quotes (devis): drafted, sent and cancelled by the OF, decided by the France Travail adviser
+  | { type: 'quote.draft'; de: DePersonalData; amountCents: number; hours: number; funderCode: string }
+  | { type: 'quote.submit'; quoteId: string }
+  | { type: 'quote.cancel'; quoteId: string; reason?: string }
+  | { type: 'quote.enrol'; quoteId: string }
+  | { type: 'quote.decide'; quoteId: string; decision: 'VALIDE' | 'REFUSE'; reason?: string };
 
 export type ActType = Act['type'];
 
@@ -119,8 +125,10 @@ export interface InterviewInput {
 export interface Command {
   commandId: string;
   sessionKey: string;
-  /** The SIRETs the caller's token stands for. */
+  /** The SIRETs the caller's token stands for (none for a France Travail adviser). */
   actorSirets: readonly string[];
+  /** Set when a France Travail adviser acts (the quote decision), not an OF: who, as the adviser token names it. */
+  adviser?: { name: string };
   act: Act;
 }
 

@@ -4,6 +4,7 @@ import {
   type CandidatureState,
   type EnrolmentState,
   emptyAggregate,
+  type QuoteState,
   type RegistrationState,
   type SessionAggregate,
   type SessionFacts,
@@ -306,7 +307,32 @@ const handlers: Handlers = {
     })),
   'fr.passerelle.kairos.EnrolmentCancelled': (state, event) =>
     enrolment(state, event.enrolmentId, (current) => ({ ...current, status: 'ANNULE' })),
+
+  // --- AIF quotes ---
+  'fr.passerelle.kairos.QuoteDrafted': (state, event) => {
+    const drafted: QuoteState = {
+      quoteId: event.quoteId,
+      journeyId: event.journeyId,
+      de: event.de,
+      amountCents: event.amountCents,
+      hours: event.hours,
+      funderCode: event.funderCode,
+      status: 'DEVIS_SAISI',
+      reason: null,
+      draftedAt: event.envelope.occurredAt,
+    };
+    return { ...state, quotes: replace(state.quotes, event.quoteId, drafted) };
+  },
+  'fr.passerelle.kairos.QuoteSubmitted': (state, event) => quote(state, event.quoteId, 'DEVIS_TRANSMIS', null),
+  'fr.passerelle.kairos.QuoteValidated': (state, event) => quote(state, event.quoteId, 'DEVIS_VALIDE', null),
+  'fr.passerelle.kairos.QuoteRefused': (state, event) => quote(state, event.quoteId, 'DEVIS_REFUSE', event.reason),
+  'fr.passerelle.kairos.QuoteCancelled': (state, event) => quote(state, event.quoteId, 'DEVIS_ANNULE', event.reason),
 };
+
+const quote = (state: SessionAggregate, id: string, status: QuoteState['status'], reason: string | null) => ({
+  ...state,
+  quotes: update(state.quotes, id, (current) => ({ ...current, status, reason: reason ?? current.reason })),
+});
 
 const enrolment = (state: SessionAggregate, id: string, change: (current: EnrolmentState) => EnrolmentState) => ({
   ...state,
@@ -319,6 +345,7 @@ const owned = (state: SessionAggregate): SessionAggregate => ({
   registrations: new Map(state.registrations),
   candidatures: new Map(state.candidatures),
   enrolments: new Map(state.enrolments),
+  quotes: new Map(state.quotes),
   requests: new Map(state.requests),
   commands: new Map(state.commands),
 });

@@ -10,6 +10,7 @@ import type {
   KairosCommandOutcome,
   NonRetenuReason,
   Presence,
+  QuoteStatus,
   RecruitmentModality,
   RecruitmentState,
   RegistrationStatus,
@@ -29,6 +30,8 @@ export interface SessionAggregate {
   registrations: ReadonlyMap<string, RegistrationState>;
   candidatures: ReadonlyMap<string, CandidatureState>;
   enrolments: ReadonlyMap<string, EnrolmentState>;
+  /** AIF quotes (devis d'aide individuelle à la formation) drafted on the session (issue 15). */
+  quotes: ReadonlyMap<string, QuoteState>;
   /** Positioning requests already answered (requestId → what the answer created), so each gets one answer. */
   requests: ReadonlyMap<string, RequestAnswer>;
   /**
@@ -115,6 +118,20 @@ export interface EnrolmentState {
   openedAt: Date;
 }
 
+export interface QuoteState {
+  quoteId: string;
+  journeyId: string;
+  /** The DE it is for: an enrolment opened from the quote carries it on. */
+  de: DePersonalData | null;
+  amountCents: number;
+  hours: number;
+  funderCode: string;
+  status: QuoteStatus;
+  /** The adviser's reason when refused, the OF's when cancelled. */
+  reason: string | null;
+  draftedAt: Date;
+}
+
 export interface EndOfTrainingReport {
   completion: Completion;
   /** 0..1. */
@@ -135,6 +152,7 @@ export const emptyAggregate = (sessionKey: string): SessionAggregate => ({
   registrations: new Map(),
   candidatures: new Map(),
   enrolments: new Map(),
+  quotes: new Map(),
   requests: new Map(),
   commands: new Map(),
 });

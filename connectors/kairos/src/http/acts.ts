@@ -9,7 +9,7 @@ export interface ActRoute {
   act: ActType;
   summary: string;
   body: object;
-  tag: 'Modalities' | 'Registrations' | 'Candidatures' | 'Enrolment';
+  tag: 'Modalities' | 'Registrations' | 'Candidatures' | 'Enrolment' | 'Quotes';
 }
 
 const S = '/sessions/:sessionKey';
@@ -228,7 +228,50 @@ export const ACT_ROUTES: readonly ActRoute[] = [
     body: bodies.cancelEnrolment,
     summary: 'Cancel an enrolment before entry',
   },
+  // AIF quotes (devis d'aide individuelle à la formation)
+  {
+    method: 'POST',
+    url: `${S}/quotes`,
+    act: 'quote.draft',
+    tag: 'Quotes',
+    body: bodies.draftQuote,
+    summary: 'Draft an AIF quote for a DE on the session (amount in euro cents, hours, funder code)',
+  },
+  {
+    method: 'POST',
+    url: `${S}/quotes/:quoteId/submit`,
+    act: 'quote.submit',
+    tag: 'Quotes',
+    body: bodies.empty,
+    summary: 'Send the drafted quote to the France Travail adviser',
+  },
+  {
+    method: 'POST',
+    url: `${S}/quotes/:quoteId/cancel`,
+    act: 'quote.cancel',
+    tag: 'Quotes',
+    body: bodies.cancelQuote,
+    summary: "Cancel the quote before the adviser's decision",
+  },
+  {
+    method: 'POST',
+    url: `${S}/quotes/:quoteId/enrolment`,
+    act: 'quote.enrol',
+    tag: 'Quotes',
+    body: bodies.empty,
+    summary: 'Enrol the DE of a validated quote in the training (origin QUOTE)',
+  },
 ];
+
+/** The France Travail adviser's act, behind the adviser tokens (never an OF's). */
+export const ADVISER_ROUTE = {
+  method: 'POST',
+  url: `${S}/quotes/:quoteId/decision`,
+  act: 'quote.decide',
+  tag: 'Quotes',
+  body: bodies.quoteDecision,
+  summary: 'France Travail adviser: validate or refuse an AIF quote (a refusal says why)',
+} as const satisfies ActRoute;
 
 /** The path parameters of a route, in order (`:name` segments). */
 export const pathParameters = (url: string) => [...url.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1] as string);

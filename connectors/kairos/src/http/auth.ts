@@ -22,3 +22,20 @@ export class OfTokens {
     return sirets;
   }
 }
+
+/** Bearer tokens → the France Travail agency an adviser acts for (the AIF quote decision), looked up by digest too. */
+export class AdviserTokens {
+  readonly #agencies: Map<string, string>;
+
+  constructor(tokens: ReadonlyMap<string, string>) {
+    this.#agencies = new Map([...tokens].map(([token, agency]) => [digest(token), agency]));
+  }
+
+  /** The adviser's agency, or a 401 problem. */
+  agencyOf(authorization: string | undefined): string {
+    const token = bearerTokenOf(authorization);
+    const agency = token === undefined ? undefined : this.#agencies.get(digest(token));
+    if (agency === undefined) throw unauthorized();
+    return agency;
+  }
+}

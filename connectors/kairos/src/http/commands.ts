@@ -44,6 +44,9 @@ export function answerOf(outcome: KairosCommandOutcome): Answer {
   };
 }
 
+/** Who may poll a France Travail adviser's command (and whose keys it is under): the adviser's agency. */
+export const adviserOwner = (agency: string): readonly string[] => [`adviser:${agency}`];
+
 /** A command id from a client's idempotency key: the same key, OF and session always give the same id. */
 export const commandIdFor = (sirets: readonly string[], sessionKey: string, idempotencyKey: string) =>
   `idem-${createHash('sha256')
@@ -86,12 +89,20 @@ export class CommandGateway {
    * retry is the same command: answered from the outcome already known here, else by the writer, which answers a
    * decided command again instead of deciding it twice.
    */
-  async submit(sessionKey: string, sirets: readonly string[], act: Act, idempotencyKey?: string): Promise<Answer> {
+  async submit(
+    sessionKey: string,
+    sirets: readonly string[],
+    act: Act,
+    idempotencyKey?: string,
+    adviser?: { agency: string },
+  ): Promise<Answer> {
     const { bus, topics, replies, timeoutMs } = this.options;
-    const commandId = idempotencyKey ? commandIdFor(sirets, sessionKey, idempotencyKey) : randomUUID();
+    // An adviser's keys and polls are scoped to the agency, as an OF's are to its SIRETs.
+    const owners = adviser ? adviserOwner(adviser.agency) : sirets;
+    const commandId = idempotencyKey ? commandIdFor(owners, sessionKey, idempotencyKey) : randomUUID();
     const known = replies.get(commandId);
     if (known) {
-      this.#remember(commandId, sirets);
+      this.#remember(commandId, owners);
       return this.#settled(known.value as KairosCommandOutcome);
     }
     const now = new Date();
@@ -102,13 +113,22 @@ export class CommandGateway {
         eventId: `kairos-command:${commandId}`,
         occurredAt: now,
         recordedAt: now,
-        actor: {
-          kind: 'OF',
-          siret: sirets[0] ?? null,
-          organisationName: null,
-          prescriberNetwork: null,
-          channel: 'KAIROS',
-        },
+        // The writer reads a France Travail prescriber actor as the adviser (the quote decision), nothing else.
+        actor: adviser
+          ? {
+              kind: 'PRESCRIBER',
+              siret: null,
+              organisationName: adviser.agency,
+              prescriberNetwork: 'FRANCE_TRAVAIL',
+              channel: 'KAIROS',
+            }
+          : {
+              kind: 'OF',
+              siret: sirets[0] ?? null,
+              organisationName: null,
+              prescriberNetwork: null,
+              channel: 'KAIROS',
+            },
         sourceSystem: 'KAIROS',
         correlationId: sessionKey,
         causationId: null,
@@ -120,7 +140,7 @@ export class CommandGateway {
       body: JSON.stringify(body),
       de: de ? { ...de, email: de.email ?? null, phone: de.phone ?? null } : null,
     };
-    this.#remember(commandId, sirets);
+    this.#remember(commandId, owners);
     await bus.publish([{ topic: topics.commands, key: sessionKey, record: COMMAND, value: command }]);
     const outcome = await replies.wait(commandId, timeoutMs);
     if (!outcome) return this.#pending(commandId);
@@ -153,8 +173,14 @@ export class CommandGateway {
 
   #onCommand(event: ConsumedEvent) {
     if (event.record !== COMMAND || event.value === null) return;
-    const { commandId, actorSirets } = event.value as KairosCommand;
-    this.#remember(commandId, actorSirets);
+    const { commandId, actorSirets, envelope } = event.value as KairosCommand;
+    const { actor } = envelope;
+    this.#remember(
+      commandId,
+      actor.kind === 'PRESCRIBER' && actor.organisationName !== null
+        ? adviserOwner(actor.organisationName)
+        : actorSirets,
+    );
   }
 
   #remember(commandId: string, sirets: readonly string[]) {

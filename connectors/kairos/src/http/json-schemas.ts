@@ -143,4 +143,26 @@ export const bodies = {
     ['completion'],
   ),
   cancelEnrolment: object({ reason: text(500) }),
+  draftQuote: object(
+    {
+      de,
+      amountCents: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 100_000_000,
+        description: 'The amount asked, in euro cents (345000 = 3 450,00 €)',
+      },
+      hours: { type: 'integer', minimum: 1, maximum: 5000, description: 'Training hours the quote covers' },
+      funderCode: { type: 'string', pattern: '^[0-9A-Za-z]{1,10}$', description: 'LHEO code-financeur' },
+    },
+    ['de', 'amountCents', 'hours', 'funderCode'],
+  ),
+  cancelQuote: object({ reason: text(500) }),
+  quoteDecision: object(
+    {
+      decision: { type: 'string', enum: ['VALIDE', 'REFUSE'] },
+      reason: { ...text(1000), description: 'Required when refused; a comment when validated' },
+    },
+    ['decision'],
+  ),
 } as const;

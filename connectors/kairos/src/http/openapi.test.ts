@@ -1,8 +1,8 @@
 import { createHttpServer, createLogger, servedOpenApiProblems } from '@passerelle/service-kit';
 import { describe, expect, it } from 'vitest';
 import type { SessionReadModel } from '../read-model.js';
-import { ACT_ROUTES } from './acts.js';
-import { OfTokens } from './auth.js';
+import { ACT_ROUTES, ADVISER_ROUTE } from './acts.js';
+import { AdviserTokens, OfTokens } from './auth.js';
 import type { CommandGateway } from './commands.js';
 import { registerKairosRoutes } from './routes.js';
 
@@ -12,6 +12,7 @@ describe('Kairos HTTP contract', () => {
     // Registering routes touches none of their dependencies: the contract is read without a broker.
     registerKairosRoutes(http, {
       tokens: new OfTokens(new Map()),
+      advisers: new AdviserTokens(new Map()),
       gateway: {} as CommandGateway,
       readModel: {} as SessionReadModel,
       clock: () => new Date(),
@@ -22,11 +23,14 @@ describe('Kairos HTTP contract', () => {
     const operations = Object.values(document.paths as Record<string, Record<string, { operationId?: string }>>)
       .flatMap((methods) => Object.values(methods).map((operation) => operation.operationId))
       .filter((id) => id !== undefined);
-    expect(operations.sort()).toEqual(ACT_ROUTES.map((route) => route.act).sort());
+    expect(operations.sort()).toEqual([...ACT_ROUTES, ADVISER_ROUTE].map((route) => route.act).sort());
     for (const name of ['attestation-entree', 'attestation-absence-abandon', 'bilan-fin-formation'])
       expect(
         document.paths[`/sessions/{sessionKey}/enrolments/{enrolmentId}/documents/${name}.pdf`].get.responses,
       ).toMatchObject({ 200: { content: { 'application/pdf': {} } }, 404: {} });
+    expect(document.paths['/sessions/{sessionKey}/quotes/{quoteId}/decision'].post.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { required: ['decision'] } } },
+    });
     expect(document.paths['/sessions/{sessionKey}/modalities'].post.requestBody).toMatchObject({
       content: { 'application/json': { schema: { required: ['kind'] } } },
     });

@@ -16,17 +16,21 @@ import { TRAINING_DOCUMENTS, trainingDocument } from '../documents/training-docu
 import type { Act } from '../domain/commands.js';
 import type { SessionAggregate } from '../domain/state.js';
 import type { SessionReadModel } from '../read-model.js';
-import { ACT_ROUTES, type ActRoute, pathParameters } from './acts.js';
-import type { OfTokens } from './auth.js';
-import type { Answer, CommandGateway } from './commands.js';
+import { ACT_ROUTES, type ActRoute, ADVISER_ROUTE, pathParameters } from './acts.js';
+import type { AdviserTokens, OfTokens } from './auth.js';
+import { type Answer, adviserOwner, type CommandGateway } from './commands.js';
 import { actionBoard, canSee, enrolmentRow, pilotage, registrantCsv, registrantList, sessionView } from './views.js';
 
 export interface KairosRoutesOptions {
   tokens: OfTokens;
+  /** France Travail advisers: they decide AIF quotes, on the one route of their own. */
+  advisers: AdviserTokens;
   gateway: CommandGateway;
   readModel: SessionReadModel;
   clock: () => Date;
 }
+
+const COMMAND_URL = '/commands/:commandId';
 
 interface ReadRoute {
   url: string;
@@ -54,6 +58,7 @@ const READ_ROUTES: readonly ReadRoute[] = [
   { url: '/sessions/:sessionKey/candidatures/:candidatureId', summary: 'One candidature', tag: 'Candidatures' },
   { url: '/sessions/:sessionKey/enrolments', summary: 'Trainees enrolled in the training', tag: 'Enrolment' },
   { url: '/sessions/:sessionKey/enrolments/:enrolmentId', summary: 'One enrolment', tag: 'Enrolment' },
+  { url: '/sessions/:sessionKey/quotes/:quoteId', summary: 'One AIF quote and its status', tag: 'Quotes' },
   {
     url: '/dashboards/pilotage',
     summary: 'Pilotage: sessions, session by RDV, registrants, files under watch',
@@ -82,7 +87,11 @@ const READ_ROUTES: readonly ReadRoute[] = [
     tag: 'Enrolment',
     produces: 'application/pdf',
   })),
-  { url: '/commands/:commandId', summary: 'The outcome of an act answered 202 (pending)', tag: 'Commands' },
+  {
+    url: COMMAND_URL,
+    summary: 'The outcome of an act answered 202 (pending), for its OF or its France Travail adviser',
+    tag: 'Commands',
+  },
 ];
 
 function documentUrl(name: string) {
@@ -192,13 +201,52 @@ function send(reply: HttpReply, answer: Answer) {
  * from this instance's read model, and the OpenAPI document. Every route but the document needs a bearer token; a
  * session of another OF answers 403 exactly like an unknown one.
  */
-export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readModel, clock }: KairosRoutesOptions) {
+export function registerKairosRoutes(
+  http: HttpServer,
+  { tokens, advisers, gateway, readModel, clock }: KairosRoutesOptions,
+) {
   serveOpenApi(http, INFO);
+
+  /** An OF, or an adviser polling a quote decision answered 202: the owners its commands are remembered under. */
+  const pollerOf = (authorization: string | undefined): readonly string[] => {
+    try {
+      return tokens.siretsOf(authorization);
+    } catch {
+      return adviserOwner(advisers.agencyOf(authorization));
+    }
+  };
+
+  // The adviser's decision on an AIF quote, in a scope of its own: an adviser token opens nothing else, an OF token
+  // not this (401). Which session's quote it is is the writer's to check (404 UNKNOWN_QUOTE), as for an OF act.
+  void http.register(async (scope) => {
+    scope.decorateRequest('agency', null);
+    scope.addHook('onRequest', async (request) => {
+      (request as HttpRequest & { agency: string }).agency = advisers.agencyOf(request.headers.authorization);
+    });
+    scope.route({
+      method: ADVISER_ROUTE.method,
+      url: ADVISER_ROUTE.url,
+      schema: {
+        ...actSchema(ADVISER_ROUTE),
+        description: 'Needs a France Travail adviser token (KAIROS_ADVISER_TOKENS), not an OF token.',
+      },
+      config: { checkedByHand: { headers: idempotencyKeyHeader } },
+      handler: async (request, reply) => {
+        const { agency } = request as HttpRequest & { agency: string };
+        const { sessionKey, quoteId } = request.params as Record<string, string>;
+        const act = { ...(request.body as object), quoteId, type: ADVISER_ROUTE.act } as Act;
+        const key = idempotencyKeyOf(request.headers);
+        return send(reply, await gateway.submit(sessionKey as string, [], act, key, { agency }));
+      },
+    });
+  });
 
   void http.register(async (scope) => {
     scope.decorateRequest('sirets', null);
     scope.addHook('onRequest', async (request) => {
-      (request as HttpRequest & { sirets: readonly string[] }).sirets = tokens.siretsOf(request.headers.authorization);
+      const { authorization } = request.headers;
+      (request as HttpRequest & { sirets: readonly string[] }).sirets =
+        request.routeOptions.url === COMMAND_URL ? pollerOf(authorization) : tokens.siretsOf(authorization);
     });
     const siretsOf = (request: HttpRequest) => (request as HttpRequest & { sirets: readonly string[] }).sirets;
 
@@ -290,6 +338,12 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
       if (!enrolment) throw notFound('enrolment');
       return enrolmentRow(enrolment);
     });
+    read('/sessions/:sessionKey/quotes/:quoteId', async (request) => {
+      const id = param(request, 'quoteId');
+      const quote = (await visible(request, (state) => state.quotes.has(id))).quotes.get(id);
+      if (!quote) throw notFound('quote');
+      return quote;
+    });
     for (const [collection, parameter] of [
       ['registrations', 'registrationId'],
       ['candidatures', 'candidatureId'],
@@ -319,7 +373,7 @@ export function registerKairosRoutes(http: HttpServer, { tokens, gateway, readMo
     }
     read('/dashboards/pilotage', async (request) => pilotage(await mine(request), clock()));
     read('/dashboards/actions', async (request) => actionBoard(await mine(request), clock()));
-    read('/commands/:commandId', async (request, reply) => {
+    read(COMMAND_URL, async (request, reply) => {
       const answer = await gateway.poll((request.params as { commandId: string }).commandId, siretsOf(request));
       if (!answer) throw problem(404, 'about:blank', 'Not Found');
       return send(reply, answer);

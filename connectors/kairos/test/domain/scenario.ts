@@ -45,6 +45,8 @@ export class Scenario {
   state: SessionAggregate | undefined;
   now = at('2026-12-01T11:00:00');
   sirets: readonly string[] = [RESPONSIBLE];
+  /** Set while a France Travail adviser acts (the AIF quote decision) instead of the OF. */
+  adviser: { name: string } | undefined;
   readonly history: { key: string; record: string; value: unknown }[] = [];
 
   constructor(offer: OfferSession = session) {
@@ -77,7 +79,13 @@ export class Scenario {
   decide(act: Act, commandId = `cmd-${++counter}`): Decision {
     const decision = decide(
       this.state,
-      { commandId, sessionKey: SESSION_KEY, actorSirets: this.sirets, act },
+      {
+        commandId,
+        sessionKey: SESSION_KEY,
+        actorSirets: this.sirets,
+        act,
+        ...(this.adviser ? { adviser: this.adviser } : {}),
+      },
       { now: this.now, journeyIdOf: (id, key) => journeyIdFor(SECRET, id, key) },
     );
     if ('events' in decision) this.apply(decision.events);

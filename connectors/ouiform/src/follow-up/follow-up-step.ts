@@ -166,6 +166,8 @@ const STAGE_OF: Record<LifecycleSubject, FollowUpStage> = {
   REGISTRATION: 'REGISTRATION',
   CANDIDATURE: 'REGISTRATION',
   ENROLMENT: 'ENROLMENT',
+  // The AIF quote funds the entry in training: the prescriber follows it at that stage.
+  QUOTE: 'ENROLMENT',
 };
 
 /** A record of the table without a presentation: its status (carried, else the one its row reaches) and its id. */

@@ -45,6 +45,7 @@ async function main(): Promise<number> {
     {
       sofi: new Api(settings.urls.sofi as string, tokens.sofiToken),
       kairos,
+      kairosAdviser: kairos.withToken(tokens.kairosAdviserToken),
       ofSirets: tokens.kairosToken.grant,
       positioning: new HttpPositioning(
         {

@@ -1,6 +1,6 @@
 import type { Actor, RecordTypes } from '@passerelle/schemas';
 
-/** The records of a trainee's journey: positioning requests and every trainee event of Kairos. */
+/** The records of a trainee's journey: positioning requests and every trainee event of Kairos (AIF quotes too). */
 export const JOURNEY_RECORDS = [
   'PositioningRequested',
   'PositioningWithdrawn',
@@ -28,6 +28,11 @@ export const JOURNEY_RECORDS = [
   'ExitRecorded',
   'EndOfTrainingReportRecorded',
   'EnrolmentCancelled',
+  'QuoteDrafted',
+  'QuoteSubmitted',
+  'QuoteValidated',
+  'QuoteRefused',
+  'QuoteCancelled',
 ] as const;
 
 export type JourneyRecord = (typeof JOURNEY_RECORDS)[number];

@@ -167,7 +167,10 @@ export class JourneyFold {
     const timeline = this.timeline;
     const eventSirets = this.eventSirets;
     const all = [...parts.values()].sort((a, b) => a.order - b.order);
-    const leading = all.filter((part) => part.kind !== 'POSITIONING').at(-1);
+    // An AIF quote funds the training but is not a step of it: it leads only while nothing else does.
+    const leading =
+      all.filter((part) => part.kind !== 'POSITIONING' && part.kind !== 'QUOTE').at(-1) ??
+      all.filter((part) => part.kind === 'QUOTE').at(-1);
     const pendingRequest = all.filter((part) => part.kind === 'POSITIONING' && !part.answered).at(-1);
     // A request leads when nothing else does, or when it came after what came before was over (a request refused
     // while the DE was registered or in training does not).

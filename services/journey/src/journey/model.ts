@@ -1,7 +1,10 @@
 import type { Actor, EnrolmentOrigin, JourneyStatus } from '@passerelle/schemas';
 
-/** The parts of a journey (domain.md §c.0): a positioning request, and the three nested aggregates of Kairos. */
-export type SubjectKind = 'POSITIONING' | 'REGISTRATION' | 'CANDIDATURE' | 'ENROLMENT';
+/**
+ * The parts of a journey (domain.md §c.0): a positioning request, the three nested aggregates of Kairos, and the AIF
+ * quote that funds the training (issue 15).
+ */
+export type SubjectKind = 'POSITIONING' | 'REGISTRATION' | 'CANDIDATURE' | 'ENROLMENT' | 'QUOTE';
 
 /**
  * - IMPOSSIBLE_TRANSITION: the state machine of §c does not allow the event from the subject's current status;
@@ -104,6 +107,8 @@ export const TERMINAL: ReadonlySet<JourneyStatus> = new Set<JourneyStatus>([
   'ABANDON',
   'SORTI',
   'ANNULE',
+  'DEVIS_REFUSE',
+  'DEVIS_ANNULE',
 ]);
 
 /** Why a fact is flagged (see AnomalyCode), kept on its timeline step. */

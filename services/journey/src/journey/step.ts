@@ -150,12 +150,13 @@ export class FoldStep {
   }
 }
 
-/** How each subject of the lifecycle is a part of the journey (the same four kinds). */
+/** How each subject of the lifecycle is a part of the journey (the same kinds). */
 const KIND: Record<LifecycleSubject, SubjectKind> = {
   POSITIONING: 'POSITIONING',
   REGISTRATION: 'REGISTRATION',
   CANDIDATURE: 'CANDIDATURE',
   ENROLMENT: 'ENROLMENT',
+  QUOTE: 'QUOTE',
 };
 
 /**

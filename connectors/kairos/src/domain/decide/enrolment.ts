@@ -17,6 +17,7 @@ import {
   requireTrainingPlace,
   requireTransition,
 } from './guards.js';
+import { requireValidatedQuote } from './quote.js';
 
 function proposeDirectly(state: SessionAggregate, act: ActOf<'enrolment.propose'>, context: ActContext): Decided {
   openForRecruitment(state);
@@ -47,6 +48,7 @@ type EnrolmentAct = ActOf<
  * (`requireStatus` reads it for the record the act emits); the dates and periods around it are checked here.
  */
 class OnEnrolment {
+  readonly state: SessionAggregate;
   readonly enrolment: EnrolmentState;
   readonly fields: ReturnType<typeof traineeFields> & { enrolmentId: string };
   readonly emission: Emission;
@@ -56,6 +58,7 @@ class OnEnrolment {
   readonly lifecycle: Lifecycle;
 
   constructor(state: SessionAggregate, enrolmentId: string, context: ActContext) {
+    this.state = state;
     this.enrolment = enrolmentOf(state, enrolmentId);
     this.fields = { ...traineeFields(state, this.enrolment.journeyId), enrolmentId: this.enrolment.enrolmentId };
     this.emission = context.emission;
@@ -94,6 +97,7 @@ function recordEntry(on: OnEnrolment, act: ActOf<'enrolment.entry'>): Decided {
   on.requireStatus('fr.passerelle.kairos.EntryRecorded', 'recording the entry');
   on.requireInSession(act.entryDate, 'entryDate');
   on.requireNotFuture(act.entryDate, 'entryDate');
+  requireValidatedQuote(on.state, on.enrolment.journeyId);
   on.emission.emit(
     'fr.passerelle.kairos.EntryRecorded',
     {

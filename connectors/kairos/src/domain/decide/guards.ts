@@ -168,7 +168,7 @@ export function openEnrolment(
   state: SessionAggregate,
   journeyId: string,
   de: DePersonalData | null,
-  origin: 'RECRUITMENT_RESULT' | 'WAITLIST' | 'CANDIDATURE' | 'DIRECT_PROPOSAL',
+  origin: 'RECRUITMENT_RESULT' | 'WAITLIST' | 'CANDIDATURE' | 'DIRECT_PROPOSAL' | 'QUOTE',
   originId: string | null,
   context: ActContext,
 ): string {

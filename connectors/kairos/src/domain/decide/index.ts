@@ -16,6 +16,7 @@ import {
   refuse,
   registrationRefusal,
 } from './guards.js';
+import { decideQuoteAct } from './quote.js';
 import { decideRegistrationAct } from './registration.js';
 import { decideModalityAct } from './session.js';
 
@@ -32,7 +33,7 @@ export type Decision =
 export function decide(state: SessionAggregate | undefined, command: Command, context: DecisionContext): Decision {
   const aggregate = state ?? emptyAggregate(command.sessionKey);
   try {
-    const actor = authorise(aggregate, command.actorSirets);
+    const actor = authorise(aggregate, command);
     const emission = new Emission({
       origin: command.commandId,
       now: context.now,
@@ -53,8 +54,24 @@ export function decide(state: SessionAggregate | undefined, command: Command, co
   }
 }
 
-/** An OF acts only on sessions where one of its SIRETs is the responsible or a delivering organisation. */
-function authorise(state: SessionAggregate, sirets: readonly string[]): Actor {
+/**
+ * An OF acts only on sessions where one of its SIRETs is the responsible or a delivering organisation; the quote
+ * decision is the France Travail adviser's alone (the adviser token names no SIRET and no other act).
+ */
+function authorise(state: SessionAggregate, command: Command): Actor {
+  const adviserAct = command.act.type === 'quote.decide';
+  if (command.adviser !== undefined || adviserAct) {
+    if (command.adviser === undefined || !adviserAct)
+      refuse(403, 'ADVISER_ONLY', 'Only a France Travail adviser decides an AIF quote, and only that.');
+    return {
+      kind: 'PRESCRIBER',
+      siret: null,
+      organisationName: command.adviser?.name ?? null,
+      prescriberNetwork: 'FRANCE_TRAVAIL',
+      channel: 'KAIROS',
+    };
+  }
+  const sirets = command.actorSirets;
   const session = state.session;
   const siret = session
     ? sirets.find((candidate) => candidate === session.responsibleSiret || session.deliveringSirets.includes(candidate))
@@ -103,6 +120,12 @@ function decideAct(state: SessionAggregate, act: Act, context: ActContext): Deci
     case 'enrolment.report':
     case 'enrolment.cancel':
       return decideEnrolmentAct(state, act, context);
+    case 'quote.draft':
+    case 'quote.submit':
+    case 'quote.cancel':
+    case 'quote.decide':
+    case 'quote.enrol':
+      return decideQuoteAct(state, act, context);
   }
 }
 

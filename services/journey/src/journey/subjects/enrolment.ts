@@ -28,6 +28,18 @@ export const enrolmentHandlers: SubjectHandlers = {
         : origin === 'RECRUITMENT_RESULT' || origin === 'WAITLIST'
           ? 'REGISTRATION'
           : null;
+    // Issue 15: an AIF-funded trainee is enrolled from a validated quote.
+    if (origin === 'QUOTE') {
+      const quote = originId ? step.partOf('QUOTE', originId) : undefined;
+      if (quote?.status !== 'DEVIS_VALIDE')
+        return {
+          ...outcome,
+          anomaly: new Anomaly(
+            'RULE_VIOLATION',
+            `enrolled from QUOTE ${originId ?? '(none)'} which is ${quote?.status ?? 'unknown'}, not DEVIS_VALIDE`,
+          ),
+        };
+    }
     const originPart = originKind && originId ? step.partOf(originKind, originId) : undefined;
     if (originKind && originPart?.status !== 'RETENU')
       return {
@@ -49,6 +61,18 @@ export const enrolmentHandlers: SubjectHandlers = {
     if (outcome.anomaly) return outcome;
     const part = step.partOf('ENROLMENT', body.enrolmentId);
     if (part) part.entryDate = body.entryDate;
+    // Issue 15: a DE with an AIF quote (not cancelled) enters once one is validated.
+    const quotes = [...step.fold.parts.values()].filter(
+      (candidate) => candidate.kind === 'QUOTE' && candidate.status !== 'DEVIS_ANNULE',
+    );
+    if (quotes.length > 0 && !quotes.some((quote) => quote.status === 'DEVIS_VALIDE'))
+      return {
+        ...outcome,
+        anomaly: new Anomaly(
+          'RULE_VIOLATION',
+          `entered while the AIF quote is ${quotes.map((q) => q.status).join(', ')}`,
+        ),
+      };
     // E2: the actual entry date falls within the session.
     const session = step.session;
     if (session && !within(body.entryDate, session.start, session.end))
