@@ -98,6 +98,7 @@ const catalogue = [
       kairos('EndOfTrainingReportRecorded'),
       kairos('EnrolmentCancelled'),
       kairos('CandidatureWithdrawn'),
+      kairos('TrainingCorrespondentRecorded'),
     ],
     partitions: SESSION_PARTITIONS,
     cleanupPolicy: 'delete',
