@@ -88,7 +88,9 @@ export type Act =
       completionRate?: number;
       summary?: string;
     }
-  | { type: 'enrolment.cancel'; enrolmentId: string; reason?: string };
+  | { type: 'enrolment.cancel'; enrolmentId: string; reason?: string }
+  // the session itself
+  | { type: 'session.correspondent'; name: string; phone?: string; email?: string };
 
 export type ActType = Act['type'];
 

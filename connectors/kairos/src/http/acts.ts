@@ -3,13 +3,13 @@ import { bodies } from './json-schemas.js';
 
 /** One OF act over HTTP: where it is, what it takes, which act it becomes (path ids + body). */
 export interface ActRoute {
-  method: 'POST' | 'PATCH' | 'DELETE';
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify path; `:sessionKey` always first (URL-encoded: it holds `|`). */
   url: string;
   act: ActType;
   summary: string;
   body: object;
-  tag: 'Modalities' | 'Registrations' | 'Candidatures' | 'Enrolment';
+  tag: 'Sessions' | 'Modalities' | 'Registrations' | 'Candidatures' | 'Enrolment';
 }
 
 const S = '/sessions/:sessionKey';
@@ -227,6 +227,15 @@ export const ACT_ROUTES: readonly ActRoute[] = [
     tag: 'Enrolment',
     body: bodies.cancelEnrolment,
     summary: 'Cancel an enrolment before entry',
+  },
+  // the session itself
+  {
+    method: 'PUT',
+    url: `${S}/correspondent`,
+    act: 'session.correspondent',
+    tag: 'Sessions',
+    body: bodies.correspondent,
+    summary: 'Enter or modify the correspondant de la formation (the OF staff contact shown on the session)',
   },
 ];
 

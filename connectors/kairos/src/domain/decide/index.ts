@@ -3,6 +3,7 @@ import type { Act, Command, Rejection } from '../commands.js';
 import { type DomainEvent, Emission } from '../emit.js';
 import { emptyAggregate, holdsPlace, type SessionAggregate } from '../state.js';
 import { decideCandidatureAct } from './candidature.js';
+import { decideCorrespondent } from './correspondent.js';
 import { decideEnrolmentAct } from './enrolment.js';
 import {
   type ActContext,
@@ -103,6 +104,8 @@ function decideAct(state: SessionAggregate, act: Act, context: ActContext): Deci
     case 'enrolment.report':
     case 'enrolment.cancel':
       return decideEnrolmentAct(state, act, context);
+    case 'session.correspondent':
+      return decideCorrespondent(state, act, context);
   }
 }
 
