@@ -10617,7 +10617,7 @@ export const eventSchemas = {
       {
         "name": "siret",
         "type": "string",
-        "doc": "SIRET of the OF that recorded it (the responsible or a delivering OF of the session)."
+        "doc": "SIRET of the OF responsible for the session (the envelope's actor names the OF that recorded it)."
       },
       {
         "name": "correspondent",

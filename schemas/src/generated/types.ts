@@ -859,7 +859,7 @@ export interface TrainingCorrespondentRecorded {
   envelope: EventEnvelope;
   /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
   sessionKey: string;
-  /** SIRET of the OF that recorded it (the responsible or a delivering OF of the session). */
+  /** SIRET of the OF responsible for the session (the envelope's actor names the OF that recorded it). */
   siret: string;
   correspondent: TrainingCorrespondent;
   /** The correspondent it replaces; null when it is the first. */
