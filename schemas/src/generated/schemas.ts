@@ -11565,6 +11565,45 @@ export const eventSchemas = {
         ],
         "default": null,
         "doc": "IANA zone of the session's dates and modality times (Europe/Paris unless held overseas); null in listings published before it existed: Europe/Paris."
+      },
+      {
+        "name": "correspondent",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "TrainingCorrespondent",
+            "namespace": "fr.passerelle.kairos",
+            "doc": "Correspondant de la formation (seed 4.7): the OF staff member a DE or a prescriber contacts about the session. An OF's professional contact, not a DE: kept out of DePersonalData, still kept out of logs and keys.",
+            "fields": [
+              {
+                "name": "name",
+                "type": "string",
+                "doc": "Nom et prénom of the correspondent."
+              },
+              {
+                "name": "phone",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "Professional phone number."
+              },
+              {
+                "name": "email",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "Professional e-mail address."
+              }
+            ]
+          }
+        ],
+        "default": null,
+        "doc": "The correspondant de la formation the OF last entered in Kairos (an OF staff contact); null until then."
       }
     ]
   },

@@ -46,6 +46,8 @@ export interface ListingPublished {
   content: null | string;
   /** IANA zone of the session's dates and modality times (Europe/Paris unless held overseas); null in listings published before it existed: Europe/Paris. */
   timeZone: null | string;
+  /** The correspondant de la formation the OF last entered in Kairos (an OF staff contact); null until then. */
+  correspondent: null | TrainingCorrespondent;
 }
 
 /** Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here. */
