@@ -103,6 +103,7 @@ const catalogue = [
       kairos('QuoteValidated'),
       kairos('QuoteRefused'),
       kairos('QuoteCancelled'),
+      kairos('TrainingCorrespondentRecorded'),
     ],
     partitions: SESSION_PARTITIONS,
     cleanupPolicy: 'delete',

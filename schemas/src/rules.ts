@@ -16,9 +16,16 @@ type Json = { [key: string]: unknown };
 export const ENVELOPE = 'fr.passerelle.common.EventEnvelope';
 export const PERSONAL_DATA = 'fr.passerelle.common.DePersonalData';
 export const PERSONAL_DATA_MARK = 'PERSONAL DATA:';
-/** Field names that hold personal data wherever they appear; SessionContact holds OF staff contacts, not a DE's. */
+/**
+ * Field names that hold personal data wherever they appear; SessionContact and TrainingCorrespondent hold OF staff
+ * contacts, not a DE's.
+ */
 const PERSONAL_FIELD_NAMES = /^(lastName|firstName|email|phone|deIdentifier|nir|birthDate)$/i;
-const PERSONAL_FIELD_EXEMPT = new Set([PERSONAL_DATA, 'fr.passerelle.offer.SessionContact']);
+const PERSONAL_FIELD_EXEMPT = new Set([
+  PERSONAL_DATA,
+  'fr.passerelle.offer.SessionContact',
+  'fr.passerelle.kairos.TrainingCorrespondent',
+]);
 
 interface FieldAt {
   /** Named type that declares the field. */

@@ -75,6 +75,28 @@ describe('listings on the four channels', () => {
     expect(otherRegion.body.total).toBe(0);
   });
 
+  it('when the OF records the correspondant de la formation in Kairos, then every channel lists it and the session detail shows it', async () => {
+    const offer = offerWith('Agent de maintenance éolien offshore');
+    await broker.publishOffer('fr.passerelle.offer.SessionPublished', offer);
+    await broker.schedule(offer.sessionKey, ico('ICO-C', 8));
+    const correspondent = { name: 'Nadia Poirier', phone: '+33 2 40 11 22 33', email: 'n.poirier@of-exemple.fr' };
+    await broker.kairos(offer.sessionKey, 'fr.passerelle.kairos.TrainingCorrespondentRecorded', {
+      sessionKey: offer.sessionKey,
+      siret: offer.formation.responsibleOrganisation.siret,
+      correspondent,
+      previous: null,
+    });
+    for (const channel of CHANNELS) {
+      const listing = await broker.listing(channel, offer.sessionKey, (l) => l?.correspondent != null);
+      expect(listing?.correspondent).toEqual(correspondent);
+    }
+    const detail = await waitFor(async () => {
+      const response = await call(service.url, sessionPath('TMF', offer.sessionKey));
+      return response.status === 200 && response.body.correspondent ? response : undefined;
+    });
+    expect(detail.body.correspondent).toEqual(correspondent);
+  });
+
   it('when Kairos adjusts a capacity and DEs register or send candidatures, then places left follow in the listings and the search', async () => {
     const offer = offerWith('Chaudronnier tuyauteur naval');
     await broker.publishOffer('fr.passerelle.offer.SessionPublished', offer);

@@ -62,6 +62,18 @@ export const idempotencyKeyHeader = {
 } as const;
 
 /**
+ * A URL as logs show it: the path, and the query's parameter names without their values. A query may carry
+ * personal data (Kairos's DE search by name: `?lastName=…`), which the logger's key redaction cannot see inside a
+ * string; ids that matter are in the path.
+ */
+export function loggedUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark < 0) return url;
+  const names = [...new Set(new URLSearchParams(url.slice(mark + 1)).keys())];
+  return `${url.slice(0, mark)}?${names.map((name) => `${encodeURIComponent(name)}=…`).join('&')}`;
+}
+
+/**
  * One log line per request, when it is answered, instead of fastify's two ("incoming request", "request completed"):
  * on the request path the logs were a third of a connector's work. Probes keep their own level (warn).
  */
@@ -72,7 +84,7 @@ class OneLinePerRequest extends LogController {
     if (this.isLogDisabled(request)) return;
     const line = {
       method: request.method,
-      url: request.url,
+      url: loggedUrl(request.url),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };

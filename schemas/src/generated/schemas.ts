@@ -11645,6 +11645,230 @@ export const eventSchemas = {
       }
     ]
   },
+  "fr.passerelle.kairos.TrainingCorrespondentRecorded": {
+    "type": "record",
+    "name": "TrainingCorrespondentRecorded",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "Saisir / Modifier les coordonnées du correspondant de la formation (seed 4.7): the OF entered or replaced the session's correspondent. The latest one is the session's.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "siret",
+        "type": "string",
+        "doc": "SIRET of the OF responsible for the session (the envelope's actor names the OF that recorded it)."
+      },
+      {
+        "name": "correspondent",
+        "type": {
+          "type": "record",
+          "name": "TrainingCorrespondent",
+          "namespace": "fr.passerelle.kairos",
+          "doc": "Correspondant de la formation (seed 4.7): the OF staff member a DE or a prescriber contacts about the session. An OF's professional contact, not a DE: kept out of DePersonalData, still kept out of logs and keys.",
+          "fields": [
+            {
+              "name": "name",
+              "type": "string",
+              "doc": "Nom et prénom of the correspondent."
+            },
+            {
+              "name": "phone",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "Professional phone number."
+            },
+            {
+              "name": "email",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "Professional e-mail address."
+            }
+          ]
+        }
+      },
+      {
+        "name": "previous",
+        "type": [
+          "null",
+          "fr.passerelle.kairos.TrainingCorrespondent"
+        ],
+        "default": null,
+        "doc": "The correspondent it replaces; null when it is the first."
+      }
+    ]
+  },
   "fr.passerelle.kairos.KairosCommand": {
     "type": "record",
     "name": "KairosCommand",
@@ -12546,6 +12770,45 @@ export const eventSchemas = {
         ],
         "default": null,
         "doc": "IANA zone of the session's dates and modality times (Europe/Paris unless held overseas); null in listings published before it existed: Europe/Paris."
+      },
+      {
+        "name": "correspondent",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "TrainingCorrespondent",
+            "namespace": "fr.passerelle.kairos",
+            "doc": "Correspondant de la formation (seed 4.7): the OF staff member a DE or a prescriber contacts about the session. An OF's professional contact, not a DE: kept out of DePersonalData, still kept out of logs and keys.",
+            "fields": [
+              {
+                "name": "name",
+                "type": "string",
+                "doc": "Nom et prénom of the correspondent."
+              },
+              {
+                "name": "phone",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "Professional phone number."
+              },
+              {
+                "name": "email",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "Professional e-mail address."
+              }
+            ]
+          }
+        ],
+        "default": null,
+        "doc": "The correspondant de la formation the OF last entered in Kairos (an OF staff contact); null until then."
       }
     ]
   },

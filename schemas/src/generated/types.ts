@@ -46,6 +46,8 @@ export interface ListingPublished {
   content: null | string;
   /** IANA zone of the session's dates and modality times (Europe/Paris unless held overseas); null in listings published before it existed: Europe/Paris. */
   timeZone: null | string;
+  /** The correspondant de la formation the OF last entered in Kairos (an OF staff contact); null until then. */
+  correspondent: null | TrainingCorrespondent;
 }
 
 /** Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here. */
@@ -952,6 +954,29 @@ export interface RegistrationTransferred {
   sourceLabel: string;
 }
 
+/** Correspondant de la formation (seed 4.7): the OF staff member a DE or a prescriber contacts about the session. An OF's professional contact, not a DE: kept out of DePersonalData, still kept out of logs and keys. */
+export interface TrainingCorrespondent {
+  /** Nom et prénom of the correspondent. */
+  name: string;
+  /** Professional phone number. */
+  phone: null | string;
+  /** Professional e-mail address. */
+  email: null | string;
+}
+
+/** Saisir / Modifier les coordonnées du correspondant de la formation (seed 4.7): the OF entered or replaced the session's correspondent. The latest one is the session's. */
+export interface TrainingCorrespondentRecorded {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** SIRET of the OF responsible for the session (the envelope's actor names the OF that recorded it). */
+  siret: string;
+  correspondent: TrainingCorrespondent;
+  /** The correspondent it replaces; null when it is the first. */
+  previous: null | TrainingCorrespondent;
+}
+
 /** Gérer DE en attente: retain or refuse a waitlisted DE. */
 export type WaitlistDecision = 'RETENU' | 'REFUSE_APRES_ATTENTE' | 'UNKNOWN';
 
@@ -1320,6 +1345,7 @@ export interface RecordTypes {
   'fr.passerelle.kairos.QuoteValidated': QuoteValidated;
   'fr.passerelle.kairos.QuoteRefused': QuoteRefused;
   'fr.passerelle.kairos.QuoteCancelled': QuoteCancelled;
+  'fr.passerelle.kairos.TrainingCorrespondentRecorded': TrainingCorrespondentRecorded;
   'fr.passerelle.kairos.KairosCommand': KairosCommand;
   'fr.passerelle.kairos.KairosCommandOutcome': KairosCommandOutcome;
   'fr.passerelle.catalogue.ListingPublished': ListingPublished;

@@ -177,6 +177,14 @@ describe('projecting a session into the channels', () => {
     expect(byChannel(reopened.last).TMF?.listing?.deMaySelfRegister).toBe(true);
   });
 
+  it('when the OF records the correspondant de la formation in Kairos, then every channel shows it', () => {
+    const { state } = run([published, ico]);
+    const { last } = run([event('fr.passerelle.kairos.TrainingCorrespondentRecorded')], state);
+    const { correspondent } = fixtures['fr.passerelle.kairos.TrainingCorrespondentRecorded'];
+    expect(last.map((change) => change.listing?.correspondent)).toEqual(Array(4).fill(correspondent));
+    expect(run([published]).state?.correspondent).toBeNull();
+  });
+
   it('when a session is withdrawn or its recruitment closed, then every channel gets a tombstone, once', () => {
     const { state } = run([published, ico]);
     const withdrawn = run(

@@ -50,6 +50,7 @@ export function projectListing(state: CatalogueSession | undefined, rule: Channe
     prescriberMayPosition: rule.audience === 'PRESCRIBER' && actionable,
     content: offer.content,
     timeZone: offer.timeZone,
+    correspondent: state.correspondent,
   };
 }
 

@@ -6,6 +6,7 @@ import {
   type RecordTypes,
   type RecruitmentModality,
   type RecruitmentState,
+  type TrainingCorrespondent,
   transitionsOf,
 } from '@passerelle/schemas';
 import { zoneOrParis } from '@passerelle/schemas/local-time';
@@ -46,6 +47,8 @@ export interface CatalogueSession {
   modalities: ReadonlyMap<string, RecruitmentModality>;
   /** Registration or candidature id → the modality whose place it holds. */
   placeHolders: ReadonlyMap<string, string>;
+  /** The correspondant de la formation the OF last entered in Kairos; null until then. */
+  correspondent: TrainingCorrespondent | null;
 }
 
 /** An event as the fold sees it (the bus's StateEvent and ConsumedEvent both fit): a null value is a tombstone. */
@@ -91,6 +94,7 @@ const emptySession = (sessionKey: string): CatalogueSession => ({
   withdrawn: false,
   modalities: new Map(),
   placeHolders: new Map(),
+  correspondent: null,
 });
 
 const withEntry = <V>(map: ReadonlyMap<string, V>, id: string, value: V) => new Map(map).set(id, value);
@@ -121,6 +125,10 @@ const folds: Folds = {
     ...state,
     offer: offerFactsOf(event.lastKnown),
     withdrawn: true,
+  }),
+  'fr.passerelle.kairos.TrainingCorrespondentRecorded': (state, event) => ({
+    ...state,
+    correspondent: event.correspondent,
   }),
   'fr.passerelle.kairos.RecruitmentModalityScheduled': (state, event) => ({
     ...state,

@@ -1,6 +1,6 @@
 import type { DocumentBlock, DocumentSpec } from '@passerelle/documents';
-import { type DePersonalData, type ExitReason, statusLabel } from '@passerelle/schemas';
-import type { EnrolmentState, SessionAggregate } from '../domain/state.js';
+import { type ExitReason, statusLabel } from '@passerelle/schemas';
+import { type EnrolmentState, type SessionAggregate, traineeOf } from '../domain/state.js';
 import { sessionClock } from '../domain/time.js';
 
 /**
@@ -62,13 +62,6 @@ const EXIT_REASONS: Record<ExitReason, string> = {
   EXCLUSION: 'exclusion',
   OTHER: 'autre motif',
 };
-
-/** The DE of an enrolment: on the enrolment for a direct proposal, else on the registration or candidature it came from. */
-function traineeOf(state: SessionAggregate, enrolment: EnrolmentState): DePersonalData | null {
-  if (enrolment.de) return enrolment.de;
-  const origin = enrolment.originId ?? '';
-  return state.registrations.get(origin)?.de ?? state.candidatures.get(origin)?.de ?? null;
-}
 
 const hours = (value: number) => `${Number.isInteger(value) ? value : value.toFixed(1).replace('.', ',')} h`;
 

@@ -94,7 +94,9 @@ export type Act =
   | { type: 'quote.submit'; quoteId: string }
   | { type: 'quote.cancel'; quoteId: string; reason?: string }
   | { type: 'quote.enrol'; quoteId: string }
-  | { type: 'quote.decide'; quoteId: string; decision: 'VALIDE' | 'REFUSE'; reason?: string };
+  | { type: 'quote.decide'; quoteId: string; decision: 'VALIDE' | 'REFUSE'; reason?: string }
+  // the session itself
+  | { type: 'session.correspondent'; name: string; phone?: string; email?: string };
 
 export type ActType = Act['type'];
 

@@ -60,6 +60,12 @@ const handlers: Handlers = {
     commands: replace(state.commands, event.commandId, event),
   }),
 
+  // --- the session's own acts ---
+  'fr.passerelle.kairos.TrainingCorrespondentRecorded': (state, event) => ({
+    ...state,
+    correspondent: event.correspondent,
+  }),
+
   // --- the offer (SOFI) ---
   'fr.passerelle.offer.SessionPublished': (state, event) => ({
     ...state,

@@ -14,6 +14,7 @@ import type {
   RecruitmentModality,
   RecruitmentState,
   RegistrationStatus,
+  TrainingCorrespondent,
 } from '@passerelle/schemas';
 
 /**
@@ -39,6 +40,8 @@ export interface SessionAggregate {
    * with the same idempotency key is answered again, never done twice. Only the writer folds that topic.
    */
   commands: ReadonlyMap<string, KairosCommandOutcome>;
+  /** The correspondant de la formation the OF last entered (seed 4.7); null until then. */
+  correspondent: TrainingCorrespondent | null;
 }
 
 export interface SessionFacts {
@@ -155,7 +158,15 @@ export const emptyAggregate = (sessionKey: string): SessionAggregate => ({
   quotes: new Map(),
   requests: new Map(),
   commands: new Map(),
+  correspondent: null,
 });
+
+/** The DE of an enrolment: on the enrolment for a direct proposal, else on the registration or candidature it came from. */
+export function traineeOf(state: SessionAggregate, enrolment: EnrolmentState): DePersonalData | null {
+  if (enrolment.de) return enrolment.de;
+  const origin = enrolment.originId ?? '';
+  return state.registrations.get(origin)?.de ?? state.candidatures.get(origin)?.de ?? null;
+}
 
 // --- counters (domain.md §c.4) ------------------------------------------------------------------------------------
 

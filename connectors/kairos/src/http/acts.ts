@@ -3,13 +3,13 @@ import { bodies } from './json-schemas.js';
 
 /** One OF act over HTTP: where it is, what it takes, which act it becomes (path ids + body). */
 export interface ActRoute {
-  method: 'POST' | 'PATCH' | 'DELETE';
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify path; `:sessionKey` always first (URL-encoded: it holds `|`). */
   url: string;
   act: ActType;
   summary: string;
   body: object;
-  tag: 'Modalities' | 'Registrations' | 'Candidatures' | 'Enrolment' | 'Quotes';
+  tag: 'Sessions' | 'Modalities' | 'Registrations' | 'Candidatures' | 'Enrolment' | 'Quotes';
 }
 
 const S = '/sessions/:sessionKey';
@@ -260,6 +260,15 @@ export const ACT_ROUTES: readonly ActRoute[] = [
     tag: 'Quotes',
     body: bodies.empty,
     summary: 'Enrol the DE of a validated quote in the training (origin QUOTE)',
+  },
+  // the session itself
+  {
+    method: 'PUT',
+    url: `${S}/correspondent`,
+    act: 'session.correspondent',
+    tag: 'Sessions',
+    body: bodies.correspondent,
+    summary: 'Enter or modify the correspondant de la formation (the OF staff contact shown on the session)',
   },
 ];
 

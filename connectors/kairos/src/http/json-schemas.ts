@@ -165,4 +165,15 @@ export const bodies = {
     },
     ['decision'],
   ),
+  correspondent: {
+    ...object(
+      {
+        name: { ...text(200), pattern: '\\S', description: 'Nom et prénom (OF staff: never logged)' },
+        phone: { type: 'string', maxLength: 30, pattern: '^[+0-9 .()-]{6,30}$' },
+        email: { type: 'string', maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' },
+      },
+      ['name'],
+    ),
+    description: 'The correspondant de la formation: an OF staff contact, not a DE.',
+  },
 } as const;

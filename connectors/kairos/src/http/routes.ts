@@ -19,6 +19,7 @@ import type { SessionReadModel } from '../read-model.js';
 import { ACT_ROUTES, type ActRoute, ADVISER_ROUTE, pathParameters } from './acts.js';
 import type { AdviserTokens, OfTokens } from './auth.js';
 import { type Answer, adviserOwner, type CommandGateway } from './commands.js';
+import { criteriaOf, type DeSearchQuery, deSearchQuery, searchDes } from './de-search.js';
 import { actionBoard, canSee, enrolmentRow, pilotage, registrantCsv, registrantList, sessionView } from './views.js';
 
 export interface KairosRoutesOptions {
@@ -38,6 +39,8 @@ interface ReadRoute {
   tag: string;
   /** The media type of a file answer (CSV, PDF); JSON otherwise. */
   produces?: string;
+  /** Its query parameters (then a 400 names the one refused). */
+  querystring?: object;
 }
 
 const READ_ROUTES: readonly ReadRoute[] = [
@@ -91,6 +94,13 @@ const READ_ROUTES: readonly ReadRoute[] = [
     url: COMMAND_URL,
     summary: 'The outcome of an act answered 202 (pending), for its OF or its France Travail adviser',
     tag: 'Commands',
+  },
+  {
+    url: '/des',
+    summary:
+      "DE search: a DE's registrations, candidatures and enrolments on your sessions, by N° DE or by name (prefix, any case and accents)",
+    tag: 'DEs',
+    querystring: deSearchQuery,
   },
 ];
 
@@ -182,9 +192,14 @@ function readSchema(url: string) {
     summary: route.summary,
     tags: [route.tag],
     ...(pathParameters(url).length > 0 ? { params: pathParams(url, {}) } : {}),
+    ...(route.querystring ? { querystring: route.querystring } : {}),
     response: {
       200: route.produces ? file(route.summary, route.produces) : json(route.summary),
-      ...problems({ ...denied, 404: 'Not found on this session' }),
+      ...problems(
+        route.querystring
+          ? { 400: 'Invalid query: `errors[].field` names the parameter', ...denied }
+          : { ...denied, 404: 'Not found on this session' },
+      ),
     },
   };
 }
@@ -371,6 +386,8 @@ export function registerKairosRoutes(
         return sendPdf(reply, await renderPdf(answer.spec), `${document.name}-${id}`);
       });
     }
+    // Scoped like every read: only the sessions of the caller's SIRETs are searched.
+    read('/des', async (request) => searchDes(await mine(request), criteriaOf(request.query as DeSearchQuery)));
     read('/dashboards/pilotage', async (request) => pilotage(await mine(request), clock()));
     read('/dashboards/actions', async (request) => actionBoard(await mine(request), clock()));
     read(COMMAND_URL, async (request, reply) => {

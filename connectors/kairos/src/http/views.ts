@@ -28,6 +28,7 @@ export function sessionView(state: SessionAggregate) {
     recruitmentState: session?.recruitmentState ?? 'UNKNOWN',
     withdrawn: session?.withdrawn ?? false,
     responsibleSiret: session?.responsibleSiret ?? null,
+    correspondent: state.correspondent,
     training: {
       capacity: places.capacity,
       enrolled: places.enrolled,

@@ -3,6 +3,7 @@ import type { Act, Command, Rejection } from '../commands.js';
 import { type DomainEvent, Emission } from '../emit.js';
 import { emptyAggregate, holdsPlace, type SessionAggregate } from '../state.js';
 import { decideCandidatureAct } from './candidature.js';
+import { decideCorrespondent } from './correspondent.js';
 import { decideEnrolmentAct } from './enrolment.js';
 import {
   type ActContext,
@@ -126,6 +127,8 @@ function decideAct(state: SessionAggregate, act: Act, context: ActContext): Deci
     case 'quote.decide':
     case 'quote.enrol':
       return decideQuoteAct(state, act, context);
+    case 'session.correspondent':
+      return decideCorrespondent(state, act, context);
   }
 }
 
