@@ -14,13 +14,13 @@ import { OF_TOKEN, OPS_TOKEN, OTHER_OF_TOKEN, SessionScript, SIRET, startJourney
 const prefix = topicPrefix('journey');
 const topics = journeyTopics(prefix);
 const bus = testBus('journey-security', journeyContracts(prefix));
-const statuses: string[] = [];
+const statuses: { journeyId: string; organisationSirets: string[] }[] = [];
 bus.follow({
   name: 'journey-security.status',
   topics: [topics.status],
   fromBeginning: true,
   onEvent: (event) => {
-    statuses.push((event.value as { journeyId: string }).journeyId);
+    statuses.push(event.value as { journeyId: string; organisationSirets: string[] });
   },
 });
 const JOURNEY_OPS_TOKEN = 'ops-token-of-the-security-pass';
@@ -50,8 +50,12 @@ describe('security — every route of the journey service', () => {
       script.trainee('fr.passerelle.positioning.PositioningRequested', '5000001S', { requestId: 'REQ-SECURITE' }),
     ]);
     const journeyId = script.journeyOf('5000001S');
-    // Its status is published once folded: in before the pass, so the pass sees the output topics at rest.
-    await waitFor(() => statuses.includes(journeyId), { description: 'the journey status published' });
+    // Its status is published once folded — again once the offer is folded too, if the offer came second (two topics,
+    // no order between them): the pass starts after that one, so it sees the output topics at rest.
+    await waitFor(
+      () => statuses.some((status) => status.journeyId === journeyId && status.organisationSirets.includes(SIRET)),
+      { description: 'the journey status published with its session' },
+    );
 
     const report = await securityPass({
       runnable: 'service-journey',
