@@ -98,6 +98,7 @@ const catalogue = [
       kairos('EndOfTrainingReportRecorded'),
       kairos('EnrolmentCancelled'),
       kairos('CandidatureWithdrawn'),
+      kairos('InvitationIssued'),
     ],
     partitions: SESSION_PARTITIONS,
     cleanupPolicy: 'delete',
