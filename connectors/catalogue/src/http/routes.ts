@@ -139,6 +139,8 @@ function positioningView(registration: SelfRegistration) {
             : 'ACCEPTED',
     withdrawnAt: registration.withdrawnAt,
     decision,
+    // The convocation (date, time, place, what to bring, version): gone once the DE withdrew.
+    invitation: registration.withdrawnAt === null ? registration.invitation : null,
     links: {
       self,
       ...(decision?.outcome === 'CANDIDATURE_RECEIVED' && registration.withdrawnAt === null

@@ -14,6 +14,7 @@ const registration = (decision: SelfRegistration['decision']): SelfRegistration 
   requestedAt: new Date('2026-04-05T13:00:00Z'),
   decision,
   withdrawnAt: null,
+  invitation: null,
 });
 
 describe('confirmationLetter', () => {

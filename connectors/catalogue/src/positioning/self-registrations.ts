@@ -1,5 +1,11 @@
 import type { Bus, ConsumedEvent, Follower } from '@passerelle/bus';
-import type { Channel, PositioningRequested, PositioningTarget, PositioningWithdrawn } from '@passerelle/schemas';
+import type {
+  Channel,
+  InvitationIssued,
+  PositioningRequested,
+  PositioningTarget,
+  PositioningWithdrawn,
+} from '@passerelle/schemas';
 import type { CatalogueTopics } from '../topics.js';
 import { type Decision, decisionOf, REQUEST_PREFIX } from './decision.js';
 
@@ -16,7 +22,35 @@ export interface SelfRegistration {
   decision: Decision | null;
   /** Set once the DE withdrew it (PositioningWithdrawn): Kairos cancels what the request created. */
   withdrawnAt: Date | null;
+  /** The latest invitation letter Kairos issued for the registration it created (annex 7.2); null until then. */
+  invitation: Invitation | null;
 }
+
+/** What the DE's convocation says: where and when, what to bring; version > 1 once the appointment moved. */
+export interface Invitation {
+  version: number;
+  /** "Convocation", or "Convocation mise à jour" after a reschedule (4.1.3.2). */
+  label: string;
+  date: string;
+  time: string;
+  endTime: string | null;
+  place: string | null;
+  remoteLink: string | null;
+  whatToBring: string;
+  issuedAt: Date;
+}
+
+const invitationOf = (event: InvitationIssued): Invitation => ({
+  version: event.version,
+  label: event.version > 1 ? 'Convocation mise à jour' : 'Convocation',
+  date: event.date,
+  time: event.time,
+  endTime: event.endTime,
+  place: event.place,
+  remoteLink: event.remoteLink,
+  whatToBring: event.whatToBring,
+  issuedAt: event.envelope.occurredAt,
+});
 
 /**
  * The DEs' self-registrations and Kairos's answers, read from the beginning of `positioning.requests` and
@@ -27,6 +61,10 @@ export interface SelfRegistration {
 export class SelfRegistrations {
   readonly #requests = new Map<string, SelfRegistration>();
   readonly #earlyAnswers = new Map<string, Decision>();
+  /** Registrations Kairos created for the catalogue's requests (registrationId → requestId): their letters are ours. */
+  readonly #registrationRequests = new Map<string, string>();
+  /** Letters read before their request (requestId → latest letter). */
+  readonly #earlyInvitations = new Map<string, Invitation>();
   #caughtUp = false;
   #follower: Follower | undefined;
 
@@ -69,12 +107,30 @@ export class SelfRegistrations {
       this.recordWithdrawal(event.value as PositioningWithdrawn);
       return;
     }
+    if (event.record === 'fr.passerelle.kairos.InvitationIssued' && event.value !== null) {
+      this.recordInvitation(event.value as InvitationIssued);
+      return;
+    }
     const answer = decisionOf(event.record, event.value);
     if (answer) this.recordDecision(answer.requestId, answer.decision);
   }
 
+  /** Kairos's letters come after the registration they belong to (same partition): others' cost one lookup. */
+  recordInvitation(event: InvitationIssued) {
+    const requestId = this.#registrationRequests.get(event.registrationId);
+    if (requestId === undefined) return;
+    const letter = invitationOf(event);
+    const request = this.#requests.get(requestId);
+    const current = request ? request.invitation : this.#earlyInvitations.get(requestId);
+    // A redelivered older letter never replaces a newer one.
+    if (current && current.version >= letter.version) return;
+    if (request) request.invitation = letter;
+    else this.#earlyInvitations.set(requestId, letter);
+  }
+
   /** The first answer counts (Kairos gives one; a redelivery changes nothing). */
   recordDecision(requestId: string, decision: Decision) {
+    if (decision.outcome === 'REGISTERED') this.#registrationRequests.set(decision.registrationId, requestId);
     const request = this.#requests.get(requestId);
     if (!request) {
       if (!this.#earlyAnswers.has(requestId)) this.#earlyAnswers.set(requestId, decision);
@@ -99,6 +155,8 @@ export class SelfRegistrations {
     if (this.#requests.has(request.requestId)) return;
     const early = this.#earlyAnswers.get(request.requestId) ?? null;
     this.#earlyAnswers.delete(request.requestId);
+    const invitation = this.#earlyInvitations.get(request.requestId) ?? null;
+    this.#earlyInvitations.delete(request.requestId);
     this.#requests.set(request.requestId, {
       requestId: request.requestId,
       channel: request.channel,
@@ -108,6 +166,7 @@ export class SelfRegistrations {
       requestedAt: request.envelope.occurredAt,
       decision: early,
       withdrawnAt: null,
+      invitation,
     });
   }
 }
