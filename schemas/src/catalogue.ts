@@ -104,6 +104,7 @@ const catalogue = [
       kairos('QuoteRefused'),
       kairos('QuoteCancelled'),
       kairos('TrainingCorrespondentRecorded'),
+      kairos('InvitationIssued'),
     ],
     partitions: SESSION_PARTITIONS,
     cleanupPolicy: 'delete',

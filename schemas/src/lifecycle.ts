@@ -121,6 +121,8 @@ export const LIFECYCLE: Lifecycle<EventRecordName> = {
     ),
     // R8/R9; and G11: the system refuses whoever is still waitlisted when a fixed-dates session starts.
     ...rows('REGISTRATION', `${KAIROS}WaitlistDecisionRecorded`, ['RETENU_EN_ATTENTE'], ['RETENU'], ['OF']),
+    // Annex 7.2: the invitation letter, issued at registration and again at each reschedule; the status stays.
+    ...rows('REGISTRATION', `${KAIROS}InvitationIssued`, ['INSCRIT'], [null], ['OF', 'SYSTEM']),
     ...rows(
       'REGISTRATION',
       `${KAIROS}WaitlistDecisionRecorded`,

@@ -20,6 +20,7 @@ const register = (registrationId: string, sessionKey: string) =>
     registrationId,
     modalityId: 'ICO-R',
     modalityKind: 'ICO',
+    slotTime: null,
     requestId: null,
     de: { deIdentifier: '4000000Z', lastName: 'X', firstName: 'Y', email: null, phone: null },
     status: 'INSCRIT',

@@ -111,6 +111,7 @@ export function useSelfRegistration() {
                 registrationId: `REG-${request.requestId}`,
                 modalityId: request.target.modalityId ?? 'ICO-1',
                 modalityKind: 'ICO',
+                slotTime: null,
                 requestId: request.requestId,
                 de: request.de,
                 status: 'INSCRIT',

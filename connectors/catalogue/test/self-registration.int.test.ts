@@ -12,6 +12,7 @@ import {
   OTHER_DE_TOKEN,
   SEARCH_TOKEN,
   sessionPath,
+  trainee,
 } from './harness.js';
 import { me, positionings, useSelfRegistration } from './self-registration-play.js';
 
@@ -150,6 +151,58 @@ describe('DE self-registration (the test plays Kairos)', () => {
       { description: 'the decision on the poll link' },
     );
     expect(decided.decision).toMatchObject({ outcome: 'REGISTERED', modalityId: 'ICO-1', modalityKind: 'ICO' });
+  });
+
+  it('when Kairos issues the invitation letter and then reschedules, then the DE’s page shows the convocation and its update', async () => {
+    const offer = await listedSession('Cuisinier en restauration collective');
+    const response = await registerAnsweredAs(offer.sessionKey, 'REGISTRATION', () =>
+      call(service.url, positionings('TMF', offer.sessionKey), {
+        token: DE_TOKEN,
+        method: 'POST',
+        body: { modalityId: 'ICO-1', ...me },
+      }),
+    );
+    expect(response.body).toMatchObject({ status: 'ACCEPTED', invitation: null });
+    const registrationId = (response.body.decision as { registrationId: string }).registrationId;
+    const letter = (version: number, date: string, time: string) =>
+      broker.kairos(offer.sessionKey, 'fr.passerelle.kairos.InvitationIssued', {
+        ...trainee(offer.sessionKey, DE_IDENTIFIER),
+        registrationId,
+        modalityId: 'ICO-1',
+        modalityKind: 'ICO',
+        version,
+        date,
+        time,
+        endTime: null,
+        place: 'Nantes',
+        remoteLink: null,
+        whatToBring: 'Votre CV',
+      });
+    const page = (version: number) =>
+      waitFor(
+        async () => {
+          const body = (await call(service.url, response.body.links.self, { token: DE_TOKEN })).body;
+          return body.invitation?.version === version ? body : undefined;
+        },
+        { description: `the convocation version ${version} on the DE's page` },
+      );
+
+    await letter(1, '2030-06-15', '09:30');
+    expect((await page(1)).invitation).toMatchObject({
+      label: 'Convocation',
+      date: '2030-06-15',
+      time: '09:30',
+      place: 'Nantes',
+      whatToBring: 'Votre CV',
+    });
+    await letter(2, '2030-06-18', '14:00');
+    expect((await page(2)).invitation).toMatchObject({
+      label: 'Convocation mise à jour',
+      date: '2030-06-18',
+      time: '14:00',
+    });
+    // The convocation is the DE's own: another DE does not see it.
+    expect((await call(service.url, response.body.links.self, { token: OTHER_DE_TOKEN })).status).toBe(403);
   });
 
   it('when the request is not one a DE may make there, then 401, 403, 404 or 400 naming the field, and nothing is published', async () => {

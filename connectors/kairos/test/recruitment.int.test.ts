@@ -103,7 +103,7 @@ describe('the OF API — recruitment modalities and registrations', () => {
     }
     const list = await kairos.api.get(`${path}/modalities/${modalityId}/registrants`);
     expect(list.body).toMatchObject({ capacity: 5, placesAvailable: 4 });
-    expect(await broker.recordNames(first.body.eventIds)).toEqual(['RegistrationRecorded']);
+    expect(await broker.recordNames(first.body.eventIds)).toEqual(['RegistrationRecorded', 'InvitationIssued']);
 
     const invalid = await retry(kairos.api, 'not a key', { de: newDe() });
     expect(invalid.status).toBe(400);
@@ -143,6 +143,7 @@ describe('the OF API — recruitment modalities and registrations', () => {
     expect(await broker.recordNames(transferred.body.eventIds)).toEqual([
       'RegistrationTransferred',
       'RegistrationRecorded',
+      'InvitationIssued',
     ]);
 
     const tooEarly = await kairos.api.post(`${path}/registrations/${c}/presence`, { presence: 'PRESENT' });
@@ -184,6 +185,7 @@ describe('the OF API — recruitment modalities and registrations', () => {
     const modified = await kairos.api.patch(`${path}/modalities/${modalityId}`, { startTime: '10:00', capacity: 4 });
     expect(await broker.recordNames(modified.body.eventIds)).toEqual([
       'RecruitmentModalityRescheduled',
+      'InvitationIssued',
       'RecruitmentModalityAdjusted',
     ]);
     const below = await kairos.api.patch(`${path}/modalities/${modalityId}`, { capacity: 0 });
@@ -200,6 +202,7 @@ describe('the OF API — recruitment modalities and registrations', () => {
     expect(await broker.recordNames(deleted.body.eventIds)).toEqual([
       'RegistrationTransferred',
       'RegistrationRecorded',
+      'InvitationIssued',
       'RecruitmentModalityCancelled',
     ]);
     const spare = (await kairos.api.post(`${path}/modalities`, ico(2, '2026-12-18'))).body.modalityId as string;

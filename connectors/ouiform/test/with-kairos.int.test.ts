@@ -127,7 +127,8 @@ describe('with the Kairos connector on the real broker', () => {
     clock.set('2027-06-30T18:00:00Z');
     expect((await of.post(`${enrolment}/exit`, { date: '2027-06-30', reason: 'END_OF_TRAINING' })).status).toBe(200);
 
-    const expected = ['INSCRIT', 'PRESENT', 'RETENU', 'INSCRIT_EN_FORMATION', 'ENTRE_EN_FORMATION', 'SORTI'];
+    // The registration, then its invitation letter (annex 7.2: same status), then each act.
+    const expected = ['INSCRIT', 'INSCRIT', 'PRESENT', 'RETENU', 'INSCRIT_EN_FORMATION', 'ENTRE_EN_FORMATION', 'SORTI'];
     const feed = await waitFor(
       async () => {
         const items = await ml.wholeFeed();
@@ -136,7 +137,15 @@ describe('with the Kairos connector on the real broker', () => {
       { description: 'the whole journey in the feed' },
     );
     expect(feed.map((item) => item.status)).toEqual(expected);
-    expect(feed.map((item) => item.stage)).toEqual(['POSITIONING', 'PRESENCE', 'RESULT', 'ENROLMENT', 'ENTRY', 'EXIT']);
+    expect(feed.map((item) => item.stage)).toEqual([
+      'POSITIONING',
+      'INVITATION',
+      'PRESENCE',
+      'RESULT',
+      'ENROLMENT',
+      'ENTRY',
+      'EXIT',
+    ]);
   });
 
   it('when a prescriber withdraws a prescription, then Kairos cancels the registration and the feed says so', async () => {
@@ -166,5 +175,51 @@ describe('with the Kairos connector on the real broker', () => {
       { description: 'the cancellation followed' },
     );
     expect(cancelled.body).toMatchObject({ withdrawn: true, label: 'RDV annulé' });
+  });
+
+  it('when the OF reschedules the ICO, then the prescriber’s feed shows the updated convocation (version 2, new date)', async () => {
+    clock.set('2026-12-01T10:00:00Z');
+    const ico = {
+      kind: 'ICO',
+      date: '2026-12-18',
+      startTime: '09:30',
+      endTime: '11:30',
+      place: 'Saint-Nazaire',
+      capacity: 10,
+      whatToBring: 'Votre CV',
+    };
+    const modalityId = (await of.post(`${path}/modalities`, ico)).body.modalityId as string;
+    const created = await ml.post(
+      '/prescriptions',
+      prescriptionBody('3579135M', { target: { sessionKey: session.sessionKey, modalityKind: 'ICO', modalityId } }),
+    );
+    expect(created.status).toBe(201);
+    const prescriptionId = created.body.prescriptionId as string;
+    type Item = { prescriptionId: string; stage: string; sourceLabel: string | null; detail: Record<string, unknown> };
+    const letters = async () =>
+      ((await ml.wholeFeed()) as unknown as Item[]).filter(
+        (item) => item.prescriptionId === prescriptionId && item.stage === 'INVITATION',
+      );
+    const first = await waitFor(async () => (await letters())[0], { description: 'the first convocation in the feed' });
+    expect(first).toMatchObject({
+      sourceLabel: 'Convocation',
+      detail: { version: 1, date: '2026-12-18', time: '09:30', place: 'Saint-Nazaire', whatToBring: 'Votre CV' },
+    });
+
+    const moved = await of.request('PATCH', `${path}/modalities/${encodeURIComponent(modalityId)}`, {
+      date: '2026-12-21',
+      startTime: '14:00',
+      endTime: '16:00',
+    });
+    expect(moved.status).toBe(200);
+    const updated = await waitFor(async () => (await letters()).find((item) => item.detail.version === 2), {
+      description: 'the updated convocation in the feed',
+    });
+    expect(updated).toMatchObject({
+      sourceLabel: 'Convocation mise à jour',
+      detail: { date: '2026-12-21', time: '14:00', endTime: '16:00', place: 'Saint-Nazaire' },
+    });
+    const view = await ml.get(`/prescriptions/${prescriptionId}`);
+    expect(view.body).toMatchObject({ status: 'INSCRIT', label: 'Inscrit' });
   });
 });

@@ -3376,6 +3376,15 @@ export const eventSchemas = {
                 "string"
               ],
               "default": null
+            },
+            {
+              "name": "whatToBring",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "What the DE brings to the ICO / RDVI (annex 7.2 invitation letter); null: the letter's default list."
             }
           ]
         }
@@ -3667,6 +3676,15 @@ export const eventSchemas = {
                 "string"
               ],
               "default": null
+            },
+            {
+              "name": "whatToBring",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "What the DE brings to the ICO / RDVI (annex 7.2 invitation letter); null: the letter's default list."
             }
           ]
         }
@@ -3962,6 +3980,15 @@ export const eventSchemas = {
                 "string"
               ],
               "default": null
+            },
+            {
+              "name": "whatToBring",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "What the DE brings to the ICO / RDVI (annex 7.2 invitation letter); null: the letter's default list."
             }
           ]
         }
@@ -4277,6 +4304,15 @@ export const eventSchemas = {
                 "string"
               ],
               "default": null
+            },
+            {
+              "name": "whatToBring",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "What the DE brings to the ICO / RDVI (annex 7.2 invitation letter); null: the letter's default list."
             }
           ]
         }
@@ -4732,6 +4768,15 @@ export const eventSchemas = {
           "default": "UNKNOWN"
         },
         "default": "UNKNOWN"
+      },
+      {
+        "name": "slotTime",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "HH:MM in the session's time zone: the RDVI slot Kairos gave the DE at registration (the first free slot of the range); null on an ICO."
       },
       {
         "name": "requestId",
@@ -11866,6 +11911,273 @@ export const eventSchemas = {
         ],
         "default": null,
         "doc": "The correspondent it replaces; null when it is the first."
+      }
+    ]
+  },
+  "fr.passerelle.kairos.InvitationIssued": {
+    "type": "record",
+    "name": "InvitationIssued",
+    "namespace": "fr.passerelle.kairos",
+    "doc": "The invitation letter (convocation, annex 7.2) of a DE registered on an ICO or RDVI, as it stands: issued at registration (version 1) and again, version + 1, each time the appointment is rescheduled. The letter is rendered from these facts; no personal data here.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id."
+      },
+      {
+        "name": "sessionKey",
+        "type": "string",
+        "doc": "Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics."
+      },
+      {
+        "name": "journeyId",
+        "type": "string",
+        "doc": "Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of \"<DE identifier upper-cased and trimmed>|<session key>\" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events."
+      },
+      {
+        "name": "siret",
+        "type": "string",
+        "doc": "SIRET of the OF responsible for the session."
+      },
+      {
+        "name": "deliveringSiret",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "SIRET of the delivering OF when different (domain.md G27)."
+      },
+      {
+        "name": "registrationId",
+        "type": "string"
+      },
+      {
+        "name": "modalityId",
+        "type": "string"
+      },
+      {
+        "name": "modalityKind",
+        "type": {
+          "type": "enum",
+          "name": "ModalityKind",
+          "namespace": "fr.passerelle.common",
+          "doc": "Kairos recruitment modality: information collective, rendez-vous individuel, Kairos NG candidature window.",
+          "symbols": [
+            "ICO",
+            "RDVI",
+            "CANDIDATURE_WINDOW",
+            "UNKNOWN"
+          ],
+          "default": "UNKNOWN"
+        },
+        "default": "UNKNOWN"
+      },
+      {
+        "name": "version",
+        "type": "int",
+        "doc": "1 at registration, + 1 at each reschedule (convocation mise à jour)."
+      },
+      {
+        "name": "date",
+        "type": "string",
+        "doc": "YYYY-MM-DD."
+      },
+      {
+        "name": "time",
+        "type": "string",
+        "doc": "HH:MM in the session's time zone: the ICO's start, or the DE's RDVI slot."
+      },
+      {
+        "name": "endTime",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "HH:MM: the ICO's end, or the end of the RDVI slot."
+      },
+      {
+        "name": "place",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Address of the appointment."
+      },
+      {
+        "name": "remoteLink",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Link of a remote appointment."
+      },
+      {
+        "name": "whatToBring",
+        "type": "string",
+        "doc": "What to bring, as the OF wrote it on the modality or the default list."
       }
     ]
   },

@@ -584,6 +584,37 @@ export interface InterviewScheduled {
   modality: InterviewModality;
 }
 
+/** The invitation letter (convocation, annex 7.2) of a DE registered on an ICO or RDVI, as it stands: issued at registration (version 1) and again, version + 1, each time the appointment is rescheduled. The letter is rendered from these facts; no personal data here. */
+export interface InvitationIssued {
+  /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. */
+  envelope: EventEnvelope;
+  /** Session key: LHEO formation|action|session numbers (e.g. 14_AF_0000011111|14_SE_0000102222|SE_0000102222); the Kafka key on session-keyed topics. */
+  sessionKey: string;
+  /** Journey id: lowercase hex HMAC-SHA256, under the shared journey secret, of "<DE identifier upper-cased and trimmed>|<session key>" (journeyIdFor in @passerelle/schemas), computed by the producer. Not personal data and not reversible without the secret: the Kafka key of journey.status and the correlationId of trainee events. */
+  journeyId: string;
+  /** SIRET of the OF responsible for the session. */
+  siret: string;
+  /** SIRET of the delivering OF when different (domain.md G27). */
+  deliveringSiret: null | string;
+  registrationId: string;
+  modalityId: string;
+  modalityKind: ModalityKind;
+  /** 1 at registration, + 1 at each reschedule (convocation mise à jour). */
+  version: number;
+  /** YYYY-MM-DD. */
+  date: string;
+  /** HH:MM in the session's time zone: the ICO's start, or the DE's RDVI slot. */
+  time: string;
+  /** HH:MM: the ICO's end, or the end of the RDVI slot. */
+  endTime: null | string;
+  /** Address of the appointment. */
+  place: null | string;
+  /** Link of a remote appointment. */
+  remoteLink: null | string;
+  /** What to bring, as the OF wrote it on the modality or the default list. */
+  whatToBring: string;
+}
+
 /** An act of a training organisation received over the Kairos connector's HTTP API, routed to the instance that owns the session's partition (single writer per session: capacity and transitions are decided there only, so two instances never oversell). The body is the JSON of the HTTP request as validated by the API's JSON schema (the DE's identity apart, in `de`), not one Avro record per act: the command topic is an internal queue between the connector's own instances (short retention, one producer and one consumer, both this connector), its acts evolve with the OpenAPI document rather than with the public contracts, and the validated request is already the precise, versioned shape of each act. The events it produces are fully typed on kairos.session-events. */
 export interface KairosCommand {
   /** Common envelope: event id (deterministic where a retry could re-emit it), occurred/recorded at, actor, source system, correlation id (journey id or session key) and causation id. The actor is the OF (its SIRET) that presented the bearer token. */
@@ -776,6 +807,8 @@ export interface RecruitmentModality {
   /** Candidature window: end, YYYY-MM-DD. */
   receptionEnd: null | string;
   comment: null | string;
+  /** What the DE brings to the ICO / RDVI (annex 7.2 invitation letter); null: the letter's default list. */
+  whatToBring: null | string;
 }
 
 /** Capacity and/or candidature reception period changed (never below active registrants). */
@@ -903,6 +936,8 @@ export interface RegistrationRecorded {
   registrationId: string;
   modalityId: string;
   modalityKind: ModalityKind;
+  /** HH:MM in the session's time zone: the RDVI slot Kairos gave the DE at registration (the first free slot of the range); null on an ICO. */
+  slotTime: null | string;
   /** The positioning request it answers; null when the OF registered the DE itself. */
   requestId: null | string;
   de: DePersonalData;
@@ -1346,6 +1381,7 @@ export interface RecordTypes {
   'fr.passerelle.kairos.QuoteRefused': QuoteRefused;
   'fr.passerelle.kairos.QuoteCancelled': QuoteCancelled;
   'fr.passerelle.kairos.TrainingCorrespondentRecorded': TrainingCorrespondentRecorded;
+  'fr.passerelle.kairos.InvitationIssued': InvitationIssued;
   'fr.passerelle.kairos.KairosCommand': KairosCommand;
   'fr.passerelle.kairos.KairosCommandOutcome': KairosCommandOutcome;
   'fr.passerelle.catalogue.ListingPublished': ListingPublished;

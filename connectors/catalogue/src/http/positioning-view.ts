@@ -46,6 +46,8 @@ export function positioningView(registration: SelfRegistration, journey: readonl
       current === undefined
         ? null
         : { status: current.status, label: current.label, since: current.at, steps: steps.map(stepView) },
+    // The convocation (date, time, place, what to bring, version): gone once the DE withdrew.
+    invitation: registration.withdrawnAt === null ? registration.invitation : null,
     links: {
       self,
       ...(decision?.outcome === 'CANDIDATURE_RECEIVED' && registration.withdrawnAt === null

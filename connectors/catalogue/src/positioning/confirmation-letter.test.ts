@@ -15,6 +15,7 @@ const registration = (decision: SelfRegistration['decision']): SelfRegistration 
   decision,
   withdrawnAt: null,
   prescriber: null,
+  invitation: null,
 });
 
 describe('confirmationLetter', () => {

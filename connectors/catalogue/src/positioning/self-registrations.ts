@@ -1,6 +1,7 @@
 import type { Bus, ConsumedEvent, Follower } from '@passerelle/bus';
 import type {
   Channel,
+  InvitationIssued,
   PositioningRequested,
   PositioningTarget,
   PositioningWithdrawn,
@@ -28,7 +29,35 @@ export interface SelfRegistration {
   withdrawnAt: Date | null;
   /** The prescriber structure that made it (AUDEF), null for a DE's own: only that structure may read it. */
   prescriber: { network: PrescriberNetwork; organisation: string } | null;
+  /** The latest invitation letter Kairos issued for the registration it created (annex 7.2); null until then. */
+  invitation: Invitation | null;
 }
+
+/** What the DE's convocation says: where and when, what to bring; version > 1 once the appointment moved. */
+export interface Invitation {
+  version: number;
+  /** "Convocation", or "Convocation mise à jour" after a reschedule (4.1.3.2). */
+  label: string;
+  date: string;
+  time: string;
+  endTime: string | null;
+  place: string | null;
+  remoteLink: string | null;
+  whatToBring: string;
+  issuedAt: Date;
+}
+
+const invitationOf = (event: InvitationIssued): Invitation => ({
+  version: event.version,
+  label: event.version > 1 ? 'Convocation mise à jour' : 'Convocation',
+  date: event.date,
+  time: event.time,
+  endTime: event.endTime,
+  place: event.place,
+  remoteLink: event.remoteLink,
+  whatToBring: event.whatToBring,
+  issuedAt: event.envelope.occurredAt,
+});
 
 /**
  * The DEs' self-registrations and Kairos's answers, read from the beginning of `positioning.requests` and
@@ -45,6 +74,10 @@ export class SelfRegistrations {
    * missed even when its request (another topic) is read later — and steps of other journeys are not kept.
    */
   readonly #journeys = new Map<string, JourneyStep[]>();
+  /** Registrations Kairos created for the catalogue's requests (registrationId → requestId): their letters are ours. */
+  readonly #registrationRequests = new Map<string, string>();
+  /** Letters read before their request (requestId → latest letter). */
+  readonly #earlyInvitations = new Map<string, Invitation>();
   #caughtUp = false;
   #follower: Follower | undefined;
 
@@ -87,6 +120,10 @@ export class SelfRegistrations {
       this.recordWithdrawal(event.value as PositioningWithdrawn);
       return;
     }
+    if (event.record === 'fr.passerelle.kairos.InvitationIssued' && event.value !== null) {
+      this.recordInvitation(event.value as InvitationIssued);
+      return;
+    }
     const answer = decisionOf(event.record, event.value);
     if (answer) {
       this.recordDecision(answer.requestId, answer.decision);
@@ -102,8 +139,22 @@ export class SelfRegistrations {
     return this.#journeys.get(journeyId) ?? [];
   }
 
+  /** Kairos's letters come after the registration they belong to (same partition): others' cost one lookup. */
+  recordInvitation(event: InvitationIssued) {
+    const requestId = this.#registrationRequests.get(event.registrationId);
+    if (requestId === undefined) return;
+    const letter = invitationOf(event);
+    const request = this.#requests.get(requestId);
+    const current = request ? request.invitation : this.#earlyInvitations.get(requestId);
+    // A redelivered older letter never replaces a newer one.
+    if (current && current.version >= letter.version) return;
+    if (request) request.invitation = letter;
+    else this.#earlyInvitations.set(requestId, letter);
+  }
+
   /** The first answer counts (Kairos gives one; a redelivery changes nothing). */
   recordDecision(requestId: string, decision: Decision) {
+    if (decision.outcome === 'REGISTERED') this.#registrationRequests.set(decision.registrationId, requestId);
     const request = this.#requests.get(requestId);
     if (!request) {
       if (!this.#earlyAnswers.has(requestId)) this.#earlyAnswers.set(requestId, decision);
@@ -130,6 +181,8 @@ export class SelfRegistrations {
     if (this.#requests.has(request.requestId)) return;
     const early = this.#earlyAnswers.get(request.requestId) ?? null;
     this.#earlyAnswers.delete(request.requestId);
+    const invitation = this.#earlyInvitations.get(request.requestId) ?? null;
+    this.#earlyInvitations.delete(request.requestId);
     this.#requests.set(request.requestId, {
       requestId: request.requestId,
       channel: request.channel,
@@ -143,6 +196,7 @@ export class SelfRegistrations {
         request.origin === 'PRESCRIBER' && request.prescription
           ? { network: request.prescription.network, organisation: request.prescription.organisation }
           : null,
+      invitation,
     });
   }
 }

@@ -116,6 +116,8 @@ export interface ModalityInput {
   receptionStart?: string;
   receptionEnd?: string;
   comment?: string;
+  /** ICO / RDVI: what the DE brings, printed on the invitation letter (annex 7.2); a default list otherwise. */
+  whatToBring?: string;
 }
 
 export interface InterviewInput {

@@ -118,6 +118,8 @@ const handlers: Handlers = {
       requestId: event.requestId,
       recordedAt: event.envelope.occurredAt,
       waitlistedAt: null,
+      slotTime: event.slotTime,
+      invitation: null,
     };
     return {
       ...state,
@@ -128,6 +130,22 @@ const handlers: Handlers = {
           : replace(state.requests, event.requestId, { kind: 'registration', id: event.registrationId }),
     };
   },
+  'fr.passerelle.kairos.InvitationIssued': (state, event) => ({
+    ...state,
+    registrations: update(state.registrations, event.registrationId, (current) => ({
+      ...current,
+      invitation: {
+        version: event.version,
+        date: event.date,
+        time: event.time,
+        endTime: event.endTime,
+        place: event.place,
+        remoteLink: event.remoteLink,
+        whatToBring: event.whatToBring,
+        issuedAt: event.envelope.occurredAt,
+      },
+    })),
+  }),
   'fr.passerelle.kairos.RegistrationRefused': (state, event) => ({
     ...state,
     requests: replace(state.requests, event.requestId, { kind: 'refused' }),

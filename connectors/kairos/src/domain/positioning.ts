@@ -10,6 +10,7 @@ import type {
 import { LIFECYCLE, type Lifecycle, mayRecord, STATUS_LABELS } from '@passerelle/schemas';
 import { isAppointment, isFuture, recruitmentClosed, registrationRefusal } from './decide/index.js';
 import { type DomainEvent, Emission, type SessionEventName, traineeFields } from './emit.js';
+import { recordRegistration } from './invitation.js';
 import {
   emptyAggregate,
   isOpenCandidature,
@@ -90,20 +91,13 @@ export function decidePositioning(
   if (isAppointment(target)) {
     const refusal = registrationRefusal(aggregate, modality, request.journeyId, now);
     if (refusal) return refuse(RULE_TO_REASON[refusal.rule] ?? 'OTHER', target.modalityId);
-    emission.emit(
-      'fr.passerelle.kairos.RegistrationRecorded',
-      {
-        ...trainee,
-        registrationId: `REG-${request.envelope.eventId}`,
-        modalityId: target.modalityId,
-        modalityKind: target.kind,
-        requestId: request.requestId,
-        de: request.de,
-        status: 'INSCRIT',
-        sourceLabel: STATUS_LABELS.INSCRIT,
-      },
-      request.journeyId,
-    );
+    recordRegistration(aggregate, emission, {
+      registrationId: `REG-${request.envelope.eventId}`,
+      journeyId: request.journeyId,
+      modality: target,
+      requestId: request.requestId,
+      de: request.de,
+    });
     return emission.events;
   }
 

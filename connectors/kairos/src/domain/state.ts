@@ -78,6 +78,22 @@ export interface RegistrationState {
   recordedAt: Date;
   /** When the result put it on the waiting list (G11: only a list standing at the session start expires). */
   waitlistedAt: Date | null;
+  /** The RDVI slot given at registration (HH:MM); null on an ICO. */
+  slotTime: string | null;
+  /** The latest invitation letter issued (annex 7.2); null until one is. */
+  invitation: Invitation | null;
+}
+
+/** The facts of an `InvitationIssued`: what the letter says. */
+export interface Invitation {
+  version: number;
+  date: string;
+  time: string;
+  endTime: string | null;
+  place: string | null;
+  remoteLink: string | null;
+  whatToBring: string;
+  issuedAt: Date;
 }
 
 export interface CandidatureState {

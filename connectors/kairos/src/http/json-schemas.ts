@@ -53,6 +53,7 @@ const modalityFields = {
   receptionStart: date,
   receptionEnd: date,
   comment: text(2000),
+  whatToBring: text(1000),
 } as const;
 
 const object = (properties: Record<string, unknown>, required: readonly string[] = []) => ({

@@ -12,6 +12,7 @@ import {
   serveOpenApi,
 } from '@passerelle/service-kit';
 import { ficheRegionale } from '../documents/fiche-regionale.js';
+import { invitationLetter } from '../documents/invitation-letter.js';
 import { TRAINING_DOCUMENTS, trainingDocument } from '../documents/training-documents.js';
 import type { Act } from '../domain/commands.js';
 import type { SessionAggregate } from '../domain/state.js';
@@ -75,6 +76,12 @@ const READ_ROUTES: readonly ReadRoute[] = [
   {
     url: '/sessions/:sessionKey/registrations/:registrationId/fiche-regionale.pdf',
     summary: 'The fiche régionale of a registered DE (PDF)',
+    tag: 'Registrations',
+    produces: 'application/pdf',
+  },
+  {
+    url: '/sessions/:sessionKey/registrations/:registrationId/invitation.pdf',
+    summary: 'The invitation letter (convocation, annex 7.2) of a registered DE, its latest version (PDF)',
     tag: 'Registrations',
     produces: 'application/pdf',
   },
@@ -373,6 +380,14 @@ export function registerKairosRoutes(
         return sendPdf(reply, await renderPdf(fiche), `fiche-regionale-${id}`);
       });
     }
+    read('/sessions/:sessionKey/registrations/:registrationId/invitation.pdf', async (request, reply) => {
+      const id = param(request, 'registrationId');
+      const issued = (state: SessionAggregate) => state.registrations.get(id)?.invitation != null;
+      const answer = invitationLetter(await visible(request, issued), id, clock());
+      if (answer.kind === 'unknown-registration') throw notFound('registration');
+      if (answer.kind === 'not-issued') throw notIssued('the registration’s invitation');
+      return sendPdf(reply, await renderPdf(answer.spec), `convocation-${id}-v${answer.version}`);
+    });
     for (const document of TRAINING_DOCUMENTS) {
       read(documentUrl(document.name), async (request, reply) => {
         const id = param(request, 'enrolmentId');

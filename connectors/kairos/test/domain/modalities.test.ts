@@ -105,7 +105,11 @@ describe('recruitment modalities (domain.md §d)', () => {
     const modalityId = scenario.ico(3);
     scenario.register(modalityId, 1);
     const moved = scenario.accept({ type: 'modality.modify', modalityId, date: '2026-12-11', capacity: 4 });
-    expect(records(moved)).toEqual(['RecruitmentModalityRescheduled', 'RecruitmentModalityAdjusted']);
+    expect(records(moved)).toEqual([
+      'RecruitmentModalityRescheduled',
+      'InvitationIssued',
+      'RecruitmentModalityAdjusted',
+    ]);
     expect(moved.result).toMatchObject({ registrantsInformed: 1 });
     expect(scenario.state?.modalities.get(modalityId)?.modality).toMatchObject({ date: '2026-12-11', capacity: 4 });
   });
@@ -183,8 +187,10 @@ describe('recruitment modalities (domain.md §d)', () => {
     expect(records(deleted)).toEqual([
       'RegistrationTransferred',
       'RegistrationRecorded',
+      'InvitationIssued',
       'RegistrationTransferred',
       'RegistrationRecorded',
+      'InvitationIssued',
       'RecruitmentModalityCancelled',
     ]);
     expect(scenario.counters(large).taken).toBe(2);

@@ -8,7 +8,8 @@ describe('positioning requests (CONVENTIONS: exactly one answer per request)', (
     const scenario = new Scenario();
     const modalityId = scenario.ico(2);
     const [answer, ...rest] = scenario.position(1, { modalityId });
-    expect(rest).toEqual([]);
+    // The one answer, then the invitation letter (annex 7.2), which answers nothing.
+    expect(records(rest)).toEqual(['InvitationIssued']);
     expect(answer?.record).toBe('fr.passerelle.kairos.RegistrationRecorded');
     expect(answer?.value).toMatchObject({
       requestId: 'req-1',
@@ -65,7 +66,7 @@ describe('positioning requests (CONVENTIONS: exactly one answer per request)', (
   it('when the same request arrives twice, then it is answered once', () => {
     const scenario = new Scenario();
     scenario.ico(2);
-    expect(scenario.position(1)).toHaveLength(1);
+    expect(records(scenario.position(1))).toEqual(['RegistrationRecorded', 'InvitationIssued']);
     expect(scenario.position(1)).toEqual([]);
     expect(scenario.position(7, { modalityId: 'nope' }, 'req-refused')).toHaveLength(1);
     expect(scenario.position(7, { modalityId: 'nope' }, 'req-refused')).toEqual([]);

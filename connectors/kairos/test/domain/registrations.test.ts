@@ -7,7 +7,7 @@ describe('registrations on an ICO / RDVI (domain.md §c.1)', () => {
     const modalityId = scenario.ico(2);
     const decision = scenario.accept({ type: 'registration.register', modalityId, de: de(1) });
     expect(decision.status).toBe(201);
-    expect(records(decision)).toEqual(['RegistrationRecorded']);
+    expect(records(decision)).toEqual(['RegistrationRecorded', 'InvitationIssued']);
     expect(decision.events[0]?.value).toMatchObject({ status: 'INSCRIT', sourceLabel: 'Inscrit', modalityKind: 'ICO' });
     expect(scenario.counters(modalityId)).toMatchObject({ taken: 1, placesAvailable: 1 });
   });
@@ -74,7 +74,7 @@ describe('registrations on an ICO / RDVI (domain.md §c.1)', () => {
     const target = scenario.ico(1, '2026-12-11');
     const registrationId = scenario.register(source, 1);
     const moved = scenario.accept({ type: 'registration.transfer', registrationId, toModalityId: target });
-    expect(records(moved)).toEqual(['RegistrationTransferred', 'RegistrationRecorded']);
+    expect(records(moved)).toEqual(['RegistrationTransferred', 'RegistrationRecorded', 'InvitationIssued']);
     expect(scenario.current.registrations.get(registrationId)?.status).toBe('TRANSFERE');
     expect(scenario.counters(source).placesAvailable).toBe(1);
     expect(scenario.counters(target).placesAvailable).toBe(0);

@@ -12,6 +12,7 @@ describe('toFollowUpStep', () => {
       ['RegistrationRefused', 'REGISTRATION', 'REFUSE'],
       ['RegistrationCancelled', 'REGISTRATION', 'RDV_ANNULE'],
       ['RegistrationTransferred', 'REGISTRATION', 'TRANSFERE'],
+      ['InvitationIssued', 'INVITATION', 'INSCRIT'],
       ['PresenceRecorded', 'PRESENCE', 'PRESENT'],
       ['RecruitmentResultRecorded', 'RESULT', 'RETENU_EN_ATTENTE'],
       ['WaitlistDecisionRecorded', 'WAITLIST', 'RETENU'],

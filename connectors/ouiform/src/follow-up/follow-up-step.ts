@@ -12,6 +12,7 @@ import {
 export type FollowUpStage =
   | 'POSITIONING'
   | 'REGISTRATION'
+  | 'INVITATION'
   | 'PRESENCE'
   | 'RESULT'
   | 'WAITLIST'
@@ -54,6 +55,20 @@ const PRESENTATIONS: { [Name: string]: (value: never) => Omit<FollowUpStep, 'lab
       registrationId: e.registrationId,
       modalityId: e.modalityId,
       modalityKind: e.modalityKind,
+    }),
+  // Annex 7.2: the convocation's facts, so the prescriber can tell the DE where and when; version > 1 after a
+  // reschedule (4.1.3.2). The status stays INSCRIT.
+  InvitationIssued: (e: Kairos<'InvitationIssued'>) =>
+    step('INVITATION', 'INSCRIT', e.version > 1 ? 'Convocation mise à jour' : 'Convocation', {
+      registrationId: e.registrationId,
+      modalityId: e.modalityId,
+      version: e.version,
+      date: e.date,
+      time: e.time,
+      endTime: e.endTime,
+      place: e.place,
+      remoteLink: e.remoteLink,
+      whatToBring: e.whatToBring,
     }),
   RegistrationRefused: (e: Kairos<'RegistrationRefused'>) =>
     step('REGISTRATION', 'REFUSE', null, { modalityId: e.modalityId, reason: e.reason, message: e.message }),

@@ -26,6 +26,7 @@ export const followUpItem = {
       enum: [
         'POSITIONING',
         'REGISTRATION',
+        'INVITATION',
         'PRESENCE',
         'RESULT',
         'WAITLIST',

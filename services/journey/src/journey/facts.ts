@@ -8,6 +8,7 @@ export const JOURNEY_RECORDS = [
   'RegistrationRefused',
   'RegistrationCancelled',
   'RegistrationTransferred',
+  'InvitationIssued',
   'PresenceRecorded',
   'RecruitmentResultRecorded',
   'WaitlistDecisionRecorded',

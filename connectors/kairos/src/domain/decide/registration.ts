@@ -1,5 +1,6 @@
 import { type RecruitmentModality, STATUS_LABELS } from '@passerelle/schemas';
 import { traineeFields } from '../emit.js';
+import { recordRegistration } from '../invitation.js';
 import { modalityCounters, type RegistrationState, type SessionAggregate } from '../state.js';
 import { sessionClock } from '../time.js';
 import {
@@ -73,20 +74,13 @@ function registerOnModality(
   const refusal = registrationRefusal(state, modality, journeyId, context.now);
   if (refusal) refuse(refusal.status, refusal.rule, refusal.detail, 'modalityId');
   const registrationId = `REG-${context.commandId}`;
-  context.emission.emit(
-    'fr.passerelle.kairos.RegistrationRecorded',
-    {
-      ...traineeFields(state, journeyId),
-      registrationId,
-      modalityId: modality.modality.modalityId,
-      modalityKind: modality.modality.kind,
-      requestId: null,
-      de: personalData(act.de),
-      status: 'INSCRIT',
-      sourceLabel: STATUS_LABELS.INSCRIT,
-    },
+  recordRegistration(state, context.emission, {
+    registrationId,
     journeyId,
-  );
+    modality: modality.modality,
+    requestId: null,
+    de: personalData(act.de),
+  });
   return { status: 201, result: { registrationId, journeyId } };
 }
 
@@ -139,34 +133,26 @@ export function transfer(
   context: ActContext,
 ): string {
   const newRegistrationId = `REG-${context.commandId}-${registration.registrationId}`;
-  context.emission
-    .emit(
-      'fr.passerelle.kairos.RegistrationTransferred',
-      {
-        ...traineeFields(state, registration.journeyId),
-        registrationId: registration.registrationId,
-        fromModalityId: registration.modalityId,
-        toModalityId: target.modalityId,
-        newRegistrationId,
-        status: 'TRANSFERE',
-        sourceLabel: STATUS_LABELS.TRANSFERE,
-      },
-      registration.journeyId,
-    )
-    .emit(
-      'fr.passerelle.kairos.RegistrationRecorded',
-      {
-        ...traineeFields(state, registration.journeyId),
-        registrationId: newRegistrationId,
-        modalityId: target.modalityId,
-        modalityKind: target.kind,
-        requestId: null,
-        de: registration.de,
-        status: 'INSCRIT',
-        sourceLabel: STATUS_LABELS.INSCRIT,
-      },
-      registration.journeyId,
-    );
+  context.emission.emit(
+    'fr.passerelle.kairos.RegistrationTransferred',
+    {
+      ...traineeFields(state, registration.journeyId),
+      registrationId: registration.registrationId,
+      fromModalityId: registration.modalityId,
+      toModalityId: target.modalityId,
+      newRegistrationId,
+      status: 'TRANSFERE',
+      sourceLabel: STATUS_LABELS.TRANSFERE,
+    },
+    registration.journeyId,
+  );
+  recordRegistration(state, context.emission, {
+    registrationId: newRegistrationId,
+    journeyId: registration.journeyId,
+    modality: target,
+    requestId: null,
+    de: registration.de,
+  });
   return newRegistrationId;
 }
 

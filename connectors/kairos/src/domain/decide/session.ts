@@ -1,5 +1,6 @@
 import { type RecruitmentModality, STATUS_LABELS } from '@passerelle/schemas';
 import { traineeFields } from '../emit.js';
+import { issueInvitation, rescheduledSlot } from '../invitation.js';
 import { modalityCounters, type SessionAggregate } from '../state.js';
 import { minutesOf, sessionClock } from '../time.js';
 import {
@@ -74,6 +75,7 @@ function modalityFrom(modalityId: string, input: ActOf<'modality.schedule'>): Re
     receptionStart: input.receptionStart ?? null,
     receptionEnd: input.receptionEnd ?? null,
     comment: input.comment ?? null,
+    whatToBring: input.whatToBring ?? null,
   };
 }
 
@@ -115,6 +117,7 @@ function modifyModality(state: SessionAggregate, act: ActOf<'modality.modify'>, 
     place: act.place ?? current.place,
     remoteLink: act.remoteLink ?? current.remoteLink,
     comment: act.comment ?? current.comment,
+    whatToBring: act.whatToBring ?? current.whatToBring,
     slotMinutes: act.slotMinutes ?? current.slotMinutes,
     receptionStart: act.receptionStart ?? current.receptionStart,
     receptionEnd: act.receptionEnd ?? current.receptionEnd,
@@ -124,18 +127,20 @@ function modifyModality(state: SessionAggregate, act: ActOf<'modality.modify'>, 
   const { taken } = modalityCounters(state, current.modalityId);
   if (current.kind !== 'CANDIDATURE_WINDOW' && next.capacity < taken)
     refuse(409, 'CAPACITY_BELOW_REGISTRANTS', `${taken} DEs are registered: the capacity cannot go below.`, 'capacity');
-  const rescheduled = (['date', 'startTime', 'endTime', 'place', 'remoteLink', 'comment', 'slotMinutes'] as const).some(
-    (field) => next[field] !== current[field],
-  );
+  const rescheduled = (
+    ['date', 'startTime', 'endTime', 'place', 'remoteLink', 'comment', 'slotMinutes', 'whatToBring'] as const
+  ).some((field) => next[field] !== current[field]);
   const adjusted = (['capacity', 'receptionStart', 'receptionEnd'] as const).some(
     (field) => next[field] !== current[field],
   );
-  if (rescheduled)
+  if (rescheduled) {
     context.emission.emit(
       'fr.passerelle.kairos.RecruitmentModalityRescheduled',
       { sessionKey: state.sessionKey, modality: next, previous: current },
       state.sessionKey,
     );
+    reissueInvitations(state, current, next, context);
+  }
   if (adjusted)
     context.emission.emit(
       'fr.passerelle.kairos.RecruitmentModalityAdjusted',
@@ -149,6 +154,26 @@ function modifyModality(state: SessionAggregate, act: ActOf<'modality.modify'>, 
       state.sessionKey,
     );
   return { result: { modalityId: current.modalityId, registrantsInformed: rescheduled ? taken : 0 } };
+}
+
+/** 4.1.3.2: each DE still invited (INSCRIT) gets the updated letter, its RDVI slot at the same rank. */
+function reissueInvitations(
+  state: SessionAggregate,
+  previous: RecruitmentModality,
+  next: RecruitmentModality,
+  context: ActContext,
+) {
+  for (const registration of state.registrations.values()) {
+    if (registration.modalityId !== previous.modalityId || registration.status !== 'INSCRIT') continue;
+    const slotTime = rescheduledSlot(previous, next, registration.invitation?.time ?? registration.slotTime);
+    issueInvitation(state, context.emission, {
+      registrationId: registration.registrationId,
+      journeyId: registration.journeyId,
+      modality: next,
+      slotTime,
+      version: (registration.invitation?.version ?? 0) + 1,
+    });
+  }
 }
 
 function duplicateModality(state: SessionAggregate, act: ActOf<'modality.duplicate'>, context: ActContext): Decided {
