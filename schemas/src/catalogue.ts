@@ -219,7 +219,7 @@ const catalogue = [
     cleanupPolicy: 'compact',
     retentionMs: -1,
     producers: ['service-admin'],
-    consumers: ['service-journey'],
+    consumers: ['service-journey', 'service-admin'],
   },
 ] as const satisfies readonly TopicDefinition[];
 
