@@ -135,6 +135,20 @@ describe('access as data — grants through the admin, signed tokens on two jour
     await onBoth(`/journeys/${journeyId}`, 200, 'second kid accepted', await issueToken(KEY_2, claims));
   });
 
+  it('when an instance starts after the grant, then it opens the token from its first answer (the topic replayed)', async () => {
+    expect((await rgc('PUT', `/${SUBJECT}`, { role: 'OF', sirets: [SIRET] })).status).toBe(200);
+    const env = journeyEnv(prefix, DEV_TOKEN, { ACCESS_JWT_KEYS: JSON.stringify([KEY_2]) });
+    const late = await startService(journeyService({ env }), env, { logDestination: logs.stream });
+    try {
+      // Only KEY_2 here: the old kid already removed from this instance, as at the end of a rotation.
+      expect((await httpCall(late.url, 'GET', `/organisations/${SIRET}/vigilance`, { token })).status).toBe(401);
+      const fresh = await issueToken(KEY_2, claims);
+      expect((await httpCall(late.url, 'GET', `/organisations/${SIRET}/vigilance`, { token: fresh })).status).toBe(200);
+    } finally {
+      await late.stop();
+    }
+  });
+
   it('when a grant is malformed or expires in the past, then it is a 400 naming the field and nothing changes', async () => {
     const past = await rgc('PUT', '/of-45', { role: 'OF', sirets: [SIRET], expiresAt: '2020-01-01T00:00:00Z' });
     expect(past.status).toBe(400);
