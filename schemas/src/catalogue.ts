@@ -215,6 +215,19 @@ const catalogue = [
     producers: ['connector-ouiform'],
     consumers: ['connector-ouiform'],
   },
+  {
+    name: 'access.grants.v1',
+    role: 'grants',
+    description:
+      "Who may act as what: each subject's whole current grant (role, SIRETs or structure, granted by, expiry), set by an account manager (RGC) through the admin; a tombstone revokes it. Every instance of a runnable that verifies signed tokens follows it, so a grant or a revocation needs no restart. Holds no token and no secret.",
+    key: 'Subject: the opaque account id of the JWT `sub` (e.g. of-44), never personal data',
+    records: ['fr.passerelle.access.AccessGranted'],
+    partitions: 1,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    producers: ['service-admin'],
+    consumers: ['service-journey', 'service-admin'],
+  },
 ] as const satisfies readonly TopicDefinition[];
 
 export const topics: readonly TopicDefinition[] = catalogue;

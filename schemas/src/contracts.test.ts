@@ -164,6 +164,7 @@ describe('the topic catalogue', () => {
       'journey.status.v1',
       'journey.vigilance-reviews.v1',
       'ouiform.webhook-subscriptions.v1',
+      'access.grants.v1',
     ]);
   });
 });

@@ -89,6 +89,19 @@ export const fixtures: { [Name in EventRecordName]: RecordTypes[Name] } = {
     sessionKey,
     reason: 'Le DE a trouvé un emploi.',
   },
+  'fr.passerelle.access.AccessGranted': {
+    envelope: envelope('access:of-44:2026-04-01T08:00:00Z', '2026-04-01T08:00:00Z', 'of-44', {
+      sourceSystem: 'PASSERELLE',
+      actor: { kind: 'OPS', siret: null, organisationName: null, prescriberNetwork: null, channel: null },
+    }),
+    subject: 'of-44',
+    role: 'OF',
+    sirets: ['19020050100038'],
+    structure: null,
+    grantedBy: 'rgc-pdl-07',
+    grantedAt: new Date('2026-04-01T08:00:00Z'),
+    expiresAt: new Date('2027-03-31T22:00:00Z'),
+  },
   'fr.passerelle.ouiform.WebhookSubscriptionChanged': {
     envelope: envelope(
       'ouiform:webhook:wh-3f9a0c1d2e4b5a6978c0d1e2:created',

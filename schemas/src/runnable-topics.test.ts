@@ -11,7 +11,7 @@ describe('topics by runnable, derived from the catalogue', () => {
       outcomes: 'kairos.command-outcomes.v1',
     });
     expect(Object.keys(runnableTopics('service-journey')).sort()).toEqual(
-      ['erasures', 'offer', 'positioning', 'reviews', 'sessionEvents', 'status'].sort(),
+      ['erasures', 'grants', 'offer', 'positioning', 'reviews', 'sessionEvents', 'status'].sort(),
     );
     expect(runnableTopics('connector-catalogue', 'test.x.').listings).toBe('test.x.catalogue.listings.v1');
   });

@@ -14503,5 +14503,242 @@ export const eventSchemas = {
         "doc": "A failed attempt is retried by then (exponential backoff with full jitter: anywhere before); null when none follows."
       }
     ]
+  },
+  "fr.passerelle.access.AccessGranted": {
+    "type": "record",
+    "name": "AccessGranted",
+    "namespace": "fr.passerelle.access",
+    "doc": "The whole current grant of a subject (the `sub` of its signed tokens), as an account manager (RGC) set it. Compacted by subject: the last one is the grant; a tombstone revokes it. Holds no token and no secret.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "EventEnvelope",
+          "namespace": "fr.passerelle.common",
+          "doc": "The common envelope every Passerelle event starts with.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": "string",
+              "doc": "Unique id of the event. Deterministic (derived from the causing event or request) wherever a retry could emit it again, so consumers can deduplicate."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When it happened in the business world (e.g. the OF entered the result)."
+            },
+            {
+              "name": "recordedAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When Passerelle recorded it."
+            },
+            {
+              "name": "actor",
+              "type": {
+                "type": "record",
+                "name": "Actor",
+                "namespace": "fr.passerelle.common",
+                "doc": "Who did it. Organisations are identified by SIRET; a person acting (OF staff, advisor) is never named here.",
+                "fields": [
+                  {
+                    "name": "kind",
+                    "type": {
+                      "type": "enum",
+                      "name": "ActorKind",
+                      "namespace": "fr.passerelle.common",
+                      "doc": "Who acted: the training organisation (OF), a prescriber, the job seeker (DE), the system (rules, time) or ops.",
+                      "symbols": [
+                        "OF",
+                        "PRESCRIBER",
+                        "DE",
+                        "SYSTEM",
+                        "OPS",
+                        "UNKNOWN"
+                      ],
+                      "default": "UNKNOWN"
+                    },
+                    "default": "UNKNOWN"
+                  },
+                  {
+                    "name": "siret",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "SIRET (14 digits) of the acting organisation: the OF for Kairos acts, the prescriber structure when known."
+                  },
+                  {
+                    "name": "organisationName",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "prescriberNetwork",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "PrescriberNetwork",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Habilitated prescriber network (domain.md G19).",
+                        "symbols": [
+                          "FRANCE_TRAVAIL",
+                          "MISSION_LOCALE",
+                          "CAP_EMPLOI",
+                          "REGION",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  },
+                  {
+                    "name": "channel",
+                    "type": [
+                      "null",
+                      {
+                        "type": "enum",
+                        "name": "Channel",
+                        "namespace": "fr.passerelle.common",
+                        "doc": "Channel an act came through: AUDE Formation, Ouiform, Trouver ma formation, the Ma Formation app, Kairos, Kairos NG, SOFI.",
+                        "symbols": [
+                          "AUDEF",
+                          "OUIFORM",
+                          "TMF",
+                          "MA_FORMATION",
+                          "KAIROS",
+                          "KAIROS_NG",
+                          "SOFI",
+                          "OTHER"
+                        ],
+                        "default": "OTHER"
+                      }
+                    ],
+                    "default": null
+                  }
+                ]
+              },
+              "doc": "Who did it (organisation, never a named person)."
+            },
+            {
+              "name": "sourceSystem",
+              "type": {
+                "type": "enum",
+                "name": "SourceSystem",
+                "namespace": "fr.passerelle.common",
+                "doc": "System of record the event comes from.",
+                "symbols": [
+                  "SOFI",
+                  "KAIROS",
+                  "KAIROS_NG",
+                  "OUIFORM",
+                  "AUDEF",
+                  "TMF",
+                  "MA_FORMATION",
+                  "PASSERELLE",
+                  "OTHER"
+                ],
+                "default": "OTHER"
+              },
+              "default": "OTHER",
+              "doc": "System of record the fact comes from (Kairos for OF acts, SOFI for the offer, PASSERELLE for derived events)."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "The journey id for trainee events, the session key for session events: groups the events of one story."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event (or request id) that caused this one; null for an original act."
+            }
+          ]
+        },
+        "doc": "Common envelope: event id, occurred/recorded at, actor OPS, source system PASSERELLE, correlation id (the subject)."
+      },
+      {
+        "name": "subject",
+        "type": "string",
+        "doc": "Opaque account id, the JWT `sub` and the Kafka key (e.g. of-44): never a person's name, e-mail or DE identifier."
+      },
+      {
+        "name": "role",
+        "type": {
+          "type": "enum",
+          "name": "AccessRole",
+          "namespace": "fr.passerelle.access",
+          "doc": "What a grant lets its subject act as: a training organisation (OF) for its SIRETs, a prescriber for its structure, a job seeker (DE), or ops. UNKNOWN (a symbol this reader does not know) grants nothing.",
+          "symbols": [
+            "OF",
+            "PRESCRIBER",
+            "DE",
+            "OPS",
+            "UNKNOWN"
+          ],
+          "default": "UNKNOWN"
+        },
+        "default": "UNKNOWN"
+      },
+      {
+        "name": "sirets",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "default": [],
+        "doc": "SIRETs (14 digits) the subject may act for: an OF's responsible or delivering organisations."
+      },
+      {
+        "name": "structure",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The prescriber structure (e.g. an agency or a Mission Locale code) when the role is PRESCRIBER."
+      },
+      {
+        "name": "grantedBy",
+        "type": "string",
+        "doc": "Who granted it: the account manager's account id, never a name."
+      },
+      {
+        "name": "grantedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When it was granted."
+      },
+      {
+        "name": "expiresAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "When it stops granting anything; null: until revoked."
+      }
+    ]
   }
 } as const;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { GrantBook } from '@passerelle/access';
 import {
   CONSUMER_ACTIONS,
   type ConsumerAction,
@@ -9,7 +10,14 @@ import {
   subjectFor,
 } from '@passerelle/bus';
 import type { ServiceDefinition } from '@passerelle/runtime';
-import { topics as catalogue, logicalTypes } from '@passerelle/schemas';
+import {
+  topics as catalogue,
+  type EventRecordName,
+  logicalTypes,
+  records,
+  runnableTopics,
+  topic,
+} from '@passerelle/schemas';
 import {
   bearerMatches,
   errorCodeOf,
@@ -24,6 +32,7 @@ import {
   unauthorized,
   z,
 } from '@passerelle/service-kit';
+import { accountManagerOf, accountManagersSchema, registerAccessRoutes } from './access.js';
 import { type ConnectorStatus, parseTargets, Runnables } from './targets.js';
 
 export const adminConfigSchema = z.object({
@@ -46,7 +55,29 @@ export const adminConfigSchema = z.object({
   ADMIN_JOURNEY_TOKEN: z.string().min(1).optional(),
   /** How often the lag and up gauges of /metrics are refreshed; 0: never (they are then set by API reads only). */
   ADMIN_METRICS_REFRESH_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Account managers (RGC): `{ "<token>": "<account id>" }`; their token opens `/api/access/*` only. */
+  ADMIN_ACCOUNT_MANAGERS: accountManagersSchema,
+  /** Prefix of the grants topic the admin writes; only tests and rehearsals set it. */
+  ADMIN_TOPIC_PREFIX: z.string().default(''),
 });
+
+/**
+ * What the admin publishes and follows of the catalogue: the grants of `access.grants.v1` only (behind
+ * `ADMIN_TOPIC_PREFIX`, known before start). Dead letters are decoded with the writers' schemas from the registry.
+ */
+export function adminContracts(prefix = '') {
+  const grants = topic('access.grants.v1');
+  return {
+    topics: [{ ...grants, name: `${prefix}${grants.name}` }],
+    records: new Map(
+      grants.records.flatMap((name) => {
+        const contract = records.get(name as EventRecordName);
+        return contract ? [[name, contract] as const] : [];
+      }),
+    ),
+    logicalTypes,
+  };
+}
 
 const PAGE_FILES = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -62,7 +93,7 @@ const INFO = {
   title: 'Passerelle — ops admin',
   version: '1',
   description:
-    'Every runnable’s health and consumers (Kafka Connect’s status and actions), consumer lag, dead letters (browse, replay, discard), topics and schemas, and a journey lookup. Everything under /api needs the admin token.',
+    'Every runnable’s health and consumers (Kafka Connect’s status and actions), consumer lag, dead letters (browse, replay, discard), topics and schemas, a journey lookup, and the grants of signed tokens (account managers). Everything under /api needs the admin token; /api/access also opens to an account manager’s token.',
 };
 
 /** The schema of an `/api` route: its summary, its answers (200 by default), the problems it may give besides 401. */
@@ -82,17 +113,22 @@ const noTopic = { 404: 'Not a dead-letter topic, or no such topic' };
  * `/metrics` are the service-kit ones. It reads Kafka and the registry through the bus, and the runnables through
  * their HTTP endpoints; it writes only when ops act (consumer actions, dead-letter replay and discard).
  */
-export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
+export function adminService({
+  env = process.env,
+}: {
+  env?: NodeJS.ProcessEnv;
+} = {}): ServiceDefinition<typeof adminConfigSchema> {
   return {
     name: 'service-admin',
-    // The admin publishes nothing of the catalogue: it decodes with the writers' schemas from the registry.
-    contracts: { topics: [], records: new Map(), logicalTypes },
+    contracts: adminContracts(env.ADMIN_TOPIC_PREFIX ?? ''),
     configSchema: adminConfigSchema,
     setup({ config, bus, log, http, metrics }) {
       const runnables = new Runnables(config.ADMIN_TARGETS, { opsToken: config.OPS_TOKEN });
       const deadLetters = new DeadLetters(bus, { log });
       const registry = new RegistryCatalogue(config.SCHEMA_REGISTRY_URL);
       const gauges = adminGauges(metrics);
+      const grantsTopic = runnableTopics('service-admin', config.ADMIN_TOPIC_PREFIX).grants;
+      const grants = new GrantBook(bus, grantsTopic);
 
       /** The watched consumers' groups, each with the topics it is assigned (so a group that never committed shows). */
       const groupsOf = (statuses: readonly ConnectorStatus[]) => {
@@ -128,13 +164,24 @@ export function adminService(): ServiceDefinition<typeof adminConfigSchema> {
       void http.register(
         async (api) => {
           api.addHook('onRequest', async (request, reply) => {
-            if (!bearerMatches(request.headers.authorization, config.ADMIN_TOKEN)) {
+            if (bearerMatches(request.headers.authorization, config.ADMIN_TOKEN)) return;
+            // An account manager's token opens the grants, nothing else (routeOptions.url: the matched route).
+            const manager = accountManagerOf(config.ADMIN_ACCOUNT_MANAGERS, request.headers.authorization);
+            if (manager === undefined || !request.routeOptions.url?.startsWith('/api/access/')) {
               void reply.header('www-authenticate', 'Bearer realm="passerelle-admin"');
               throw unauthorized();
             }
           });
 
           /** Every runnable: health, readiness and the Kafka Connect status of its consumers. */
+          registerAccessRoutes(api, {
+            bus,
+            grants,
+            grantsTopic,
+            callerOf: (authorization) => accountManagerOf(config.ADMIN_ACCOUNT_MANAGERS, authorization) ?? 'admin',
+            log: log.child({ component: 'access' }),
+          });
+
           api.get('/connectors', doc('Every runnable: health, readiness and its consumers'), async () => statuses());
           api.get<{ Params: { name: string } }>(
             '/connectors/:name/status',

@@ -14,9 +14,12 @@ describe('admin HTTP contract', () => {
         ADMIN_TARGETS: [],
         ADMIN_JOURNEY_TARGET: 'journey',
         ADMIN_METRICS_REFRESH_MS: 0,
+        ADMIN_ACCOUNT_MANAGERS: new Map(),
+        ADMIN_TOPIC_PREFIX: '',
         SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1',
       } as never,
-      bus: {} as Bus,
+      // Declaring a follower (the grants) reads nothing before start.
+      bus: { follow: () => ({}) } as unknown as Bus,
       log,
       http,
       metrics: new Metrics(),

@@ -136,20 +136,18 @@ export function startAdmin(
   extra: Record<string, string> = {},
   options: StartOptions = {},
 ) {
-  return startService(
-    adminService(),
-    stackEnv({
-      ADMIN_TOKEN,
-      OPS_TOKEN,
-      ADMIN_TARGETS: Object.entries(targets)
-        .map(([name, url]) => `${name}=${url}`)
-        .join(','),
-      ADMIN_METRICS_REFRESH_MS: '0',
-      ADMIN_JOURNEY_TOKEN: JOURNEY_TOKEN,
-      ...extra,
-    }),
-    options,
-  );
+  const env = stackEnv({
+    ADMIN_TOKEN,
+    OPS_TOKEN,
+    ADMIN_TARGETS: Object.entries(targets)
+      .map(([name, url]) => `${name}=${url}`)
+      .join(','),
+    ADMIN_METRICS_REFRESH_MS: '0',
+    ADMIN_JOURNEY_TOKEN: JOURNEY_TOKEN,
+    ...extra,
+  });
+  // The env twice: the grants topic's prefix (ADMIN_TOPIC_PREFIX) is part of the contracts, known before start.
+  return startService(adminService({ env }), env, options);
 }
 
 /** The test's own connection, to publish inputs and read outputs. */

@@ -40,7 +40,8 @@ beforeAll(async () => {
   worker = await startWorker(prefix, groupId, new Set(['SESSION-OPEN']));
   admin = await startAdmin(
     { worker: worker.url, journey: `http://127.0.0.1:${(journey.address() as AddressInfo).port}` },
-    { LOG_LEVEL: 'debug' },
+    // Its own grants topic, watched below: a hostile grant or revocation would show there.
+    { LOG_LEVEL: 'debug', ADMIN_TOPIC_PREFIX: `${prefix}.` },
     { logDestination: logs.stream },
   );
 });
@@ -81,7 +82,7 @@ describe('security — every route of the admin', () => {
         id: 'J-42',
       },
       bus,
-      outputs: [applications, accepted, deadLetterTopic],
+      outputs: [applications, accepted, deadLetterTopic, `${prefix}.access.grants.v1`],
       logs,
       minimumCases: 80,
     });

@@ -1,3 +1,4 @@
+import { accessConfigShape } from '@passerelle/access';
 import { z } from '@passerelle/service-kit';
 
 const SIRET = /^\d{14}$/;
@@ -10,8 +11,10 @@ const principalSchema = z.union([
 export type Principal = z.infer<typeof principalSchema>;
 
 export const journeyConfigSchema = z.object({
+  /** Signed tokens (JWT) and the grants of `access.grants.v1`: see packages/access. */
+  ...accessConfigShape('service-journey'),
   /**
-   * Bearer tokens as JSON: `{ "<token>": { "role": "ops" } | { "role": "of", "sirets": ["<SIRET>", …] } }`. Ops see
+   * Development bearer tokens as JSON: `{ "<token>": { "role": "ops" } | { "role": "of", "sirets": ["<SIRET>", …] } }`. Ops see
    * every journey and may erase a DE; an OF sees the journeys of its sessions. Secret: never logged.
    */
   JOURNEY_TOKENS: z

@@ -1,3 +1,4 @@
+import { GrantBook } from '@passerelle/access';
 import type { Contracts } from '@passerelle/bus';
 import type { ServiceDefinition } from '@passerelle/runtime';
 import { journeyConfigSchema } from './config.js';
@@ -41,6 +42,8 @@ export function journeyService({
       const topics = journeyTopics(config.JOURNEY_TOPIC_PREFIX);
       const folder = declareJourneyFolder({ bus, topics, groupId: config.JOURNEY_GROUP_ID });
       const readModel = new JourneyReadModel(bus, topics.status);
+      // Who may call: the grants an account manager sets through the admin, followed without restart.
+      const grants = new GrantBook(bus, topics.grants);
       const sweep = vigilanceSweep({
         bus,
         topics,
@@ -54,7 +57,7 @@ export function journeyService({
       http.addHook('onClose', async () => sweep.stop());
       onSweep?.(sweep);
       registerJourneyRoutes(http, {
-        tokens: new JourneyTokens(config.JOURNEY_TOKENS),
+        tokens: new JourneyTokens(config, grants, log.child({ component: 'access' })),
         readModel,
         bus,
         topics,

@@ -76,7 +76,7 @@ export function registerJourneyRoutes(http: HttpServer, options: JourneyRoutesOp
     },
   };
   http.get<{ Params: { journeyId: string } }>('/journeys/:journeyId', journeyRoute, async (request) => {
-    const principal = tokens.principalOf(request.headers.authorization);
+    const principal = await tokens.principalOf(request.headers.authorization);
     const status = readModel.get(request.params.journeyId);
     // An OF gets the same answer for an unknown journey and another OF's: nothing about others leaks.
     if (principal.role !== 'ops' && (!status || !maySee(principal, status.organisationSirets)))
@@ -97,7 +97,7 @@ export function registerJourneyRoutes(http: HttpServer, options: JourneyRoutesOp
     },
   };
   http.get<{ Params: { sessionKey: string } }>('/sessions/:sessionKey/journeys', sessionRoute, async (request) => {
-    const principal = tokens.principalOf(request.headers.authorization);
+    const principal = await tokens.principalOf(request.headers.authorization);
     const { sessionKey } = request.params;
     const journeys = readModel
       .ofSession(sessionKey)
@@ -120,7 +120,7 @@ export function registerJourneyRoutes(http: HttpServer, options: JourneyRoutesOp
     config: { checkedByHand: { params: { properties: { siret: { type: 'string', pattern: SIRET.source } } } } },
   };
   http.get<{ Params: { siret: string } }>('/organisations/:siret/vigilance', vigilanceRoute, async (request) => {
-    const principal = tokens.principalOf(request.headers.authorization);
+    const principal = await tokens.principalOf(request.headers.authorization);
     const { siret } = request.params;
     if (!SIRET.test(siret))
       throw invalidRequest([{ field: 'params.siret', message: 'must be 14 digits' }], {
@@ -169,7 +169,7 @@ export function registerJourneyRoutes(http: HttpServer, options: JourneyRoutesOp
     },
   };
   http.post<{ Body: unknown }>('/erasures', erasureRoute, async (request, reply) => {
-    const principal = tokens.principalOf(request.headers.authorization);
+    const principal = await tokens.principalOf(request.headers.authorization);
     if (principal.role !== 'ops') throw forbidden('Erasure is an ops act.');
     const raw = (request.body as { deIdentifier?: unknown } | null)?.deIdentifier;
     const deIdentifier = typeof raw === 'string' ? normalizeDeIdentifier(raw) : undefined;
