@@ -145,7 +145,12 @@ describe('AUDEF positionings and the DE journey, with the Kairos connector on th
     // Read-your-writes: the other instance answers the Location at once, never 404.
     const read = await call(second.url, location, { token: FT_ADVISER });
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ requestId: created.body.requestId, status: 'ACCEPTED' });
+    expect(read.body.requestId).toBe(created.body.requestId);
+    // The decision itself reaches the other instance once its follower of Kairos's events has read it (PENDING until
+    // then, on a busy machine): the Location answers at once, the decision follows.
+    await waitFor(async () => (await call(second.url, location, { token: FT_ADVISER })).body?.status === 'ACCEPTED', {
+      description: 'the decision on the other instance',
+    });
     // A retry on the other instance is the same prescription.
     const retried = await call(second.url, path, { token: FT_ADVISER, method: 'POST', body, headers });
     expect(retried.status).toBe(200);
